@@ -1,0 +1,148 @@
+"""The operation table: every operation's forward rule and local derivatives, defined once.
+
+Each derivative rule is written with plain arithmetic, so the same function works on
+three kinds of argument:
+
+* floats: the numbers ``backward()`` multiplies along each edge;
+* ``Value`` nodes: derivatives that are themselves differentiable (``grad(..., create_graph=True)``);
+* ``Sym`` expressions: the formula a teacher writes, used by the renderer and the explainer.
+
+A rule receives the operation's inputs followed by its output, and returns one local
+derivative per input: d(output)/d(input).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: how to compute it on floats and what its local derivatives are."""
+
+    name: str  # short identifier, e.g. "mul"
+    symbol: str  # what a drawing writes in the operation's node, e.g. "×"
+    arity: int  # 1 or 2: every operation has at most two inputs
+    forward: Callable[..., float]  # floats in, float out; raises on a domain error
+    derivative: Callable[..., tuple]  # (*inputs, output) -> one local derivative per input
+    exponent: float | None = None  # only for `pow`: the constant power
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+# --- helpers that let one derivative rule serve floats, Values and symbols -------------
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float))
+
+
+def log(x: Any) -> Any:
+    """Natural log of a float, a Value or a symbol."""
+    return math.log(x) if _is_number(x) else x.log()
+
+
+def raise_to(x: Any, power: float) -> Any:
+    """x ** power for a float, a Value or a symbol; 0 to a negative power is +inf (an infinite slope)."""
+    if _is_number(x):
+        if x == 0 and power < 0:
+            return math.inf
+        return _power(x, power)
+    return x**power
+
+
+def step(x: Any) -> Any:
+    """The unit step [x > 0]: relu's derivative. Its own derivative is 0 wherever it exists."""
+    if _is_number(x):
+        return 1.0 if x > 0 else 0.0
+    return x.step()
+
+
+# --- forward rules on floats, with the domain errors a learner should see ---------------
+
+def _div(a: float, b: float) -> float:
+    if b == 0:
+        raise ZeroDivisionError(f"div: cannot divide {a!r} by zero")
+    return a / b
+
+
+def _log(x: float) -> float:
+    if x <= 0:
+        raise ValueError(f"log: input must be positive, got {x!r}")
+    return math.log(x)
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:  # like PyTorch: overflow is inf, not an exception
+        return math.inf
+
+
+def _sigmoid(x: float) -> float:
+    # Two algebraically equal forms, each used where its exp() cannot overflow.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _power(base: float, exponent: float, op_name: str = "pow") -> float:
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError(f"{op_name}: 0.0 cannot be raised to the negative power {exponent!r}")
+    if base < 0 and exponent != int(exponent):
+        raise ValueError(
+            f"{op_name}: negative base {base!r} to the non-integer power {exponent!r} is not a real number"
+        )
+    try:
+        return base**exponent
+    except OverflowError:
+        odd = exponent == int(exponent) and int(exponent) % 2 == 1
+        return -math.inf if base < 0 and odd else math.inf
+
+
+def _power_of_values(base: float, exponent: float) -> float:
+    # With a Value exponent, d/d(exponent) = output * ln(base) needs a positive base.
+    if base <= 0:
+        raise ValueError(
+            f"pow: base {base!r} must be positive when the exponent is a Value "
+            f"(its derivative with respect to the exponent is output * ln(base)); "
+            f"use a plain number as the exponent"
+        )
+    return _power(base, exponent)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
+SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
+MUL = Op("mul", "×", 2, lambda a, b: a * b, lambda a, b, out: (b, a))
+DIV = Op("div", "÷", 2, _div, lambda a, b, out: (1 / b, -a / b**2))
+NEG = Op("neg", "−", 1, lambda x: -x, lambda x, out: (-1.0,))
+POW_VALUE = Op("powv", "^", 2, _power_of_values, lambda a, b, out: (b * raise_to(a, b - 1), out * log(a)))
+EXP = Op("exp", "exp", 1, _exp, lambda x, out: (out,))
+LOG = Op("log", "log", 1, _log, lambda x, out: (1 / x,))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
+SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
+RELU = Op("relu", "relu", 1, lambda x: x if x > 0 else 0.0, lambda x, out: (step(x),))
+
+
+@lru_cache(maxsize=256)
+def power(exponent: float) -> Op:
+    """The operation x ** exponent for a constant exponent (one Op per exponent)."""
+    n = int(exponent) if exponent == int(exponent) else exponent
+    return Op(
+        "pow",
+        f"^{n}",
+        1,
+        lambda x: _power(x, exponent),
+        lambda x, out: (n * raise_to(x, n - 1),),
+        exponent=float(exponent),
+    )
+
+
+OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU)}
+"""Every fixed operation by name; ``power(n)`` makes the constant-exponent ones."""

@@ -1,0 +1,271 @@
+"""Tiny symbolic expressions, so that one derivative rule can also *print* itself.
+
+``Sym`` supports the same arithmetic and methods as ``Value``. Calling an operation's
+derivative rule with ``Sym`` arguments therefore yields the formula a teacher writes:
+
+>>> from autodiff.ops import SIGMOID
+>>> x, out = Sym.var("z1"), Sym.var("A1")
+>>> SIGMOID.derivative(x, out)[0].text()
+'A1(1 − A1)'
+
+Expressions are simplified only in the obvious ways (0 and 1, numbers folded); they can
+be printed as plain text or LaTeX and evaluated on numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Mapping, Union
+
+Number = Union[int, float]
+Operand = Union["Sym", int, float]
+
+# Binding strength, loosest first; used to decide where parentheses are needed.
+_PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "num": 5, "var": 5, "call": 5}
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_TEXT_CALLS = {"sigmoid": "σ", "step": "step"}
+_LATEX_CALLS = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "tanh": r"\tanh",
+                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}"}
+_FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "tanh": math.tanh,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x)),
+    "relu": lambda x: x if x > 0 else 0.0,
+    "step": lambda x: 1.0 if x > 0 else 0.0,
+}
+
+
+def format_number(x: float, digits: int = 6) -> str:
+    """Short decimal form: 2 not 2.0, 0.5, 1e-04 only when it must."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.{digits}g}"
+
+
+class Sym:
+    """A symbolic expression: a number, a named variable, or an operation on expressions."""
+
+    __slots__ = ("kind", "args", "value")
+
+    def __init__(self, kind: str, args: tuple = (), value: object = None):
+        self.kind = kind  # "num", "var", "add", "sub", "mul", "div", "neg", "pow" or "call"
+        self.args = args  # operand expressions
+        self.value = value  # the number (num), the name (var) or the function name (call)
+
+    # --- construction -------------------------------------------------------------------
+    @staticmethod
+    def var(name: str) -> "Sym":
+        return Sym("var", value=name)
+
+    @staticmethod
+    def num(x: Number) -> "Sym":
+        return Sym("num", value=float(x))
+
+    @staticmethod
+    def lift(x: Operand) -> "Sym":
+        if isinstance(x, Sym):
+            return x
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            return Sym.num(x)
+        raise TypeError(f"Sym: cannot use {type(x).__name__} {x!r} in an expression")
+
+    def _number(self) -> float | None:
+        return self.value if self.kind == "num" else None  # type: ignore[return-value]
+
+    @staticmethod
+    def binary(kind: str, a: Operand, b: Operand) -> "Sym":
+        """Build ``a <kind> b``, folding numbers and dropping 0s and 1s where it is safe."""
+        a, b = Sym.lift(a), Sym.lift(b)
+        x, y = a._number(), b._number()
+        if x is not None and y is not None and not (kind == "div" and y == 0):
+            return Sym.num(_FOLD[kind](x, y))
+        if kind == "add":
+            if x == 0:
+                return b
+            if y == 0:
+                return a
+            if b.kind == "neg":
+                return Sym.binary("sub", a, b.args[0])
+        elif kind == "sub":
+            if y == 0:
+                return a
+            if x == 0:
+                return -b
+        elif kind == "mul":
+            if x == 0 or y == 0:
+                return Sym.num(0)
+            if x == 1:
+                return b
+            if y == 1:
+                return a
+            if x == -1:
+                return -b
+            if y == -1:
+                return -a
+            if y is not None:  # numbers first: 2x, not x·2
+                return Sym.binary("mul", b, a)
+        elif kind == "div":
+            if y == 1:
+                return a
+        elif kind == "pow":
+            if y == 1:
+                return a
+            if y == 0:
+                return Sym.num(1)
+        return Sym(kind, (a, b))
+
+    def call(self, function: str) -> "Sym":
+        return Sym("call", (self,), function)
+
+    # --- the same surface as Value, so derivative rules run on symbols ----------------
+    def __add__(self, other: Operand) -> "Sym":
+        return Sym.binary("add", self, other)
+
+    def __radd__(self, other: Operand) -> "Sym":
+        return Sym.binary("add", other, self)
+
+    def __sub__(self, other: Operand) -> "Sym":
+        return Sym.binary("sub", self, other)
+
+    def __rsub__(self, other: Operand) -> "Sym":
+        return Sym.binary("sub", other, self)
+
+    def __mul__(self, other: Operand) -> "Sym":
+        return Sym.binary("mul", self, other)
+
+    def __rmul__(self, other: Operand) -> "Sym":
+        return Sym.binary("mul", other, self)
+
+    def __truediv__(self, other: Operand) -> "Sym":
+        return Sym.binary("div", self, other)
+
+    def __rtruediv__(self, other: Operand) -> "Sym":
+        return Sym.binary("div", other, self)
+
+    def __pow__(self, other: Operand) -> "Sym":
+        return Sym.binary("pow", self, other)
+
+    def __rpow__(self, other: Operand) -> "Sym":
+        return Sym.binary("pow", other, self)
+
+    def __neg__(self) -> "Sym":
+        if self.kind == "num":
+            return Sym.num(-self.value)  # type: ignore[operator]
+        if self.kind == "neg":
+            return self.args[0]
+        return Sym("neg", (self,))
+
+    def exp(self) -> "Sym":
+        return self.call("exp")
+
+    def log(self) -> "Sym":
+        return self.call("log")
+
+    def tanh(self) -> "Sym":
+        return self.call("tanh")
+
+    def sigmoid(self) -> "Sym":
+        return self.call("sigmoid")
+
+    def relu(self) -> "Sym":
+        return self.call("relu")
+
+    def step(self) -> "Sym":
+        return self.call("step")
+
+    # --- reading -----------------------------------------------------------------------
+    def names(self) -> set[str]:
+        """The variable names the expression uses."""
+        if self.kind == "var":
+            return {self.value}  # type: ignore[arg-type]
+        found: set[str] = set()
+        for arg in self.args:
+            found |= arg.names()
+        return found
+
+    def evaluate(self, values: Mapping[str, float]) -> float:
+        """The expression's value, given a number for each variable name."""
+        kind = self.kind
+        if kind == "num":
+            return self.value  # type: ignore[return-value]
+        if kind == "var":
+            if self.value not in values:
+                raise KeyError(f"no value for the name {self.value!r}")
+            return float(values[self.value])  # type: ignore[index]
+        args = [arg.evaluate(values) for arg in self.args]
+        if kind == "neg":
+            return -args[0]
+        if kind == "call":
+            return _FUNCTIONS[self.value](args[0])  # type: ignore[index]
+        return _FOLD[kind](*args)
+
+    def text(self) -> str:
+        """Plain text with Unicode math: ``A1(1 − A1)``, ``x²``, ``σ(z)``."""
+        return self._render(latex=False)
+
+    def latex(self) -> str:
+        r"""LaTeX: ``A1 \left(1 - A1\right)``, ``x^{2}``, ``\sigma\left(z\right)``."""
+        return self._render(latex=True)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"Sym({self.text()!r})"
+
+    def _wrap(self, child: "Sym", latex: bool, min_precedence: int) -> str:
+        rendered = child._render(latex)
+        if _PRECEDENCE[child.kind] < min_precedence or (child.kind == "num" and child.value < 0 and min_precedence > 1):
+            return rf"\left({rendered}\right)" if latex else f"({rendered})"
+        return rendered
+
+    def _render(self, latex: bool) -> str:
+        kind, args = self.kind, self.args
+        if kind == "num":
+            return format_number(self.value)  # type: ignore[arg-type]
+        if kind == "var":
+            return str(self.value)
+        if kind == "call":
+            inner = args[0]._render(latex)
+            if latex:
+                return rf"{_LATEX_CALLS.get(self.value, self.value)}\left({inner}\right)"
+            return f"{_TEXT_CALLS.get(self.value, self.value)}({inner})"
+        if kind == "neg":
+            return ("-" if latex else "−") + self._wrap(args[0], latex, _PRECEDENCE["neg"] + 1)
+        a, b = args
+        if kind == "add":
+            return f"{self._wrap(a, latex, 1)} + {self._wrap(b, latex, 1)}"
+        if kind == "sub":
+            minus = "-" if latex else "−"
+            return f"{self._wrap(a, latex, 1)} {minus} {self._wrap(b, latex, 2)}"
+        if kind == "mul":
+            left, right = self._wrap(a, latex, 2), self._wrap(b, latex, 2)
+            if right.startswith(("(", r"\left(")) and a.kind != "num" or a.kind == "num" and b.kind != "num":
+                return f"{left}{right}" if not latex else f"{left} {right}"
+            return f"{left} \\cdot {right}" if latex else f"{left}·{right}"
+        if kind == "div":
+            if latex:
+                return rf"\frac{{{a._render(latex)}}}{{{b._render(latex)}}}"
+            return f"{self._wrap(a, latex, 2)}/{self._wrap(b, latex, 3)}"
+        # pow
+        base = self._wrap(a, latex, 5)
+        if latex:
+            return f"{base}^{{{b._render(latex)}}}"
+        exponent = b._render(latex)
+        if b.kind == "num" and exponent.lstrip("-").isdigit():
+            return base + exponent.translate(_SUPERSCRIPTS)
+        return f"{base}^{self._wrap(b, latex, 5)}"
+
+
+def _pow(a: float, b: float) -> float:
+    return a**b
+
+
+_FOLD: dict[str, Callable[[float, float], float]] = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": _pow,
+}
