@@ -43,8 +43,8 @@ def gradcheck(
     """
     if not callable(f):
         raise TypeError(f"gradcheck: f must be callable, got {type(f).__name__}")
-    if eps <= 0:
-        raise ValueError(f"gradcheck: eps must be positive, got {eps!r}")
+    if not 0 < eps < float("inf"):  # (also rejects nan, which every comparison fails)
+        raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
     points = [_as_real(x.data if isinstance(x, Value) else x, f"gradcheck: inputs[{i}]") for i, x in enumerate(inputs)]
     labels = [
         (x.name if isinstance(x, Value) and x.name else f"inputs[{i}]") for i, x in enumerate(inputs)

@@ -1,0 +1,159 @@
+"""Bad input: wrong types, domain errors, and that a failed operation leaves nothing half-done."""
+
+from __future__ import annotations
+
+import gc
+import math
+import operator
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from autodiff import Value, grad, topological_order
+
+
+# --- what Value accepts ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "bad, type_name",
+    [
+        ("3.0", "str"),
+        (None, "NoneType"),
+        (1 + 2j, "complex"),
+        (True, "bool"),
+        (False, "bool"),
+        ([1.0], "list"),
+        ((1.0,), "tuple"),
+        (Decimal("1.5"), "Decimal"),
+        (np.complex128(1.0), "complex128"),
+        (np.bool_(True), "bool"),  # 'bool' in NumPy 2, 'bool_' in NumPy 1: both contain "bool"
+        (np.array([1.0]), "ndarray"),
+    ],
+)
+def test_value_rejects_anything_but_a_real_number_naming_its_type(bad, type_name):
+    with pytest.raises(TypeError, match=type_name):
+        Value(bad)
+
+
+def test_value_of_a_value_is_an_error_not_a_copy():
+    with pytest.raises(TypeError, match="Value"):
+        Value(Value(1.0))
+
+
+@pytest.mark.parametrize(
+    "good, expected",
+    [
+        (np.float64(0.25), 0.25),
+        (np.float32(0.5), 0.5),
+        (np.float32(0.1), float(np.float32(0.1))),
+        (np.int64(-3), -3.0),
+        (np.int8(7), 7.0),
+        (np.uint16(9), 9.0),
+        (3, 3.0),
+        (Fraction(1, 4), 0.25),
+        (-0.0, -0.0),
+        (math.inf, math.inf),
+    ],
+)
+def test_value_accepts_real_scalars_and_stores_a_python_float(good, expected):
+    v = Value(good)
+    assert type(v.data) is float and v.data == expected
+    assert type(v.grad) is float
+
+
+def test_numpy_scalars_work_as_operands_and_results_are_python_floats():
+    x = Value(2.0)
+    for y in (x + np.float64(1.0), x * np.int64(3), x / np.float32(0.5), x ** np.int64(2), x - np.float64(1.0)):
+        assert isinstance(y, Value) and type(y.data) is float
+        assert all(type(p.data) is float for p in y.parents)
+
+
+@pytest.mark.parametrize("bad", [1, b"x", ["x"]])
+def test_name_must_be_a_string(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(1.0, name=bad)
+    assert Value(1.0, name="w1").name == "w1" and Value(1.0).name is None
+
+
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow])
+@pytest.mark.parametrize("other", ["2", None, [1.0], 1j, True])
+def test_unsupported_operand_types_raise_type_error(op, other):
+    x = Value(2.0)
+    with pytest.raises(TypeError):
+        op(x, other)
+    with pytest.raises(TypeError):
+        op(other, x)
+
+
+def test_grad_rejects_non_values():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="float"):
+        grad(1.0, x)
+    with pytest.raises(TypeError, match=r"inputs\[1\].*float"):
+        grad(x * 2, [x, 2.0])
+
+
+# --- domain errors: the message names the operation and the offending value -----------------
+
+DOMAIN_ERRORS = [
+    # (description, what to run on fresh leaves a=value, b=other, exception, words the message must contain)
+    ("log of zero", lambda a, b: a.log(), 0.0, None, ValueError, ["log", "0.0"]),
+    ("log of a negative", lambda a, b: a.log(), -2.5, None, ValueError, ["log", "-2.5"]),
+    ("divide by a zero Value", lambda a, b: b / a, 0.0, 3.0, ZeroDivisionError, ["div", "3.0", "zero"]),
+    ("divide by the number zero", lambda a, b: b / 0, 0.0, 3.0, ZeroDivisionError, ["div", "3.0", "zero"]),
+    ("number divided by a zero Value", lambda a, b: 7 / a, 0.0, None, ZeroDivisionError, ["div", "7.0", "zero"]),
+    ("negative base, fractional power", lambda a, b: a**0.5, -4.0, None, ValueError, ["pow", "-4.0", "0.5"]),
+    ("negative base, Value power", lambda a, b: a**b, -4.0, 2.0, ValueError, ["pow", "-4.0"]),
+    ("zero base, Value power", lambda a, b: a**b, 0.0, 2.0, ValueError, ["pow", "0.0"]),
+    ("negative number to a Value power", lambda a, b: (-2) ** a, 2.0, None, ValueError, ["pow", "-2.0"]),
+    ("zero to a negative power", lambda a, b: a**-1, 0.0, None, ZeroDivisionError, ["pow", "0.0", "-1"]),
+    ("zero to a negative fractional power", lambda a, b: a**-0.5, 0.0, None, ZeroDivisionError, ["pow", "0.0", "-0.5"]),
+]
+
+
+@pytest.mark.parametrize(
+    "make, a_data, b_data, error, words", [case[1:] for case in DOMAIN_ERRORS], ids=[case[0] for case in DOMAIN_ERRORS]
+)
+def test_domain_errors_name_the_operation_and_value_and_leave_nothing_half_done(make, a_data, b_data, error, words):
+    # An existing graph with gradients in it: the failed operation must not change it.
+    a = Value(a_data, name="a")
+    b = Value(2.0 if b_data is None else b_data, name="b")
+    y = a * b + a
+    y.backward()
+    before = [(n, n.data, n.grad, n.parents, n.local_grads) for n in topological_order(y)]
+    children_before = _value_referrers(a) | _value_referrers(b)
+
+    with pytest.raises(error) as caught:
+        make(a, b)
+    message = str(caught.value)
+    for word in words:
+        assert word in message, (word, message)
+
+    assert [(n, n.data, n.grad, n.parents, n.local_grads) for n in topological_order(y)] == before
+    del caught  # the traceback would keep the failing frames alive
+    gc.collect()
+    assert _value_referrers(a) | _value_referrers(b) == children_before  # no new node points at a or b
+
+
+def _value_referrers(v: Value) -> set[int]:
+    return {id(r) for r in gc.get_referrers(v) if isinstance(r, Value)}
+
+
+def test_the_error_comes_from_the_forward_computation_not_later():
+    # No node is made at all, so nothing has to be undone.
+    x = Value(-1.0)
+    with pytest.raises(ValueError):
+        x.log()
+    assert x.grad == 0.0 and x.is_leaf
+
+
+def test_no_raw_overflow_errors_escape():
+    # These are large but not errors: they are infinite results (covered in test_numerics too).
+    assert Value(1e4).exp().data == math.inf
+    assert (Value(10.0) ** 400).data == math.inf
+    assert (Value(2.0) ** math.inf).data == math.inf
+    assert (Value(0.5) ** math.inf).data == 0.0
+    with pytest.raises(ValueError, match="pow"):
+        Value(-2.0) ** math.inf  # (-2)^inf has no real limit

@@ -1,0 +1,162 @@
+"""Sym: each operation's derivative rule printed as text and LaTeX, and evaluated back to the
+same numbers as the float rule (which shows that the printed formula *is* the rule used)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autodiff import OPS, Sym, Value, power
+
+from .strategies import op_arguments
+
+X, OUT = Sym.var("x"), Sym.var("out")
+A, B = Sym.var("a"), Sym.var("b")
+
+
+def rule(op, *inputs):
+    """The local derivatives of op, symbolically, with the output called `out`."""
+    return op.derivative(*inputs, OUT)
+
+
+def text_and_latex(d):
+    return (d.text(), d.latex()) if isinstance(d, Sym) else d
+
+
+# What a teacher writes for each rule: d(out)/d(input), as (text, LaTeX); plain numbers stay numbers.
+EXPECTED = {
+    "add": [1.0, 1.0],
+    "sub": [1.0, -1.0],
+    "mul": [("b", "b"), ("a", "a")],
+    "div": [("1/b", r"\frac{1}{b}"), ("−a/b²", r"\frac{-a}{b^{2}}")],
+    "neg": [-1.0],
+    "powv": [("b·a^(b − 1)", r"b \cdot a^{b - 1}"), ("out·log(a)", r"out \cdot \ln\left(a\right)")],
+    "exp": [("out", "out")],
+    "log": [("1/x", r"\frac{1}{x}")],
+    "tanh": [("1 − out²", "1 - out^{2}")],
+    "sigmoid": [("out(1 − out)", r"out \left(1 - out\right)")],
+    "relu": [("step(x)", r"\mathbb{1}\left(x\right)")],
+}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_each_rule_prints_as_text_and_latex(name):
+    op = OPS[name]
+    inputs = (A, B) if op.arity == 2 else (X,)
+    assert [text_and_latex(d) for d in rule(op, *inputs)] == EXPECTED[name]
+
+
+def test_sigmoid_rule_with_a_layer_name_reads_as_in_a_textbook():
+    assert OPS["sigmoid"].derivative(Sym.var("z1"), Sym.var("A1"))[0].text() == "A1(1 − A1)"
+
+
+@pytest.mark.parametrize(
+    "n, text, latex",
+    [
+        (2, "2x", "2 x"),
+        (3, "3x²", "3 x^{2}"),
+        (10, "10x⁹", "10 x^{9}"),
+        (-1, "−x⁻²", "-x^{-2}"),
+        (0.5, "0.5x^(-0.5)", "0.5 x^{-0.5}"),
+        (1.5, "1.5x^0.5", "1.5 x^{0.5}"),
+    ],
+)
+def test_pow_rule_prints_as_text_and_latex(n, text, latex):
+    (d,) = rule(power(n), X)
+    assert (d.text(), d.latex()) == (text, latex)
+
+
+def test_pow_rule_for_trivial_exponents_is_a_plain_number():
+    (d1,) = rule(power(1), X)
+    assert (d1.text() if isinstance(d1, Sym) else d1) in ("1", 1, 1.0)
+    (d0,) = rule(power(0), X)
+    assert (d0.text() if isinstance(d0, Sym) else d0) in ("0", 0, 0.0)
+
+
+# --- the symbolic rule evaluates to the float rule --------------------------------------------
+
+def all_rules():
+    names = list(OPS)
+    return st.one_of(
+        st.sampled_from(names).map(lambda n: (n, OPS[n])),
+        st.sampled_from([2, 3, -1, -2, 0.5, 1.5, -0.5]).map(lambda e: ("pow", power(e))),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_symbolic_rule_evaluates_to_the_float_rule(data):
+    name, op = data.draw(all_rules())
+    if name == "pow":
+        exponent = op.exponent
+        args = data.draw(op_arguments("log" if exponent != int(exponent) or exponent < 0 else "neg"))
+    else:
+        args = data.draw(op_arguments(name))
+    out = op.forward(*args)
+    numeric = op.derivative(*args, out)
+    names = ["a", "b"][: op.arity] if op.arity == 2 else ["x"]
+    symbolic = op.derivative(*(Sym.var(n) for n in names), OUT)
+    env = dict(zip(names, args), out=out)
+    assert len(numeric) == len(symbolic) == op.arity
+    for sym, num in zip(symbolic, numeric):
+        value = sym.evaluate(env) if isinstance(sym, Sym) else sym
+        # the same arithmetic, possibly grouped differently: a few roundings apart
+        assert value == pytest.approx(num, rel=1e-13, abs=1e-300)
+        if isinstance(sym, Sym):
+            assert sym.names() <= set(env)
+
+
+def test_the_same_rule_on_values_is_differentiable():
+    # The rule run on Values builds a graph: its value is the float rule's number.
+    x = Value(0.7)
+    out = x.sigmoid()
+    (d,) = OPS["sigmoid"].derivative(x, out)
+    assert isinstance(d, Value) and d.data == out.local_grads[0]
+
+
+# --- Sym itself -----------------------------------------------------------------------------------
+
+def test_simplification_of_zeros_ones_and_numbers():
+    assert (X * 1).text() == "x" and (1 * X).text() == "x"
+    assert (X + 0).text() == "x" and (0 + X).text() == "x" and (X - 0).text() == "x"
+    assert (X * 0).text() == "0" and (0 * X).text() == "0"
+    assert (X**1).text() == "x" and (X**0).text() == "1" and (X / 1).text() == "x"
+    assert (Sym.num(2) * 3).text() == "6" and (X * -1).text() == "−x" and (-(-X)).text() == "x"
+    assert (X * 2).text() == "2x"  # numbers first
+    assert (0 - X).text() == "−x" and (X + -Y()).text() == "x − y"
+
+
+def Y() -> Sym:
+    return Sym.var("y")
+
+
+def test_parentheses_follow_precedence():
+    x, y, z = X, Y(), Sym.var("z")
+    assert ((x + y) * z).text() == "(x + y)·z"
+    assert (x * (y + z)).text() == "x(y + z)"
+    assert (x - (y - z)).text() == "x − (y − z)"
+    assert ((x - y) - z).text() == "x − y − z"
+    assert (x / (y * z)).text() == "x/(y·z)"
+    assert ((x + y) ** 2).text() == "(x + y)²"
+    assert ((x + y) ** 2).latex() == r"\left(x + y\right)^{2}"
+    assert (x / (y + z)).latex() == r"\frac{x}{y + z}"
+    assert (-(x + y)).text() == "−(x + y)"
+    assert x.sigmoid().tanh().text() == "tanh(σ(x))"
+    assert x.exp().log().latex() == r"\ln\left(\exp\left(x\right)\right)"
+
+
+def test_evaluate_names_and_errors():
+    e = (X * Y() + Sym.num(0.5)).exp() / X.sigmoid()
+    assert e.names() == {"x", "y"}
+    x, y = 0.3, -1.2
+    assert e.evaluate({"x": x, "y": y}) == pytest.approx(math.exp(x * y + 0.5) * (1 + math.exp(-x)), rel=1e-14)
+    with pytest.raises(KeyError, match="y"):
+        e.evaluate({"x": 1.0})
+    with pytest.raises(TypeError, match="str"):
+        X + "y"
+    with pytest.raises(TypeError, match="bool"):
+        X * True
+    assert str(X**2) == "x²" and repr(X**2) == "Sym('x²')"
