@@ -14,6 +14,7 @@ derivative per input: d(output)/d(input).
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -52,6 +53,14 @@ def raise_to(x: Any, power: float) -> Any:
             return math.inf
         return _power(x, power)
     return x**power
+
+
+def over_square(a: Any, b: Any) -> Any:
+    """a / b² for a float, a Value or a symbol. On floats it is a / b / b: for |b| < 1e-162,
+    b² underflows to 0 and a / b² would raise ZeroDivisionError although the slope is finite or inf."""
+    if _is_number(b):
+        return a / b / b
+    return a / b**2
 
 
 def step(x: Any) -> Any:
@@ -93,7 +102,7 @@ def _sigmoid(x: float) -> float:
 def _power(base: float, exponent: float, op_name: str = "pow") -> float:
     if base == 0 and exponent < 0:
         raise ZeroDivisionError(f"{op_name}: 0.0 cannot be raised to the negative power {exponent!r}")
-    if base < 0 and exponent != int(exponent):
+    if base < 0 and not float(exponent).is_integer():  # (is_integer: no OverflowError for inf)
         raise ValueError(
             f"{op_name}: negative base {base!r} to the non-integer power {exponent!r} is not a real number"
         )
@@ -116,12 +125,13 @@ def _power_of_values(base: float, exponent: float) -> float:
 
 
 # --- the table ----------------------------------------------------------------------------
+# (operator.add is a + b, and so on: the same rule as a lambda, called faster.)
 
-ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
-SUB = Op("sub", "−", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
-MUL = Op("mul", "×", 2, lambda a, b: a * b, lambda a, b, out: (b, a))
-DIV = Op("div", "÷", 2, _div, lambda a, b, out: (1 / b, -a / b**2))
-NEG = Op("neg", "−", 1, lambda x: -x, lambda x, out: (-1.0,))
+ADD = Op("add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0))
+SUB = Op("sub", "−", 2, operator.sub, lambda a, b, out: (1.0, -1.0))
+MUL = Op("mul", "×", 2, operator.mul, lambda a, b, out: (b, a))
+DIV = Op("div", "÷", 2, _div, lambda a, b, out: (1 / b, over_square(-a, b)))
+NEG = Op("neg", "−", 1, operator.neg, lambda x, out: (-1.0,))
 POW_VALUE = Op("powv", "^", 2, _power_of_values, lambda a, b, out: (b * raise_to(a, b - 1), out * log(a)))
 EXP = Op("exp", "exp", 1, _exp, lambda x, out: (out,))
 LOG = Op("log", "log", 1, _log, lambda x, out: (1 / x,))
@@ -133,13 +143,13 @@ RELU = Op("relu", "relu", 1, lambda x: x if x > 0 else 0.0, lambda x, out: (step
 @lru_cache(maxsize=256)
 def power(exponent: float) -> Op:
     """The operation x ** exponent for a constant exponent (one Op per exponent)."""
-    n = int(exponent) if exponent == int(exponent) else exponent
+    n = int(exponent) if float(exponent).is_integer() else exponent
     return Op(
         "pow",
         f"^{n}",
         1,
         lambda x: _power(x, exponent),
-        lambda x, out: (n * raise_to(x, n - 1),),
+        lambda x, out: (n * raise_to(x, n - 1) if n else 0.0,),  # x**0 is constant: slope 0, even at x = 0
         exponent=float(exponent),
     )
 
