@@ -1,0 +1,20 @@
+"""nn: neurons, layers, losses and SGD on top of ``autodiff.Value``.
+
+    from nn import MLP, SGD, mse_loss
+    model = MLP(2, [3, 1])                       # MLP(2 -> 3 sigmoid -> 1 sigmoid)
+    loss = mse_loss([model(x) for x in xs], ys)
+    model.zero_grad(); loss.backward(); SGD(model.parameters(), lr=0.5).step()
+
+``nn.reference.build('000')`` .. ``build('004')`` rebuild the five hand-derived reference
+networks with the documents' own names, loaded with the golden instance.
+"""
+
+from . import reference
+from .losses import bce_loss, half_sse_loss, mse_loss
+from .module import ACTIVATIONS, MLP, Layer, Module, Neuron, named_nodes
+from .optim import SGD
+
+__all__ = [
+    "Module", "Neuron", "Layer", "MLP", "SGD", "ACTIVATIONS",
+    "mse_loss", "half_sse_loss", "bce_loss", "named_nodes", "reference",
+]

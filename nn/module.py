@@ -1,0 +1,481 @@
+"""Neurons, layers and multilayer perceptrons built from ``autodiff.Value``.
+
+A neuron computes ``z = w1*x1 + w2*x2 + ... + b`` with the engine's mul and add (in weight
+order, so the graph reads like a hand derivation) and then ``a = activation(z)``. Every
+gradient of a network comes from ``loss.backward()``; nothing here knows a derivative.
+
+Default names (parameters and graph nodes), for layer i and unit j counted from 1:
+
+* parameters ``L{i}.N{j}.w{k}`` (weight from input k) and ``L{i}.N{j}.b``;
+* nodes ``L{i}.N{j}.z`` (pre-activation) and ``L{i}.N{j}.a`` (activation; a linear
+  neuron has only its ``z`` node).
+
+``MLP(..., names={...})`` replaces any of these default names with your own. Calling a
+model with ``suffix='[2]'`` appends the suffix to the node names it makes (one graph that
+holds several samples stays readable: ``L1.N1.a[2]``).
+
+Initialisation: weights uniform in ±sqrt(3/nin) (variance 1/nin) from ``random.Random(seed)``,
+never the global random state; biases 0.
+
+Parameter order, used by ``parameters()``, ``named_parameters()`` and ``state_dict()``:
+layer by layer, unit by unit, each unit's weights in input order and then its bias. A bias
+shared by several neurons is listed once, where it first appears.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import random
+import tempfile
+from typing import Any, Mapping, Sequence, Union
+
+from autodiff import Value, topological_order
+
+Number = Union[int, float]
+Input = Union[Value, Number]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+_ACTIVATION_METHODS = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu, "linear": None}
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _check_activation(activation: object, where: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{where}: activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    return activation  # type: ignore[return-value]
+
+
+def _rng(seed: int | random.Random | None, where: str) -> random.Random:
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)
+    raise TypeError(f"{where}: seed must be an int or a random.Random, got {type(seed).__name__} {seed!r}")
+
+
+class Module:
+    """Base class: parameters, gradients, state (get, set, save, load) and graph clusters.
+
+    Subclasses implement ``neurons()``; everything else follows from it.
+    """
+
+    def neurons(self) -> list["Neuron"]:
+        """The neurons of this module, in parameter order."""
+        raise NotImplementedError
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``(name, parameter)`` pairs in the documented order, each parameter once."""
+        seen: set[int] = set()
+        pairs = []
+        for neuron in self.neurons():
+            for p in neuron._own_and_shared():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    pairs.append((p.name, p))  # type: ignore[arg-type]
+        return pairs
+
+    def parameters(self) -> list[Value]:
+        """Every parameter once (a shared bias too), in the documented order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # --- state: name -> number ------------------------------------------------------------
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by name, in parameter order."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, object], *, where: str = "load_state_dict") -> None:
+        """Set parameters from a mapping ``name -> number``.
+
+        The mapping must name every parameter exactly once, with a finite real number. It is
+        checked completely before anything changes, so on any error the model is untouched.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{where}: expected a mapping of parameter names to numbers, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        unknown = [k for k in state if k not in params]
+        missing = [k for k in params if k not in state]
+        problems = []
+        if unknown:
+            problems.append(f"unknown parameter name(s) {', '.join(map(repr, unknown))}")
+        if missing:
+            problems.append(f"missing parameter(s) {', '.join(map(repr, missing))}")
+        for name, value in state.items():
+            if name in params:
+                if not _is_real(value):
+                    problems.append(f"{name!r} must be a real number, got {type(value).__name__} {value!r}")
+                elif not math.isfinite(value):  # type: ignore[arg-type]
+                    problems.append(f"{name!r} must be finite, got {value!r}")
+        if problems:
+            raise ValueError(
+                f"{where}: {'; '.join(problems)} (expected {len(params)} parameters; model left unchanged)"
+            )
+        for name, p in params.items():
+            p.data = float(state[name])  # type: ignore[arg-type]
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the parameters to ``path`` as JSON, atomically (a temp file, then ``os.replace``)."""
+        text = json.dumps({"model": repr(self), "parameters": self.state_dict()}, indent=1)
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Read parameters saved by ``save``; on any error the model is left exactly as it was."""
+        where = f"load({os.fspath(path)!r})"
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{where}: not a UTF-8 text file ({e.reason})") from None
+
+        def refuse_constant(token: str) -> None:
+            raise ValueError(f"{where}: {token} is not a valid parameter value")
+
+        def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            keys = [k for k, _ in pairs]
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            if twice:
+                raise ValueError(f"{where}: the name(s) {', '.join(map(repr, twice))} appear more than once")
+            return dict(pairs)
+
+        try:
+            data = json.loads(text, parse_constant=refuse_constant, object_pairs_hook=no_duplicates)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{where}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
+            got = type(data).__name__ if not isinstance(data, dict) else "an object without a 'parameters' object"
+            raise ValueError(f"{where}: expected a JSON object with a 'parameters' object, got {got}")
+        self.load_state_dict(data["parameters"], where=where)
+
+    # --- graph clusters ----------------------------------------------------------------------
+    def clusters(self, root: Value) -> dict[str, list[Value]]:
+        """For drawing: ``"neuron <label>"`` -> the nodes of that neuron's part of ``root``'s graph.
+
+        A neuron's part is its own parameters, its mul/add chain, its pre-activation and its
+        activation. A neuron called several times (one call per sample, told apart by the
+        suffix of the call) gives one cluster per call: ``"neuron h1_1[2]"``. A node that would
+        be in several clusters (000's shared ``b_1``; a parameter used once per sample) belongs
+        to none of them. Nothing here recurses.
+        """
+        by_name: dict[str, list[Value]] = {}
+        for node in reversed(topological_order(root)):  # oldest first: sample 1 before sample 2
+            if node.name is not None and not node.is_leaf:
+                by_name.setdefault(node.name, []).append(node)
+        found: dict[str, list[Value]] = {}
+        for neuron in self.neurons():
+            out = neuron.output_name
+            for name, nodes in by_name.items():
+                if not name.startswith(out):
+                    continue
+                for node in nodes:
+                    members = neuron._members(node)
+                    if members is not None:
+                        found[f"neuron {neuron.name}{name[len(out):]}"] = members
+        # A node in several clusters (a parameter used once per sample) belongs to none of them.
+        count: dict[int, int] = {}
+        for members in found.values():
+            for node in members:
+                count[id(node)] = count.get(id(node), 0) + 1
+        return {label: [n for n in members if count[id(n)] == 1] for label, members in found.items()}
+
+    def __call__(self, x: Sequence[Input], suffix: str = "") -> Any:
+        raise NotImplementedError
+
+
+class Neuron(Module):
+    """One unit: ``a = activation(w1*x1 + ... + w_n*x_n + b)``.
+
+    ``bias``: ``True`` (its own bias, initially 0), ``False`` (no bias parameter at all), or a
+    ``Value`` that several neurons share (one parameter; its gradient sums over every path).
+    ``weight_names``, ``bias_name``, ``z_name`` and ``a_name`` default to ``{name}.w1``...,
+    ``{name}.b``, ``{name}.z`` and ``{name}.a``. A linear neuron's output is its ``z`` node,
+    named ``a_name`` when one is given and ``z_name`` otherwise.
+    Weights start uniform in ±sqrt(3/nin) from ``seed``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "sigmoid",
+        bias: bool | Value = True,
+        *,
+        name: str = "N",
+        weight_names: Sequence[str] | None = None,
+        bias_name: str | None = None,
+        z_name: str | None = None,
+        a_name: str | None = None,
+        seed: int | random.Random | None = 0,
+    ) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        self.nin = nin
+        self.activation = _check_activation(activation, "Neuron")
+        self.name = name
+        if weight_names is None:
+            weight_names = [f"{name}.w{k}" for k in range(1, nin + 1)]
+        elif len(weight_names) != nin:
+            raise ValueError(f"Neuron {name!r}: {len(weight_names)} weight names given for {nin} inputs")
+        rng = _rng(seed, "Neuron")
+        limit = math.sqrt(3.0 / nin)
+        self.w: list[Value] = [Value(rng.uniform(-limit, limit), name=n) for n in weight_names]
+        self.shares_bias = isinstance(bias, Value)
+        if isinstance(bias, Value):
+            if bias.name is None:
+                bias.name = bias_name or f"{name}.b"
+            self.b: Value | None = bias
+        elif bias is True:
+            self.b = Value(0.0, name=bias_name or f"{name}.b")
+        elif bias is False:
+            self.b = None
+        else:
+            raise TypeError(f"Neuron {name!r}: bias must be True, False or a Value, got {type(bias).__name__} {bias!r}")
+        self.z_name = z_name or f"{name}.z"
+        self.a_name = a_name or f"{name}.a"
+        linear = self.activation == "linear"
+        self.output_name = (a_name or self.z_name) if linear else self.a_name
+        if linear:
+            self.z_name = self.output_name
+        self._act = _ACTIVATION_METHODS[self.activation]
+
+    def neurons(self) -> list["Neuron"]:
+        return [self]
+
+    def _own_and_shared(self) -> list[Value]:
+        return self.w if self.b is None else [*self.w, self.b]
+
+    def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
+        """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
+        w = self.w
+        if len(x) != self.nin:
+            raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
+        z = w[0] * x[0]
+        for i in range(1, self.nin):
+            z = z + w[i] * x[i]
+        if self.b is not None:
+            z = z + self.b
+        if self._act is None:
+            z.name = self.z_name + suffix if suffix else self.z_name
+            return z
+        a = self._act(z)
+        if suffix:
+            z.name, a.name = self.z_name + suffix, self.a_name + suffix
+        else:
+            z.name, a.name = self.z_name, self.a_name
+        return a
+
+    def _members(self, out: Value) -> list[Value] | None:
+        """This neuron's nodes behind its output node ``out``, or None if ``out`` is not its output.
+
+        Walk back from the activation through the add chain; a mul node with one of our
+        weights as a parent is ours, and its other parent is an input, where the walk stops.
+        """
+        weights = {id(p) for p in self.w}
+        members = [out]
+        chain = out
+        if self._act is not None:
+            if out.op is None or out.op.name != self.activation:
+                return None
+            chain = out.parents[0]
+            members.append(chain)
+        found_weights = 0
+        stack = [chain]
+        while stack:  # nodes of the add chain (and, at its far end, the first mul)
+            node = stack.pop()
+            parents = node.parents
+            if node.op is not None and node.op.name == "mul" and any(id(p) in weights for p in parents):
+                found_weights += 1
+                members.extend(p for p in parents if id(p) in weights)
+                if node is not chain:
+                    members.append(node)
+                continue
+            if node.op is None or node.op.name != "add":
+                return None
+            if node is not chain:
+                members.append(node)
+            for p in parents:
+                if p is self.b:
+                    if not self.shares_bias:
+                        members.append(p)
+                else:
+                    stack.append(p)
+        return members if found_weights == self.nin else None
+
+    def __repr__(self) -> str:
+        bias = "" if self.b is not None and not self.shares_bias else (", no bias" if self.b is None else f", shared bias {self.b.name}")
+        return f"Neuron({self.nin} -> {self.activation}{bias}, name={self.name!r})"
+
+
+class Layer(Module):
+    """A list of neurons that all see the same inputs; calling it returns their activations."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "sigmoid",
+        bias: bool | Value = True,
+        *,
+        name: str = "L1",
+        seed: int | random.Random | None = 0,
+    ) -> None:
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        rng = _rng(seed, "Layer")
+        self.units = [
+            Neuron(nin, activation, bias, name=f"{name}.N{j}", seed=rng) for j in range(1, nout + 1)
+        ]
+        self.name = name
+
+    @classmethod
+    def of(cls, neurons: Sequence[Neuron], name: str = "L") -> "Layer":
+        """A layer made of the given neurons (same number of inputs), e.g. with the document's names."""
+        units = list(neurons)
+        if not units or not all(isinstance(n, Neuron) for n in units):
+            raise TypeError("Layer.of: expected a non-empty list of Neurons")
+        if len({n.nin for n in units}) != 1:
+            raise ValueError(f"Layer.of: neurons have different numbers of inputs {[n.nin for n in units]}")
+        layer = cls.__new__(cls)
+        layer.units, layer.name = units, name
+        return layer
+
+    @property
+    def nin(self) -> int:
+        return self.units[0].nin
+
+    def neurons(self) -> list[Neuron]:
+        return list(self.units)
+
+    def __call__(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
+        return [n(x, suffix) for n in self.units]
+
+    def describe(self) -> str:
+        acts = {n.activation for n in self.units}
+        text = f"{len(self.units)} {'/'.join(sorted(acts))}"
+        if all(n.b is None for n in self.units):
+            text += " (no bias)"
+        elif self.units[0].shares_bias and all(n.b is self.units[0].b for n in self.units):
+            text += f" (shared bias {self.units[0].b.name})"  # type: ignore[union-attr]
+        return text
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin} -> {self.describe()})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: ``MLP(2, [3, 1])`` is 2 inputs, 3 hidden units, 1 output.
+
+    ``activation`` applies to every layer unless ``activations`` gives one per layer (so a
+    linear output is ``activations=['sigmoid', 'linear']``). ``bias`` is True, False, a
+    shared Value, or a list with one of those per layer. Weights are drawn from
+    ``random.Random(seed)`` (module docstring); biases start at 0. ``names`` maps default names (module
+    docstring) to your own: parameters, node names and neuron labels (``'L1.N1'``).
+
+    Calling it returns the list of output Values, or the single Value if there is one output.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        *,
+        activations: Sequence[str] | None = None,
+        bias: bool | Value | Sequence[bool | Value] = True,
+        seed: int | random.Random | None = 0,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
+        sizes = list(sizes)
+        if not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
+            raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
+        if activations is None:
+            activations = [activation] * len(sizes)
+        elif len(activations) != len(sizes):
+            raise ValueError(f"MLP: {len(activations)} activations given for {len(sizes)} layers")
+        for act in activations:
+            _check_activation(act, "MLP")
+        biases = list(bias) if isinstance(bias, (list, tuple)) else [bias] * len(sizes)
+        if len(biases) != len(sizes):
+            raise ValueError(f"MLP: {len(biases)} biases given for {len(sizes)} layers")
+        names = dict(names or {})
+        used: set[str] = set()
+
+        def rename(default: str) -> str:
+            if default in names:
+                used.add(default)
+                return names[default]
+            return default
+
+        rng = _rng(seed, "MLP")
+        self.layers: list[Layer] = []
+        fan_in = nin
+        for i, (size, act, b) in enumerate(zip(sizes, activations, biases), start=1):
+            units = []
+            for j in range(1, size + 1):
+                p = f"L{i}.N{j}"
+                units.append(
+                    Neuron(
+                        fan_in, act, b,
+                        name=rename(p),
+                        weight_names=[rename(f"{p}.w{k}") for k in range(1, fan_in + 1)],
+                        bias_name=rename(f"{p}.b"),
+                        z_name=rename(f"{p}.z"),
+                        a_name=rename(f"{p}.a") if act != "linear" or f"{p}.a" in names else None,
+                        seed=rng,
+                    )
+                )
+            self.layers.append(Layer.of(units, name=f"L{i}"))
+            fan_in = size
+        unused = sorted(set(names) - used)
+        if unused:
+            raise ValueError(f"MLP: names given for unknown default name(s) {', '.join(map(repr, unused))}")
+        _check_unique_names(self)
+        self.nin = nin
+
+    def neurons(self) -> list[Neuron]:
+        return [n for layer in self.layers for n in layer.units]
+
+    def __call__(self, x: Sequence[Input], suffix: str = "") -> Value | list[Value]:
+        if len(x) != self.nin:
+            raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
+        for layer in self.layers:
+            x = layer(x, suffix)
+        return x[0] if len(x) == 1 else x  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"MLP({' -> '.join([str(self.nin)] + [layer.describe() for layer in self.layers])})"
+
+
+def _check_unique_names(model: Module) -> None:
+    seen: dict[str, int] = {}
+    for name, _ in model.named_parameters():
+        seen[name] = seen.get(name, 0) + 1
+    twice = [n for n, c in seen.items() if c > 1]
+    if twice:
+        raise ValueError(f"{type(model).__name__}: several parameters are named {', '.join(map(repr, twice))}")
+
+
+def named_nodes(root: Value) -> dict[str, Value]:
+    """Every named node of ``root``'s graph by name (for reading forward values)."""
+    return {n.name: n for n in topological_order(root) if n.name is not None}

@@ -1,0 +1,114 @@
+"""Plain-text tables that put our numbers beside a document's (used by the examples).
+
+A hand formula is written once, as an ``autodiff.Sym`` expression over the graph's node
+names; the same expression gives the printed text and, evaluated on the forward values,
+the number. The gradient it is compared with always comes from ``backward()``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+from autodiff import Sym, Value
+
+from .module import named_nodes
+
+TOLERANCE = 1e-12
+
+
+def fmt(x: float | None, digits: int = 15) -> str:
+    """A number to ``digits`` significant digits ('' for None)."""
+    return "" if x is None else f"{x:.{digits}g}"
+
+
+def heading(text: str, char: str = "=") -> str:
+    return f"\n{text}\n{char * len(text)}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Columns padded to their widest cell; numbers right-aligned, text left-aligned."""
+    cells = [[h for h in headers]] + [[c if isinstance(c, str) else fmt(c) for c in row] for row in rows]
+    numeric = [all(not isinstance(row[i], str) for row in rows) for i in range(len(headers))]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        padded = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append(" | ".join(padded).rstrip())
+        if n == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def values_of(root: Value) -> dict[str, float]:
+    """Every named node's forward value (inputs, parameters, pre-activations, activations, loss)."""
+    return {name: node.data for name, node in named_nodes(root).items()}
+
+
+def agree(ours: float, theirs: float, tol: float = TOLERANCE) -> str:
+    """'✓ same' when the two agree to ``tol``, else how far apart they are."""
+    return "✓ same" if abs(ours - theirs) <= tol else f"✗ off by {ours - theirs:+.3g}"
+
+
+def _short(ours: float, theirs: float, what: str) -> str:
+    return f"{what} ✓" if abs(ours - theirs) <= TOLERANCE else f"{what} ✗ ({ours - theirs:+.3g})"
+
+
+def printed_decimals(x: float) -> int:
+    """How many decimals a document printed, read from the shortest repr of its number."""
+    text = repr(float(x))
+    return 0 if "e" in text or "." not in text else len(text.split(".")[1].rstrip("0") or "")
+
+
+def document_verdict(document: float, exact: float) -> str:
+    """Whether a printed (rounded) number is the exact one rounded to the digits shown."""
+    decimals = printed_decimals(document)
+    if abs(document - exact) <= 0.5 * 10.0**-decimals + 1e-15:
+        return f"doc ✓ ({decimals} dp)"
+    return f"doc ✗ ({document - exact:+.2g})"
+
+
+def forward_table(root: Value, expected: Mapping[str, float]) -> str:
+    """node | our forward value | golden value | verdict."""
+    values = values_of(root)
+    return table(["node", "ours", "golden.json", "check"],
+                 [[name, values[name], value, agree(values[name], value)] for name, value in expected.items()])
+
+
+def evaluate(formula: Sym, values: Mapping[str, float]) -> float:
+    """A hand formula's value on the forward values (a NaN marks a name the graph lacks)."""
+    try:
+        return formula.evaluate(values)
+    except KeyError:
+        return math.nan
+
+
+def gradient_table(
+    gradients: Mapping[str, float],
+    formulas: Mapping[str, Sym],
+    values: Mapping[str, float],
+    golden: Mapping[str, float] | None = None,
+    document: Mapping[str, float] | None = None,
+) -> str:
+    """param | from backward | hand formula | document | verdict | the formula's text.
+
+    The verdict compares backward's gradient with the hand formula (and with golden.json's
+    number, if given) to 1e-12, and says whether the document's rounded number is right.
+    """
+    rows = []
+    for name, ours in gradients.items():
+        formula = formulas[name]
+        by_hand = evaluate(formula, values)
+        verdict = [_short(ours, by_hand, "formula")]
+        if golden is not None:
+            verdict.append(_short(ours, golden[name], "golden"))
+        doc = None if document is None else document.get(name)
+        if doc is not None:
+            verdict.append(document_verdict(doc, ours))
+        rows.append([name, ours, by_hand, "" if doc is None else repr(doc), ", ".join(verdict), formula.text()])
+    headers = ["param", "from backward", "hand formula", "document", "verdict", "hand formula (as evaluated)"]
+    if document is None:
+        headers.pop(3)
+        for row in rows:
+            row.pop(3)
+    return table(headers, rows)

@@ -1,0 +1,67 @@
+"""The examples run, and every verdict they print is the expected one."""
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+sys.path.insert(0, str(EXAMPLES))
+
+# The only disagreements the examples may print: the document's own mistakes and roundings.
+EXPECTED_CROSSES = {
+    "seed_000_shared_bias": ["④ as written", "④ h1 path only"],
+    "seed_001_three_samples": ["w3_11 |", "w3_21 |", "w3_11 |", "w3_21 |"],
+    "seed_002_mazur": [],
+    "seed_003_no_bias": [],
+    "seed_004_textbook": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_CROSSES))
+def test_each_document_example_prints_only_the_expected_disagreements(name, capsys):
+    module = importlib.import_module(name)
+    if name == "seed_002_mazur":
+        module.main(steps=100)
+    else:
+        module.main()
+    out = capsys.readouterr().out
+    crosses = [line for line in out.splitlines() if "✗" in line]
+    assert len(crosses) == len(EXPECTED_CROSSES[name])
+    for line, start in zip(crosses, EXPECTED_CROSSES[name]):
+        assert line.startswith(start), line
+    assert out.count("✓") >= 6
+    assert "formula ✗" not in out and "golden ✗" not in out
+
+
+def test_001_explains_the_documents_mistakes(capsys):
+    importlib.import_module("seed_001_three_samples").main()
+    out = capsys.readouterr().out
+    assert "-0.13 is right" in out and "0.28" in out and "2.4293" in out and "6.975" in out
+
+
+def test_002_training_lowers_the_loss():
+    history = importlib.import_module("seed_002_mazur").train(steps=200, report_at=(0, 200))
+    assert [s for s, _ in history] == [0, 200]
+    assert history[1][1] < history[0][1] / 10
+
+
+def test_train_toy_reaches_full_accuracy_on_xor(capsys):
+    assert importlib.import_module("train_toy").train("xor") == 1.0
+    assert "final accuracy on xor: 100.0%" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="unknown problem 'spiral'"):
+        importlib.import_module("train_toy").train("spiral")
+
+
+def test_demo_imports_every_part():
+    demo = importlib.import_module("demo")
+    assert len(demo.PARTS) == 6 and all(callable(run) for _, run in demo.PARTS)
+
+
+def test_an_example_runs_as_a_script_from_another_folder(tmp_path):
+    result = subprocess.run([sys.executable, str(EXAMPLES / "seed_004_textbook.py")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "E = 0.01810390383656677" in result.stdout

@@ -1,0 +1,206 @@
+"""Neuron, Layer and MLP: structure, names, order, reproducibility, gradients, training."""
+
+import math
+import random
+
+import pytest
+
+from autodiff import Value, gradcheck
+from nn import MLP, SGD, Layer, Module, Neuron, bce_loss, named_nodes
+
+
+def test_neuron_builds_a_mul_add_chain_in_weight_order_and_names_its_nodes():
+    n = Neuron(3, "sigmoid", name="h")
+    assert [p.name for p in n.parameters()] == ["h.w1", "h.w2", "h.w3", "h.b"]
+    x = [Value(1.0, "x1"), 2.0, Value(-1.0, "x3")]
+    a = n(x)
+    assert a.name == "h.a" and a.op.name == "sigmoid"
+    z = a.parents[0]
+    assert z.name == "h.z" and z.op.name == "add"
+    assert z.parents[1] is n.b  # ... + b last
+    chain = z.parents[0]  # (w1*x1 + w2*x2) + w3*x3
+    assert chain.op.name == "add" and chain.parents[1].parents == (n.w[2], x[2])
+    expected = sum(w.data * xi for w, xi in zip(n.w, [1.0, 2.0, -1.0])) + n.b.data
+    assert abs(z.data - expected) < 1e-15
+    assert abs(a.data - 1 / (1 + math.exp(-expected))) < 1e-15
+
+
+def test_neuron_suffix_tags_node_names_per_call():
+    n = Neuron(1, "tanh", name="u")
+    a = n([0.5], suffix="[2]")
+    assert a.name == "u.a[2]" and a.parents[0].name == "u.z[2]"
+
+
+@pytest.mark.parametrize("activation, f", [
+    ("sigmoid", lambda z: 1 / (1 + math.exp(-z))), ("tanh", math.tanh),
+    ("relu", lambda z: max(z, 0.0)), ("linear", lambda z: z),
+])
+def test_every_activation(activation, f):
+    n = Neuron(2, activation, seed=3)
+    out = n([0.3, -0.7])
+    z = n.w[0].data * 0.3 + n.w[1].data * -0.7 + n.b.data
+    assert abs(out.data - f(z)) < 1e-15
+    if activation == "linear":
+        assert out.name == "N.z" and out.op.name == "add"
+
+
+def test_bias_false_means_no_bias_parameter_at_all():
+    n = Neuron(2, bias=False)
+    assert n.b is None and len(n.parameters()) == 2
+    assert n([1.0, 1.0]).parents[0].op.name == "add"  # w1*x1 + w2*x2, no "+ b"
+
+
+def test_shared_bias_is_one_parameter_listed_once_with_summed_gradient():
+    b = Value(0.5, "b_shared")
+    layer = Layer.of([Neuron(1, bias=b, name=f"h{j}", seed=j) for j in (1, 2, 3)])
+    params = layer.parameters()
+    assert len(params) == 4 and sum(p is b for p in params) == 1
+    out = layer([Value(2.0, "x")])
+    total = out[0] + out[1] + out[2]
+    total.backward()
+    assert abs(b.grad - sum(a.data * (1 - a.data) for a in out)) < 1e-15
+
+
+def test_bias_must_be_true_false_or_value():
+    with pytest.raises(TypeError, match="bias must be True, False or a Value"):
+        Neuron(2, bias=0.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(nin=0), "nin must be a positive int"),
+    (dict(nin=2, activation="softmax"), "activation must be one of sigmoid, tanh, relu, linear; got 'softmax'"),
+    (dict(nin=2, weight_names=["a"]), "1 weight names given for 2 inputs"),
+])
+def test_bad_neuron_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Neuron(**kwargs)
+
+
+def test_wrong_number_of_inputs_is_a_clear_error():
+    with pytest.raises(ValueError, match="Neuron 'N': expected 2 inputs, got 3"):
+        Neuron(2)([1, 2, 3])
+    with pytest.raises(ValueError, match="MLP: expected 2 inputs, got 1"):
+        MLP(2, [1])([1])
+
+
+def test_mlp_default_names_order_and_repr():
+    m = MLP(2, [3, 1])
+    assert repr(m) == "MLP(2 -> 3 sigmoid -> 1 sigmoid)"
+    names = [n for n, _ in m.named_parameters()]
+    assert names[:4] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b", "L1.N2.w1"]
+    assert names[-4:] == ["L2.N1.w1", "L2.N1.w2", "L2.N1.w3", "L2.N1.b"]
+    assert len(names) == 3 * 3 + 4 and len(m.parameters()) == len(names)
+    out = m([0.1, 0.2])
+    assert isinstance(out, Value) and out.name == "L2.N1.a" and out.parents[0].name == "L2.N1.z"
+    assert "L1.N3.a" in named_nodes(out)
+    assert isinstance(MLP(2, [3, 2])([0.1, 0.2]), list)
+
+
+def test_mlp_activations_per_layer_linear_output_and_bias_options():
+    m = MLP(1, [2, 1], activations=["tanh", "linear"], bias=[False, True])
+    assert repr(m) == "MLP(1 -> 2 tanh (no bias) -> 1 linear)"
+    out = m([0.5])
+    assert out.name == "L2.N1.z" and out.op.name == "add"
+    assert [n for n, _ in m.named_parameters()] == ["L1.N1.w1", "L1.N2.w1", "L2.N1.w1", "L2.N1.w2", "L2.N1.b"]
+    with pytest.raises(ValueError, match="2 activations given for 3 layers"):
+        MLP(1, [2, 2, 1], activations=["tanh", "linear"])
+    with pytest.raises(ValueError, match="sizes must be a non-empty list of positive ints"):
+        MLP(1, [2, 0])
+
+
+def test_mlp_names_replace_defaults_and_unknown_ones_are_refused():
+    m = MLP(2, [1], names={"L1.N1.w1": "wa", "L1.N1.b": "bias", "L1.N1.a": "out", "L1.N1": "o"})
+    assert [n for n, _ in m.named_parameters()] == ["wa", "L1.N1.w2", "bias"]
+    out = m([1.0, 2.0])
+    assert out.name == "out" and list(m.clusters(out)) == ["neuron o"]
+    with pytest.raises(ValueError, match="unknown default name\\(s\\) 'L9.N1.w1'"):
+        MLP(2, [1], names={"L9.N1.w1": "x"})
+    with pytest.raises(ValueError, match="several parameters are named 'w'"):
+        MLP(2, [1], names={"L1.N1.w1": "w", "L1.N1.w2": "w"})
+
+
+def test_initialisation_is_reproducible_from_a_seed_and_leaves_global_random_alone():
+    random.seed(123)
+    before = random.random()
+    random.seed(123)
+    a, b, c = MLP(2, [4, 1], seed=7), MLP(2, [4, 1], seed=7), MLP(2, [4, 1], seed=8)
+    assert random.random() == before
+    assert a.state_dict() == b.state_dict() != c.state_dict()
+    assert all(p.data == 0.0 for n, p in a.named_parameters() if n.endswith(".b"))
+    assert len({p.data for n, p in a.named_parameters() if not n.endswith(".b")}) == 12
+
+
+def test_zero_grad_clears_every_parameter():
+    m = MLP(2, [2, 1])
+    m([1.0, -1.0]).backward()
+    assert any(p.grad != 0 for p in m.parameters())
+    m.zero_grad()
+    assert all(p.grad == 0 for p in m.parameters())
+    assert isinstance(m, Module)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradcheck_on_random_small_mlps(activation, seed):
+    model = MLP(3, [3, 2], activations=[activation, "sigmoid"], seed=seed)
+    rng = random.Random(seed + 100)
+    x = [rng.uniform(-1, 1) for _ in range(3)]
+    if activation == "relu":  # keep every hidden pre-activation at least 0.3 away from relu's kink at 0
+        for n in model.layers[0].units:
+            n.b.data = 0.0
+            n.b.data = 0.3 if n(x).parents[0].data >= 0 else -0.3
+            assert abs(n(x).parents[0].data) >= 0.3
+    params = model.parameters()
+
+    def f(*values):
+        it = iter(values)
+        for n in model.neurons():  # the model computes with the Values gradcheck hands in
+            n.w = [next(it) for _ in n.w]
+            n.b = next(it)
+        out = model(x)
+        return out[0] * out[1] + out[0]
+
+    try:
+        assert gradcheck(f, [p.data for p in params], eps=1e-6, atol=1e-7, rtol=1e-5)
+    finally:  # put the model's own parameters back
+        it = iter(params)
+        for n in model.neurons():
+            n.w = [next(it) for _ in n.w]
+            n.b = next(it)
+    # and backward() through the model itself agrees with grad() above at the same point
+    out = model(x)
+    (out[0] * out[1] + out[0]).backward()
+    assert all(math.isfinite(p.grad) for p in params) and any(p.grad != 0 for p in params)
+
+
+def test_mlp_learns_xor_to_100_percent_from_a_fixed_seed():
+    xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    ys = [0.0, 1.0, 1.0, 0.0]
+    model = MLP(2, [4, 1], activations=["tanh", "sigmoid"], seed=0)
+    opt = SGD(model.parameters(), lr=0.5, momentum=0.9)
+    first = None
+    for _ in range(300):
+        loss = bce_loss([model(x) for x in xs], ys)
+        first = loss.data if first is None else first
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    predictions = [model(x).data > 0.5 for x in xs]
+    assert predictions == [False, True, True, False]
+    assert loss.data < 0.05 < first
+
+
+def test_clusters_of_a_default_mlp_hold_each_neurons_own_nodes():
+    m = MLP(2, [2, 1])
+    x = [Value(1.0, "x1"), Value(2.0, "x2")]
+    out = m(x)
+    clusters = m.clusters(out)
+    assert list(clusters) == ["neuron L1.N1", "neuron L1.N2", "neuron L2.N1"]
+    own = clusters["neuron L1.N1"]
+    n11 = m.layers[0].units[0]
+    assert {id(v) for v in (*n11.w, n11.b)} <= {id(v) for v in own}
+    assert all(v is not x[0] and v is not x[1] for v in own)
+    assert len(own) == 2 + 1 + 2 + 2 + 1  # w1 w2 b, 2 muls, 2 adds (the second is z), a
+    out_nodes = clusters["neuron L2.N1"]
+    hidden_outputs = {id(m.layers[0].units[j]([*x])) for j in (0, 1)}  # fresh nodes: never in a cluster
+    assert not hidden_outputs & {id(v) for v in out_nodes}
