@@ -1,0 +1,540 @@
+"""Draw a computation graph the way a teacher draws it on the board, with Graphviz.
+
+``draw(root)`` returns a ``graphviz.Digraph``: one box per Value (its name, data and grad),
+one small circle per operation, and one edge per use of a value (``a + a`` draws two), each
+labelled with its local derivative d(result)/d(input): the number the engine multiplies by in
+``backward()`` and, with ``edge_symbols=True``, the formula, which comes from the operation's
+one derivative rule in ``ops.py`` called on symbols (``Sym``). Nothing here knows a derivative.
+
+``save(root_or_graph, "graph.svg")`` writes .svg, .png, .pdf or .dot. In Jupyter the returned
+graph displays inline. Building the DOT text needs only Python; rendering it needs Graphviz's
+``dot`` program, and without it ``GraphvizNotFoundError`` says how to install it.
+
+Everything is deterministic: node ids come from the traversal order (``node_ids``), so the
+same graph always gives the same DOT text, byte for byte. Nothing here recurses.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import graphviz
+
+from .engine import Value, topological_order
+from .symbolic import Sym
+
+__all__ = [
+    "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
+    "DEFAULT_MAX_NODES", "GraphTooLargeError", "GraphvizNotFoundError", "Graph",
+]
+
+DEFAULT_MAX_NODES = 500
+"""Graphs with more Value nodes than this are refused (pass ``max_nodes=None`` to draw them anyway)."""
+
+INSTALL_HINT = (
+    "Install Graphviz, which provides the `dot` program: `sudo apt-get install graphviz` (Debian/Ubuntu), "
+    "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, or see "
+    "https://graphviz.org/download/ (the Python package `graphviz` alone is not enough). "
+    "Building the DOT text (`graph.source`, or saving to .dot) works without it."
+)
+
+# Colours (a colour-blind-safe pair: orange for highlighted paths, blue for the current step).
+_HIGHLIGHT = "#e6550d"
+_HIGHLIGHT_FILL = "#fee6ce"
+_FOCUS = "#2171b5"
+_FOCUS_FILL = "#deebf7"
+_LEAF_FILL = "#f0f0f0"
+_UNKNOWN = "#969696"
+_FONT = "Helvetica,Arial,sans-serif"
+_MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than ``max_nodes``."""
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Rendering needs Graphviz's ``dot`` program, and it is not on the PATH."""
+
+    def __init__(self, detail: str = "") -> None:
+        message = f"rendering needs Graphviz's `dot` program, which was not found ({detail}). {INSTALL_HINT}"
+        RuntimeError.__init__(self, message)  # (graphviz's own __init__ formats a different message)
+
+
+class Graph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing.
+
+    Use it like any Digraph: ``.source`` is the DOT text, ``.pipe(format="svg")`` the picture,
+    and in Jupyter it displays inline (through ``pipe``).
+    """
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        with _explain_missing_dot():
+            return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        with _explain_missing_dot():
+            return super().render(*args, **kwargs)
+
+
+@contextmanager
+def _explain_missing_dot() -> Iterator[None]:
+    """Turn graphviz's "failed to execute 'dot'" into a ``GraphvizNotFoundError`` that says how to install it."""
+    try:
+        yield
+    except graphviz.ExecutableNotFound as e:
+        if isinstance(e, GraphvizNotFoundError):
+            raise
+        raise GraphvizNotFoundError(str(e)) from None
+
+
+# --- text ------------------------------------------------------------------------------------
+
+def format_number(x: float, precision: int = 4) -> str:
+    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0``."""
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    text = f"{x:.{precision}g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def display_text(text: str) -> str:
+    """``text`` as a drawing shows it: control characters become visible symbols.
+
+    Newlines stay (they break the line). Every other C0 control character (tab and NUL
+    included) becomes its Unicode "control picture" (``\\t`` -> ``␉``), DEL becomes ``␡``,
+    and U+FFFE / U+FFFF, which XML (so SVG) cannot hold at all, become ``U+FFFE`` / ``U+FFFF``.
+    Everything else, any script and any symbol, is kept as it is.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\n":
+            out.append(ch)
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif code in (0xFFFE, 0xFFFF):
+            out.append(f"U+{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(
+                f"cannot draw the lone surrogate U+{code:04X}: it is not a character, and text holding one "
+                f"cannot be encoded for Graphviz"
+            )
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\", "\n": '<BR ALIGN="CENTER"/>'}
+
+
+def _html(text: str) -> str:
+    """Text for a Graphviz HTML-like label: markup characters escaped, newlines as line breaks.
+
+    Graphviz expands escapes such as ``\\N`` (the node's id) even inside HTML labels, so each
+    backslash is doubled.
+    """
+    return "".join(_HTML_ESCAPES.get(ch, ch) for ch in display_text(text))
+
+
+def _font(text: str, colour: str | None = None, bold: bool = False) -> str:
+    if bold and text:  # Graphviz refuses an empty <B></B>
+        text = f"<B>{text}</B>"
+    return f'<FONT COLOR="{colour}">{text}</FONT>' if colour and text else text
+
+
+# --- reading the graph -----------------------------------------------------------------------
+
+def node_ids(root: Value) -> dict[Value, str]:
+    """Every Value of ``root``'s graph -> its node id in the drawing: ``v0`` for ``root``, then ``v1``, ...
+
+    The numbering follows ``topological_order(root)``, never ``id()``, so two graphs built the
+    same way get the same ids. An operation's circle has its result's id plus ``_op``.
+    """
+    return {node: f"v{k}" for k, node in enumerate(topological_order(root))}
+
+
+def _reaching(order: Sequence[Value], target: Value) -> set[Value]:
+    """The nodes from which ``target`` can be reached through parents (``target`` included)."""
+    reach = {target}
+    for node in reversed(order):  # parents before the nodes made from them
+        if node not in reach and any(p in reach for p in node.parents):
+            reach.add(node)
+    return reach
+
+
+def _check_in_graph(node: object, order_set: set[Value], what: str) -> Value:
+    if not isinstance(node, Value):
+        raise TypeError(f"draw: {what} must be a Value, got {type(node).__name__}")
+    if node not in order_set:
+        raise ValueError(f"draw: {what} {node!r} is not in the graph of the root")
+    return node
+
+
+def count_paths(root: Value, node: Value) -> int:
+    """How many paths lead from ``root`` back to ``node``: the terms the chain rule sums for d root/d node.
+
+    Counted with one pass over the graph (no listing, no recursion); ``a + a`` counts two.
+    Document 000's shared bias ``b_1`` has three from the output ``y`` (one per hidden neuron)
+    and six from the cross-entropy loss, which uses ``y`` twice. 0 if ``root`` does not depend on ``node``.
+    """
+    paths: dict[Value, int] = {root: 1}
+    for current in topological_order(root):  # every node before its parents
+        n = paths.get(current, 0)
+        if n:
+            for parent in current.parents:
+                paths[parent] = paths.get(parent, 0) + n
+    return paths.get(node, 0)
+
+
+def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value]]:
+    """The paths from ``root`` back to ``node``, each as its list of Values (``root`` first, ``node`` last).
+
+    At most ``limit`` paths are listed (their number can grow exponentially; ``count_paths``
+    counts them all). A value used twice by one operation (``a + a``) gives two equal lists,
+    one per edge. Found with an explicit stack, not recursion.
+    """
+    if limit < 0:
+        raise ValueError(f"paths_between: limit must be >= 0, got {limit}")
+    reach = _reaching(topological_order(root), node)
+    if root not in reach:
+        return []
+    found: list[list[Value]] = []
+    stack: list[list[Value]] = [[root]]
+    while stack and len(found) < limit:
+        path = stack.pop()
+        last = path[-1]
+        if last is node:
+            found.append(path)
+            continue
+        for parent in reversed(last.parents):  # first parent explored first
+            if parent in reach:
+                stack.append(path + [parent])
+    return found
+
+
+# --- edge formulas -----------------------------------------------------------------------------
+
+# Each operation applied to symbols, to write an unnamed node as the expression that made it
+# (``(A3 − y_t)`` in ``2(A3 − y_t)``). These are forward rules only; derivatives come from ops.py.
+_SYMBOLIC_FORWARD: dict[str, Callable[..., Any]] = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "neg": lambda a: -a,
+    "powv": lambda a, b: a**b,
+    "exp": lambda a: a.exp(),
+    "log": lambda a: a.log(),
+    "tanh": lambda a: a.tanh(),
+    "sigmoid": lambda a: a.sigmoid(),
+    "relu": lambda a: a.relu(),
+}
+
+
+def _symbols(order: Sequence[Value]) -> dict[Value, Sym | None]:
+    """How an edge formula writes each node: its name, a constant's number, or a short expression.
+
+    An unnamed computed node is written as the expression that made it, when that is short;
+    otherwise it has no symbol (None) and formulas that need it show only their number.
+    """
+    symbols: dict[Value, Sym | None] = {}
+    for node in reversed(order):  # parents first
+        if node.name is not None:
+            symbols[node] = Sym.var(node.name)
+        elif node.op is None:  # a constant: its number (inf and nan have none a formula can print)
+            symbols[node] = Sym.num(node.data) if math.isfinite(node.data) else None
+        else:
+            args = [symbols[p] for p in node.parents]
+            expr = None
+            if all(a is not None for a in args):
+                if node.op.name == "pow" and node.op.exponent is not None:
+                    exponent = node.op.exponent
+                    expr = args[0] ** (int(exponent) if exponent.is_integer() else exponent)  # type: ignore[operator]
+                elif node.op.name in _SYMBOLIC_FORWARD:
+                    expr = _SYMBOLIC_FORWARD[node.op.name](*args)
+            try:
+                if expr is not None and len(Sym.lift(expr).text()) > _MAX_EXPANSION_CHARS:
+                    expr = None
+            except (OverflowError, ValueError):  # a folded number that is not finite
+                expr = None
+            symbols[node] = None if expr is None else Sym.lift(expr)
+    return symbols
+
+
+def edge_formula(node: Value, index: int, symbols: Mapping[Value, Sym | None] | None = None) -> Sym | None:
+    """d(node)/d(parent ``index``) as a formula, from the operation's own derivative rule, or None.
+
+    Nodes are written by name; an unnamed constant as its number and an unnamed computed node
+    as its expression when that is short (``symbols`` caches this for a whole graph). None when
+    the rule needs a node that cannot be written so. A formula that is just a number is
+    returned as a number ``Sym``.
+    """
+    if node.op is None:
+        return None
+    if symbols is None:
+        symbols = _symbols(topological_order(node))
+    args = [symbols.get(p) for p in node.parents] + [symbols.get(node)]
+    used: set[str] = set()
+    for a in args:
+        if a is not None:
+            used |= a.names()
+    missing = "\x00?"  # stands for a node without a symbol; made unlike every name in use
+    while missing in used:
+        missing += "?"
+    try:
+        formula = Sym.lift(node.op.derivative(*[Sym.var(missing) if a is None else a for a in args])[index])
+        formula.text()  # a folded number that is not finite cannot be printed
+    except Exception:  # a rule that cannot be written with symbols: the number alone
+        return None
+    return None if missing in formula.names() else formula
+
+
+# --- drawing -----------------------------------------------------------------------------------
+
+def _value_label(
+    node: Value,
+    precision: int,
+    show_grad: bool,
+    grad: float | None,
+    fill: str | None,
+    border: str | None,
+    border_width: int,
+    stacked: bool,
+) -> str:
+    """A Value's box: name | data | grad side by side, or one above the other when ``stacked``."""
+    cells = []
+    if node.name is not None:
+        cells.append(_font(_html(node.name), bold=True))
+    cells.append(f"data {format_number(node.data, precision)}")
+    if show_grad:
+        if grad is None:
+            cells.append(_font("grad ?", _UNKNOWN))
+        else:
+            cells.append(f"grad {format_number(grad, precision)}")
+    fill = fill or (_LEAF_FILL if node.op is None else None)
+    background = f' BGCOLOR="{fill}"' if fill else ""
+    colour = f' COLOR="{border}"' if border else ""
+    if stacked:
+        rows = "".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)
+    else:
+        rows = "<TR>" + "".join(f"<TD>{cell}</TD>" for cell in cells) + "</TR>"
+    return (
+        f'<<TABLE BORDER="{border_width}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3"{background}{colour}>'
+        f"{rows}</TABLE>>"
+    )
+
+
+def _resolve_clusters(
+    clusters: Mapping[str, Sequence[Value]] | None, model: Any, root: Value, in_graph: set[Value]
+) -> list[tuple[str, list[Value]]]:
+    """The clusters to draw, in order, each with the graph nodes that are in it alone."""
+    if clusters is not None and model is not None:
+        raise ValueError("draw: pass either clusters= or model=, not both")
+    if model is not None:
+        if not callable(getattr(model, "clusters", None)):
+            raise TypeError(f"draw: model must have a clusters(root) method, got {type(model).__name__}")
+        clusters = model.clusters(root)
+    if clusters is None:
+        return []
+    listed: list[tuple[str, list[Value]]] = []
+    times: dict[Value, int] = {}
+    for label, members in clusters.items():
+        unique: list[Value] = []
+        seen: set[Value] = set()
+        for member in members:
+            if not isinstance(member, Value):
+                raise TypeError(f"draw: cluster {label!r} holds a {type(member).__name__}, expected Values")
+            if member in in_graph and member not in seen:
+                seen.add(member)
+                unique.append(member)
+                times[member] = times.get(member, 0) + 1
+        listed.append((str(label), unique))
+    return [(label, [m for m in members if times[m] == 1]) for label, members in listed]
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    precision: int = 4,
+    show_grad: bool = True,
+    edge_derivatives: bool = True,
+    edge_symbols: bool = False,
+    clusters: Mapping[str, Sequence[Value]] | None = None,
+    model: Any = None,
+    highlight: Value | None = None,
+    grads: Mapping[Value, float | None] | None = None,
+    focus: Value | None = None,
+    edge_notes: Mapping[tuple[Value, int], str | None] | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> Graph:
+    """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
+
+    Each Value is a box "name | data | grad" (name only when it has one; numbers at
+    ``precision`` significant digits). Each operation is a circle with its symbol, with one
+    edge in per use of an input (``a + a`` has two) and one edge out to its result.
+
+    * ``rankdir``: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs on top); also RL, BT.
+    * ``show_grad``: show the grad cell. ``grads``: Value -> number shown instead of
+      ``.grad``; None (or a node missing from the mapping) shows a grey "grad ?" (not yet computed).
+    * ``edge_derivatives``: label each input edge with its local derivative d(result)/d(input).
+      ``edge_symbols``: also write it as a formula (``A1(1 − A1) = 0.2285``), from the
+      operation's derivative rule called on the node names. An unnamed node is written as its
+      expression when that is short; a formula that would need a longer one shows only the number.
+    * ``clusters``: label -> nodes, each drawn as a box labelled ``label``, in order; a node
+      listed in several clusters is drawn outside all of them, an operation goes with its result.
+      ``model``: any object with ``clusters(root)`` (an ``nn`` module), used to get them.
+    * ``highlight``: a node; every path from ``root`` back to it is coloured (the terms the
+      chain rule sums over) and the title says how many there are.
+    * ``focus``: a node drawn as the current one (thick blue border).
+    * ``edge_notes``: (result Value, input index) -> text added to that edge's label, which is
+      drawn emphasised (e.g. ``"0.25 × 0.5 = 0.125"``).
+    * ``max_nodes``: refuse graphs with more Values (``GraphTooLargeError``); None for no limit.
+
+    Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
+        raise ValueError(f"draw: precision must be a positive int, got {precision!r}")
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise GraphTooLargeError(
+            f"draw: the graph has {len(order)} value nodes, more than the limit max_nodes={max_nodes}; "
+            f"a picture this large is slow to lay out and hard to read. To draw it anyway, pass "
+            f"max_nodes=None (no limit) or a larger number, e.g. draw(root, max_nodes={len(order)})."
+        )
+    in_graph = set(order)
+    ids = {node: f"v{k}" for k, node in enumerate(order)}
+    position = {node: k for k, node in enumerate(order)}
+    if highlight is not None:
+        _check_in_graph(highlight, in_graph, "highlight")
+    if focus is not None:
+        _check_in_graph(focus, in_graph, "focus")
+    notes: dict[tuple[Value, int], str] = {}
+    for key, text in (edge_notes or {}).items():
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise TypeError(f"draw: edge_notes keys must be (Value, parent index) pairs, got {key!r}")
+        child, index = key
+        _check_in_graph(child, in_graph, "an edge_notes node")
+        if not isinstance(index, int) or not 0 <= index < len(child.parents):
+            raise ValueError(f"draw: edge_notes: {child!r} has no input number {index!r}")
+        if text is not None:
+            notes[(child, index)] = str(text)
+    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
+    reach = _reaching(order, highlight) if highlight is not None else set()
+    symbols = _symbols(order) if edge_symbols and edge_derivatives else {}
+
+    graph = Graph(name="computation graph", encoding="utf-8")
+    graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
+    graph.attr("node", fontname=_FONT, fontsize="11")
+    graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
+    if highlight is not None:
+        n = count_paths(root, highlight)
+        uses = sum(node.parents.count(highlight) for node in order)
+        top = f"'{root.name}'" if root.name is not None else "the output"
+        what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
+        used = f", which is used {uses} times" if uses > 1 else ""
+        rule = "the chain rule"
+        if root.name is not None and highlight.name is not None:
+            rule = f"d{root.name}/d{highlight.name}"
+        title = f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+        graph.attr(label=f"<{_font(_html(title), _HIGHLIGHT)}>", labelloc="t", fontsize="13")
+
+    stacked = rankdir in ("LR", "RL")  # narrow boxes where the graph grows sideways
+
+    def add_nodes(target: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+        for node in nodes:
+            vid = ids[node]
+            on_path = node in reach
+            fill = _FOCUS_FILL if node is focus else (_HIGHLIGHT_FILL if on_path else None)
+            border = _FOCUS if node is focus else (_HIGHLIGHT if on_path else None)
+            width = 3 if node is focus else (2 if on_path else 0)
+            grad = node.grad if grads is None else grads.get(node)
+            label = _value_label(node, precision, show_grad, grad, fill, border, width, stacked)
+            target.node(vid, label, shape="plain")
+            if node.op is not None:
+                style = {"color": _HIGHLIGHT, "penwidth": "2", "fontcolor": _HIGHLIGHT} if on_path else {}
+                target.node(f"{vid}_op", f"<{_html(node.op.symbol)}>", shape="circle", width="0.3",
+                            margin="0.02", **style)
+
+    placed: set[Value] = set()
+    for k, (label, members) in enumerate(cluster_list):
+        if not members:
+            continue
+        with graph.subgraph(name=f"cluster_{k}") as sub:
+            sub.attr(label=f"<{_html(label)}>", style="rounded", color="#9e9e9e", fontcolor="#525252",
+                     labeljust="l")
+            add_nodes(sub, sorted(members, key=position.__getitem__, reverse=True))
+            placed.update(members)
+    add_nodes(graph, [n for n in reversed(order) if n not in placed])
+
+    for node in reversed(order):  # inputs first
+        if node.op is None:
+            continue
+        vid = ids[node]
+        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            parts = []
+            if edge_derivatives:
+                number = format_number(local, precision)
+                formula = edge_formula(node, index, symbols) if edge_symbols else None
+                if formula is not None and formula.kind != "num":
+                    parts.append(f"{_html(formula.text())}<BR/>= {number}")
+                else:
+                    parts.append(number)
+            attrs: dict[str, str] = {}
+            note = notes.get((node, index))
+            if note is not None:
+                parts.append(_font(_html(note), bold=True))
+                attrs.update(color=_FOCUS, fontcolor=_FOCUS, penwidth="2.5")
+            elif node in reach and parent in reach:
+                attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
+            if parts:
+                attrs["label"] = "<" + "<BR/>".join(parts) + ">"
+            graph.edge(ids[parent], f"{vid}_op", **attrs)
+        out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in reach else {}
+        graph.edge(f"{vid}_op", vid, **out_style)
+    return graph
+
+
+# --- writing files -------------------------------------------------------------------------------
+
+_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+
+
+def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike, **draw_kwargs: Any) -> Path:
+    """Write a drawing to ``path``; the suffix chooses the format: .svg, .png, .pdf or .dot (.gv).
+
+    ``graph_or_root`` is a graph from ``draw`` or a root Value (then drawn with ``draw_kwargs``).
+    .dot needs no Graphviz program; the others need ``dot`` (``GraphvizNotFoundError`` otherwise).
+    Parent folders are created. Returns the path.
+    """
+    if isinstance(graph_or_root, Value):
+        graph = draw(graph_or_root, **draw_kwargs)
+    elif isinstance(graph_or_root, graphviz.Digraph):
+        if draw_kwargs:
+            raise TypeError(f"save: drawing options ({', '.join(draw_kwargs)}) need a root Value, not a finished graph")
+        graph = graph_or_root
+    else:
+        raise TypeError(f"save: expected a Value or a graphviz.Digraph, got {type(graph_or_root).__name__}")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".dot", ".gv"):
+        data = graph.source.encode("utf-8")
+    elif suffix in _FORMATS:
+        with _explain_missing_dot():  # also for a plain graphviz.Digraph
+            data = graph.pipe(format=_FORMATS[suffix])
+    else:
+        raise ValueError(f"save: unknown file type {path.suffix!r} in {str(path)!r}; use .svg, .png, .pdf or .dot")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,50 @@
+"""Draw the five reference networks (documents 000..004) after one backward pass.
+
+For each document writes examples/out/graph_<seed>.svg and .png: every value with its data
+and gradient, every edge with its local derivative (the number and its formula), each neuron
+in its own box. Also graph_000_b_1_paths.svg / .png: document 000's loss with every path back
+to the shared hidden bias b_1 highlighted (b_1 feeds three neurons, and the binary
+cross-entropy uses y twice, so the chain rule sums 2 × 3 = 6 terms). Needs Graphviz's `dot`.
+
+    python examples/render_reference.py [output directory] [--docs]
+
+With --docs it also writes the README's picture, docs/graph_004.svg.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
+
+from autodiff import topological_order  # noqa: E402
+from autodiff.render import count_paths, draw, save  # noqa: E402
+from nn import reference  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(out: Path, docs: bool) -> None:
+    for seed in ("000", "001", "002", "003", "004"):
+        case = reference.build(seed)
+        loss = case.loss()
+        loss.backward()
+        graph = draw(loss, model=case.model, edge_symbols=True)
+        graph.attr(label=case.title, labelloc="t", fontsize="14")
+        for suffix in ("svg", "png"):
+            print(save(graph, out / f"graph_{seed}.{suffix}"))
+        if seed == "004" and docs:
+            print(save(graph, ROOT / "docs" / "graph_004.svg"))
+
+    case = reference.build("000")
+    loss = case.loss()
+    loss.backward()
+    b_1 = next(node for node in topological_order(loss) if node.name == "b_1")
+    graph = draw(loss, model=case.model, highlight=b_1)
+    for suffix in ("svg", "png"):
+        print(save(graph, out / f"graph_000_b_1_paths.{suffix}"))
+    print(f"000: {count_paths(loss, b_1)} paths from {loss.name} back to b_1; dLoss/db_1 = {b_1.grad}")
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "--docs"]
+    main(Path(args[0]) if args else Path(__file__).resolve().parent / "out", "--docs" in sys.argv[1:])
