@@ -5,37 +5,27 @@
     y = x * x * x
     y.backward()          # x.grad == 27.0
 
-The engine (``Value``, ``grad``, ``no_grad``) needs nothing beyond Python. Drawing
-(``draw``), explaining (``explain``) and animating (``animate``) are imported on first use.
+The engine is ``engine.py`` (Value, backward, grad, no_grad) with every operation and its
+local derivatives defined once in ``ops.py``. The tools built on that one table:
+``draw`` (Graphviz pictures), ``explain``/``check_formula`` (chain-rule derivations) and
+``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from importlib import import_module
-from typing import Any
-
-from .engine import Value, grad, is_recording, no_grad, topological_order, zero_grad
+from .engine import Value, gc_paused, grad, is_recording, no_grad, topological_order, zero_grad
 from .gradcheck import GradcheckError, gradcheck
 from .ops import OPS, Op, power
 from .symbolic import Sym
 
+# Imported after the engine; each module's main function replaces the module of the same name
+# as a package attribute, so `autodiff.explain(...)` and `from autodiff import explain` are the function.
+from . import render
+from .render import draw
+from .explain import check_formula, explain
+from .animate import animate
+
 __all__ = [
-    "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "is_recording", "zero_grad",
+    "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "is_recording", "zero_grad", "gc_paused",
     "topological_order", "OPS", "Op", "power", "Sym",
     "draw", "render", "explain", "check_formula", "animate",
 ]
 __version__ = "0.1.0"
-
-# Tools with heavier imports (graphviz) load only when first used.
-_LAZY = {
-    "draw": "render",
-    "render": "render",
-    "explain": "explain",
-    "check_formula": "explain",
-    "animate": "animate",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = import_module(f".{_LAZY[name]}", __name__)
-        return module if name == _LAZY[name] else getattr(module, name)
-    raise AttributeError(f"module 'autodiff' has no attribute {name!r}")

@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import sys as _sys
-import types as _types
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
@@ -1339,14 +1337,3 @@ def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: _Graph, by_name:
         if bare not in allowed:
             out.append(back.get(name, name) if name == bare else f"δ({back.get(bare, bare)})")
     return out
-
-
-# ``from autodiff import explain`` can hand back this module rather than the function: importing
-# a submodule sets the package attribute of the same name. So the module itself is callable and
-# calling it is calling ``explain()``.
-class _CallableModule(_types.ModuleType):
-    def __call__(self, root: Value, node: Value | str, **options: object) -> Explanation:
-        return explain(root, node, **options)  # type: ignore[arg-type]
-
-
-_sys.modules[__name__].__class__ = _CallableModule
