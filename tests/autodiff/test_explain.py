@@ -340,8 +340,11 @@ def test_explain_equals_backward_on_random_dags(case, rnd: random.Random):
     out.backward()
     for x in xs:
         d = explain(out, x, form="delta")
-        assert d.value == pytest.approx(x.grad, rel=1e-12, abs=1e-300)
-        tolerance = 1e-12 * max(d.bound, 1e-300)  # Σ|path products|: the scale of rounding error
+        # The delta form adds the same terms in its own order, so where the gradient is a
+        # cancellation (e.g. exactly 0 from backward, -7e-165 here) only the rounding scale,
+        # Σ|path products|, bounds the difference.
+        tolerance = 1e-12 * max(d.bound, 1e-300)
+        assert abs(d.value - x.grad) <= max(tolerance, 1e-12 * abs(x.grad))
         if d.path_count:
             assert abs(d.deltas[-1].value - x.grad) <= tolerance
         if d.path_count <= 64:

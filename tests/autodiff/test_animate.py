@@ -1,0 +1,449 @@
+"""The backward pass as frames (pure data) and the page built from them (no browser here)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autodiff import Value, topological_order
+from autodiff.animate import Frame, format_value, frames, local_formula, page_html
+from nn import reference
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def fresh_backward(root: Value) -> None:
+    root.zero_grad()
+    root.backward()
+
+
+def contributions(frame_list: list[Frame]) -> dict[Value, list[float]]:
+    into: dict[Value, list[float]] = {}
+    for frame in frame_list[1:]:
+        into.setdefault(frame.parent, []).append(frame.contribution)
+    return into
+
+
+def check_against_backward(root: Value) -> list[Frame]:
+    frame_list = frames(root)
+    fresh_backward(root)
+    order = topological_order(root)
+    last = frame_list[-1].grads
+    assert set(last) == set(order)
+    for node in order:
+        assert last[node] is not None
+        assert last[node] == pytest.approx(node.grad, abs=1e-12, rel=0)
+        assert last[node] == node.grad  # the same additions in the same order: exactly equal
+    for node, parts in contributions(frame_list).items():
+        running = 0.0
+        for part in parts:
+            running += part
+        assert running == node.grad
+        assert math.fsum(parts) == pytest.approx(node.grad, abs=1e-12)
+    return frame_list
+
+
+def edge_sequence(root: Value) -> list[tuple[Value, int]]:
+    """The edges in the order backward() uses them."""
+    return [(node, i) for node in topological_order(root) for i in range(len(node.parents))]
+
+
+# --- the frame sequence against backward --------------------------------------------------------
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_reference_networks_last_frame_equals_backward(seed: str) -> None:
+    root = reference.build(seed).loss()
+    frame_list = check_against_backward(root)
+    assert len(frame_list) == 1 + len(edge_sequence(root))
+
+
+@pytest.mark.parametrize("seed", ["000", "004"])
+def test_frame_order_follows_topological_order(seed: str) -> None:
+    root = reference.build(seed).loss()
+    frame_list = frames(root)
+    assert frame_list[0].node is root and frame_list[0].is_seed
+    assert [(f.node, f.parent_index) for f in frame_list[1:]] == edge_sequence(root)
+    for frame in frame_list[1:]:
+        assert frame.parent is frame.node.parents[frame.parent_index]
+        assert frame.local == frame.node.local_grads[frame.parent_index]  # the engine's number, not re-derived
+        assert frame.contribution == frame.local * frame.upstream
+    assert [f.index for f in frame_list] == list(range(len(frame_list)))
+    assert all(f.total == len(frame_list) for f in frame_list)
+
+
+def test_seed_frame() -> None:
+    root = reference.build("004").loss()
+    seed = frames(root)[0]
+    assert seed.index == 0 and seed.node is root and seed.upstream == 1.0
+    assert seed.parent is None and seed.contribution is None and seed.edge_note() is None
+    assert seed.grads[root] == 1.0
+    assert all(g is None for node, g in seed.grads.items() if node is not root)
+    assert seed.caption.startswith(f"Step 1 of {seed.total}: start at the output, × node 'E', value ")
+
+
+def test_upstream_is_complete_when_a_node_is_used() -> None:
+    """Each frame's upstream gradient is already the node's final gradient."""
+    root = reference.build("000").loss()
+    frame_list = frames(root)
+    fresh_backward(root)
+    for frame in frame_list[1:]:
+        assert frame.upstream == frame.node.grad
+        assert frame.grads[frame.node] == frame.node.grad
+
+
+def test_gradients_appear_when_computed_and_accumulate() -> None:
+    root = reference.build("000").loss()
+    frame_list = frames(root)
+    for before, after in zip(frame_list, frame_list[1:]):
+        changed = [n for n in after.grads if after.grads[n] != before.grads[n]]
+        # exactly the receiving node changes (unless the contribution is 0 onto an existing gradient)
+        assert changed in ([after.parent], [])
+        assert after.grads[after.parent] == after.accumulated
+        previous = before.grads[after.parent]
+        assert after.accumulated == (0.0 if previous is None else previous) + after.contribution
+
+
+def test_shared_bias_of_000_receives_three_contributions() -> None:
+    case = reference.build("000")
+    root = case.loss()
+    frame_list = frames(root)
+    b1 = next(n for n in topological_order(root) if n.name == "b_1")
+    into = [f for f in frame_list if f.parent is b1]
+    assert len(into) == 3
+    assert [f.received for f in into] == [1, 2, 3]
+    assert all(f.receives == 3 for f in into)
+    assert sorted(f.node.name for f in into) == ["net h1", "net h2", "net h3"]
+    fresh_backward(root)
+    assert into[-1].accumulated == b1.grad
+    assert b1.grad == pytest.approx(case.expected_gradients["b_1"], abs=1e-12)
+    assert "(contribution 2 of 3)" in into[1].caption
+    assert "(contribution 3 of 3: complete)" in into[2].caption
+    assert format_value(into[2].accumulated) in into[2].caption
+
+
+def test_a_plus_a_shows_two_contributions() -> None:
+    a = Value(3.0, name="a")
+    y = a + a
+    y.name = "y"
+    frame_list = check_against_backward(y)
+    assert len(frame_list) == 3
+    one, two = frame_list[1:]
+    assert (one.parent, one.parent_index, one.contribution, one.accumulated) == (a, 0, 1.0, 1.0)
+    assert (two.parent, two.parent_index, two.contribution, two.accumulated) == (a, 1, 1.0, 2.0)
+    assert (one.received, two.received, two.receives) == (1, 2, 2)
+    assert "edge 1 of 2 (to 'a')" in one.caption and "edge 2 of 2 (to 'a')" in two.caption
+    assert two.grads[a] == 2.0 == a.grad
+
+
+def test_a_times_a_uses_each_edge_own_local_derivative() -> None:
+    a = Value(-1.5, name="a")
+    y = a * a
+    frame_list = check_against_backward(y)
+    assert [f.local for f in frame_list[1:]] == [-1.5, -1.5]
+    assert [f.formula.text() for f in frame_list[1:]] == ["a", "a"]
+    assert a.grad == -3.0
+
+
+def test_frames_do_not_touch_grad() -> None:
+    root = reference.build("004").loss()
+    order = topological_order(root)
+    for k, node in enumerate(order):
+        node.grad = 100.0 + k
+    frames(root)
+    assert [node.grad for node in order] == [100.0 + k for k in range(len(order))]
+
+
+def test_leaf_root_is_a_single_seed_frame() -> None:
+    x = Value(2.0, name="x")
+    (only,) = frames(x)
+    assert only.is_seed and only.total == 1 and only.grads == {x: 1.0}
+    assert "nothing more to do" in only.caption
+
+
+def test_frames_rejects_non_values() -> None:
+    with pytest.raises(TypeError, match="expected a Value"):
+        frames(3.0)  # type: ignore[arg-type]
+
+
+def test_every_operation_against_backward() -> None:
+    x, y = Value(0.7, name="x"), Value(1.3, name="y")
+    parts = [x + y, x - y, x * y, x / y, -x, x**3, x**y, 2**x, x.exp(), y.log(), x.tanh(), x.sigmoid(),
+             (x - y).relu(), (y - x).relu(), 1 - x, 2 / y, x * 3]
+    total = parts[0]
+    for p in parts[1:]:
+        total = total + p
+    total.name = "total"
+    check_against_backward(total)
+
+
+def test_deep_chain_is_not_recursive() -> None:
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001
+    frame_list = check_against_backward(y)
+    assert len(frame_list) == 1 + 2 * 3000
+
+
+_ops = st.sampled_from(["add", "sub", "mul", "neg", "tanh", "sigmoid", "square", "reuse"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    leaves=st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=4),
+    program=st.lists(st.tuples(_ops, st.integers(0, 100), st.integers(0, 100)), min_size=1, max_size=25),
+)
+def test_random_graphs_against_backward(leaves: list[float], program: list[tuple[str, int, int]]) -> None:
+    pool = [Value(v, name=f"x{k}") for k, v in enumerate(leaves)]
+    for op, i, j in program:
+        a, b = pool[i % len(pool)], pool[j % len(pool)]
+        node = {
+            "add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "neg": lambda: -a,
+            "tanh": lambda: a.tanh(), "sigmoid": lambda: a.sigmoid(), "square": lambda: a**2,
+            "reuse": lambda: a + a * b,
+        }[op]()
+        pool.append(node)
+    root = pool[-1]
+    frame_list = check_against_backward(root)
+    assert [(f.node, f.parent_index) for f in frame_list[1:]] == edge_sequence(root)
+
+
+# --- captions and formulas ----------------------------------------------------------------------
+
+def test_caption_of_a_sigmoid_step_in_004() -> None:
+    root = reference.build("004").loss()
+    frame_list = frames(root)
+    step = next(f for f in frame_list if f.node.name == "A3")
+    assert step.formula is not None and step.formula.text() == "A3(1 − A3)"
+    a3 = step.node.data
+    assert step.local == step.node.local_grads[0]
+    assert step.formula.evaluate({"A3": a3}) == pytest.approx(step.local, abs=1e-15)
+    f = format_value
+    assert step.caption == (
+        f"Step {step.index + 1} of {step.total}: at σ node 'A3', upstream gradient {f(step.upstream)}; "
+        f"the edge to 'z3' has local derivative A3(1 − A3) = {f(step.local)}; "
+        f"it adds {f(step.local)} × {f(step.upstream)} = {f(step.contribution)} to the gradient of 'z3', "
+        f"now {f(step.accumulated)} (its only contribution: complete)."
+    )
+    assert step.edge_note() == f"{f(step.local)} × {f(step.upstream)} = {f(step.contribution)}"
+
+
+def test_formula_comes_from_the_op_table() -> None:
+    w, x = Value(0.4, name="w"), Value(0.9, name="x")
+    z = w * x
+    assert local_formula(z, 0).text() == "x" and local_formula(z, 1).text() == "w"
+    q = w / x
+    q.name = "q"
+    assert local_formula(q, 1).evaluate({"w": 0.4, "x": 0.9}) == pytest.approx(q.local_grads[1])
+    c = (w * x) * 2.0  # unnamed intermediate node: no formula, only the number
+    assert local_formula(c, 0).text() == "2"
+    assert local_formula(c, 1) is None
+    assert local_formula(w, 0) is None  # a leaf has no edges
+
+
+def test_negative_numbers_are_parenthesised_in_products() -> None:
+    v = Value(2.0, name="v")
+    m = v * 3.0
+    m.name = "m"
+    z = -m
+    z.name = "z"
+    step = next(f for f in frames(z) if f.node is m and f.parent is v)
+    assert step.upstream == -1.0
+    assert step.edge_note() == "3 × (-1) = -3"
+    assert "it adds 3 × (-1) = -3 to the gradient of 'v'" in step.caption
+
+    a = Value(1.0, name="a")
+    s = a * -1.0 + a * -2.0
+    last = next(f for f in frames(s) if f.parent is a and f.received == 2)
+    assert "now -2 + (-1) = -3" in last.caption  # a * -2.0 was made last, so it is used first
+
+
+def test_format_value() -> None:
+    assert format_value(0.040681) == "0.04068"
+    assert format_value(1.0) == "1"
+    assert format_value(-0.0) == "0"
+    assert format_value(2.5e-7) == "2.5e-07"
+    assert format_value(math.inf) == "inf"
+    assert format_value(1 / 3, precision=2) == "0.33"
+
+
+# --- the page, with placeholder drawings (no renderer, no browser) -----------------------------
+
+def placeholder_svg(k: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        '<!-- generated -->\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80"><defs><linearGradient id="g">'
+        f'</linearGradient></defs><g id="graph0"><rect fill="url(#g)" width="200" height="80"/>'
+        f'<text x="10" y="40">frame {k}</text></g></svg>\n'
+    )
+
+
+def test_page_is_self_contained_and_has_one_visible_frame() -> None:
+    root = reference.build("004").loss()
+    frame_list = frames(root)
+    ids = {node: f"n{k}" for k, node in enumerate(topological_order(root))}
+    page = page_html(frame_list, [placeholder_svg(k) for k in range(len(frame_list))], ids)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script src" not in page and "<link" not in page and "@import" not in page
+    urls = set(re.findall(r"https?://[^\s\"')]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg"}  # a namespace name, never fetched
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    assert page.count('class="frame"') == len(frame_list)
+    assert len(re.findall(r'<figure class="frame"[^>]*\bhidden>', page)) == len(frame_list) - 1
+    svg_ids = re.findall(r'<svg[^>]*>.*?</svg>', page, flags=re.S)
+    all_ids = [i for svg in svg_ids for i in re.findall(r'\bid="([^"]*)"', svg)]
+    assert len(all_ids) == len(set(all_ids)) == 2 * len(frame_list)  # prefixed per frame
+    assert 'fill="url(#f3-g)"' in page
+    for tag in ('id="step-counter"', 'id="caption"', 'id="prev"', 'id="next"', 'id="play"', 'id="player"'):
+        assert tag in page
+    assert f"Step 1 / {len(frame_list)}" in page
+    third = frame_list[3]
+    assert f'data-focus-node="{ids[third.node]}"' in page
+    assert f'data-target-grad="{third.accumulated!r}"' in page
+
+
+def test_page_html_checks_its_arguments() -> None:
+    x = Value(1.0, name="x")
+    with pytest.raises(ValueError, match="1 frames but 0 SVGs"):
+        page_html(frames(x), [], {})
+    with pytest.raises(ValueError, match="no <svg>"):
+        page_html(frames(x), ["<html></html>"], {})
+
+
+def test_captions_are_escaped_in_the_page() -> None:
+    a = Value(1.0, name='<b>"a"&')
+    y = a * 2.0
+    page = page_html(frames(y), [placeholder_svg(k) for k in range(3)], {})
+    assert '<b>"a"&' not in page
+    assert "&lt;b&gt;&quot;a&quot;&amp;" in page
+
+
+# --- animate(): the renderer draws every frame (needs Graphviz's `dot`) -----------------------------
+
+def test_format_value_agrees_with_the_renderer() -> None:
+    from autodiff.render import format_number
+
+    for x in (0.0, -0.0, 1.0, -1.5, 0.040681, 2.5e-7, 123456.0, math.inf, -math.inf, math.nan, 1 / 3):
+        for p in (2, 4, 6):
+            assert format_value(x, p) == format_number(x, p)
+
+
+def test_animate_writes_a_page_and_frame_files(tmp_path) -> None:
+    import autodiff
+    from autodiff.animate import animate
+    from autodiff.render import node_ids
+
+    assert autodiff.animate is animate  # the package exports the function
+    case = reference.build("000")
+    root = case.loss()
+    order = topological_order(root)
+    for node in order:
+        node.grad = 7.0
+    frames_dir = tmp_path / "frames"
+    frames_dir.mkdir()
+    (frames_dir / "frame_999.svg").write_text("stale")
+    path = animate(root, tmp_path / "sub" / "page.html", model=case.model, frames_dir=frames_dir)
+    assert all(node.grad == 7.0 for node in order)  # animate never touches .grad
+    assert path == tmp_path / "sub" / "page.html"
+    page = path.read_text(encoding="utf-8")
+    frame_list = frames(root)
+    files = sorted(frames_dir.glob("frame_*.svg"))
+    assert [f.name for f in files] == [f"frame_{k:03d}.svg" for k in range(1, len(frame_list) + 1)]
+    assert page.count('<figure class="frame"') == len(frame_list) == 54
+    assert page.count("<svg") == len(frame_list)
+    assert "neuron h1" in page  # the model's clusters are drawn
+    ids = node_ids(root)
+    b1 = next(n for n in order if n.name == "b_1")
+    shared = [f for f in frame_list if f.parent is b1]
+    for f in shared:
+        assert f'id="frame-{f.index}" data-index="{f.index}"' in page
+        assert f'data-target-node="{ids[b1]}"' in page
+        assert f'data-focus-node="{ids[f.node]}"' in page
+    last_svg = files[-1].read_text(encoding="utf-8")
+    assert "grad ?" not in last_svg  # every gradient is known at the end
+    assert "grad ?" in files[0].read_text(encoding="utf-8")
+    # the current edge's note, as the renderer draws it
+    assert "1 × 0.08846 = 0.08846" in files[shared[1].index].read_text(encoding="utf-8")
+    urls = set(re.findall(r"https?://[^\s\"')]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_animate_user_graph_a_plus_a(tmp_path) -> None:
+    from autodiff.animate import animate
+
+    a = Value(3.0, name="a")
+    y = (a + a) * a
+    y.name = "y"
+    path = animate(y, tmp_path / "a.html", title="a + a")
+    page = path.read_text(encoding="utf-8")
+    assert page.count('<figure class="frame"') == 5
+    assert "<title>a + a</title>" in page
+    assert "(contribution 3 of 3: complete)" in page
+
+
+def test_animate_surfaces_the_renderer_size_limit(tmp_path) -> None:
+    from autodiff.animate import animate
+    from autodiff.render import DEFAULT_MAX_NODES, GraphTooLargeError
+
+    root = reference.build("004").loss()
+    with pytest.raises(GraphTooLargeError, match="max_nodes=5"):
+        animate(root, tmp_path / "small.html", max_nodes=5, frames_dir=tmp_path / "f")
+    assert not (tmp_path / "small.html").exists() and not (tmp_path / "f").exists()
+
+    x = Value(1.0, name="x")
+    y = x
+    while len(topological_order(y)) <= DEFAULT_MAX_NODES:
+        y = y * 1.0
+    with pytest.raises(GraphTooLargeError):
+        animate(y, tmp_path / "big.html")  # the renderer's default limit
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_animate_rejects_non_values(tmp_path) -> None:
+    from autodiff.animate import animate
+
+    with pytest.raises(TypeError, match="expected a Value"):
+        animate(1.0, tmp_path / "x.html")  # type: ignore[arg-type]
+
+
+def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
+    import base64
+    import gzip
+    import importlib
+
+    module = importlib.import_module("autodiff.animate")  # the module (the package attribute is the function)
+
+    root = reference.build("004").loss()
+    plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")
+    assert "data-packed=" not in plain and plain.count("<svg") == 27
+    monkeypatch.setattr(module, "COMPRESS_ABOVE", 1000)
+    packed = module.animate(root, tmp_path / "packed.html").read_text(encoding="utf-8")
+    blobs = re.findall(r'data-packed="([^"]*)"', packed)
+    assert len(blobs) == 27 and "<svg" not in packed
+    assert len(packed) < len(plain) / 3
+    inline = re.findall(r"<svg.*?</svg>", plain, flags=re.S)
+    assert [gzip.decompress(base64.b64decode(b)).decode("utf-8") for b in blobs] == inline
+
+
+def test_example_writes_the_pages_of_000_and_004(tmp_path, capsys) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "examples" / "animate_reference.py"
+    spec = importlib.util.spec_from_file_location("animate_reference", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    out = capsys.readouterr().out
+    assert "000: 54 steps" in out and "004: 27 steps" in out
+    assert out.count("to the gradient of 'b_1'") == 3
+    for seed, n in (("000", 54), ("004", 27)):
+        page = (tmp_path / f"animation_{seed}.html").read_text(encoding="utf-8")
+        assert page.count('<figure class="frame"') == n
+        assert len(list((tmp_path / f"frames_{seed}").glob("frame_*.svg"))) == n
