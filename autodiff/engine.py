@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence, Union
 
 from . import ops
 from .ops import Op
+from .symbolic import Sym
 
 Number = Union[int, float]
 
@@ -63,6 +64,19 @@ def _lift(x: object) -> Value | None:
     return Value(x) if _is_real(x) else None
 
 
+def _constant_derivatives(op: Op) -> tuple[float, ...]:
+    """The local derivatives of an operation whose rule ignores its inputs (add, sub, neg), else ().
+
+    Found by running the rule once on symbols: if every result is a plain number, nodes of this
+    operation can share it instead of calling the rule each time.
+    """
+    inputs = [Sym.var(f"input{i}") for i in range(op.arity)]
+    results = [Sym.lift(d) for d in op.derivative(*inputs, Sym.var("output"))]
+    if all(d.kind == "num" for d in results):
+        return tuple(float(d.value) for d in results)  # type: ignore[arg-type]
+    return ()
+
+
 def _binary(op: Op) -> tuple[Callable, Callable]:
     """The methods for ``a <op> b``: ``a.method(b)`` and the reflected ``b.reflected(a)`` (a is a number).
 
@@ -70,7 +84,7 @@ def _binary(op: Op) -> tuple[Callable, Callable]:
     forward and derivative rules: the new node records its parents and the local derivative
     along each edge, unless ``no_grad()`` is on.
     """
-    forward, derivative = op.forward, op.derivative
+    forward, derivative, constant = op.forward, op.derivative, _constant_derivatives(op)
 
     def method(self: Value, other: Value | Number) -> Value:
         if not isinstance(other, Value):
@@ -81,7 +95,7 @@ def _binary(op: Op) -> tuple[Callable, Callable]:
         data = forward(x, y)
         if not _recording:
             return _node(data, None, None, None, 0.0, 0.0)
-        da, db = derivative(x, y, data)
+        da, db = constant or derivative(x, y, data)
         return _node(data, op, self, other, da, db)
 
     def reflected(self: Value, other: Number) -> Value:
@@ -94,14 +108,14 @@ def _binary(op: Op) -> tuple[Callable, Callable]:
 
 def _unary(op: Op) -> Callable:
     """The method ``x.method()`` for a one-input operation, made once (see ``_binary``)."""
-    forward, derivative = op.forward, op.derivative
+    forward, derivative, constant = op.forward, op.derivative, _constant_derivatives(op)
 
     def method(self: Value) -> Value:
         x = self.data
         data = forward(x)
         if not _recording:
             return _node(data, None, None, None, 0.0, 0.0)
-        (da,) = derivative(x, data)
+        (da,) = constant or derivative(x, data)
         return _node(data, op, self, None, da, 0.0)
 
     method.__doc__ = f"The operation {op.name!r} ({op.symbol}) from the table in ops.py."
