@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import gzip
 import html
-import math
 import os
 import re
 from bisect import bisect_right
@@ -37,6 +36,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .engine import Value, topological_order
 from .symbolic import Sym
+from .render import format_number
 
 __all__ = ["Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula"]
 
@@ -112,12 +112,7 @@ class Frame:
         return f"{f(self.local)} × {_paren(f(self.upstream))} = {f(self.contribution)}"  # type: ignore[arg-type]
 
 
-def format_value(x: float, precision: int = 4) -> str:
-    """A number for a caption: ``precision`` significant digits, no ``-0``."""
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    text = f"{x:.{precision}g}"
-    return "0" if text in ("-0", "0") else text
+format_value = format_number  # captions write numbers exactly as the drawings do
 
 
 def _op_symbol(node: Value) -> str:
