@@ -31,7 +31,10 @@ def _as_real(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{where}: {type(x).__name__} {x!r:.40} is too large for a float") from None
     raise TypeError(f"{where}: expected a real number (int, float or NumPy real scalar), got {type(x).__name__} {x!r}")
 
 
@@ -59,8 +62,8 @@ def _node(data: float, op: Op | None, a: Value | None, b: Value | None, da: floa
 
 def _lift(x: object) -> Value | None:
     """A constant leaf for a real number, None for anything else (the operator returns NotImplemented)."""
-    if type(x) is float or type(x) is int:
-        return _node(float(x), None, None, None, 0.0, 0.0)
+    if type(x) is float:
+        return _node(x, None, None, None, 0.0, 0.0)
     return Value(x) if _is_real(x) else None
 
 

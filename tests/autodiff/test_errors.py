@@ -157,3 +157,12 @@ def test_no_raw_overflow_errors_escape():
     assert (Value(0.5) ** math.inf).data == 0.0
     with pytest.raises(ValueError, match="pow"):
         Value(-2.0) ** math.inf  # (-2)^inf has no real limit
+
+
+def test_an_integer_too_large_for_a_float_is_refused_with_the_operation_named():
+    with pytest.raises(OverflowError, match=r"^Value: int 1000000000.* is too large for a float"):
+        Value(10**400)
+    x = Value(2.0)
+    with pytest.raises(OverflowError, match="too large for a float"):
+        x * 10**400
+    assert x.grad == 0.0 and x.data == 2.0
