@@ -316,6 +316,10 @@ def _resolve(root: Value, node: Value | str, where: str) -> tuple[list[Value], V
     raise TypeError(f"{where}: node must be a Value or a node name, got {type(node).__name__}")
 
 
+_MAX_EXPRESSION_DEPTH = 8  # deeper unnamed expressions are shown as ⟨op value⟩ instead
+_MAX_SYMBOLIC_REGION = 40  # unnamed nodes between two named ones that a step still writes out
+
+
 class _Graph:
     """The derivation's view of a graph: named nodes, the steps between them, and gradients."""
 
@@ -341,6 +345,7 @@ class _Graph:
                     reaches.add(n)
         self.reaches = reaches
         self._expr: dict[Value, Sym] = {}
+        self._depth: dict[Value, int] = {}  # nesting of an unnamed node's expression
         self._local: dict[Value, tuple] = {}
         self._segments: dict[Value, list] = {}
         self._labels: dict[Value, str] = {}
@@ -368,6 +373,12 @@ class _Graph:
                     stack.extend(missing)
                     continue
                 args = [self._expr[p] for p in m.parents]
+                depth = 1 + max(self._depth.get(p, 0) for p in m.parents)
+                if depth > _MAX_EXPRESSION_DEPTH:  # unreadable, and too deep to print: show the value
+                    self._expr[m] = Sym.var(f"⟨{m.op.symbol} {_num(m.data, 4)}⟩")
+                    stack.pop()
+                    continue
+                self._depth[m] = depth
                 if m.op.name == "pow":
                     e = m.op.exponent
                     self._expr[m] = args[0] ** (int(e) if float(e).is_integer() else e)  # type: ignore[arg-type]
@@ -410,17 +421,25 @@ class _Graph:
                         region.append(p)
                         stack.append(p)
         region.sort(key=self.index.__getitem__)
+        # Past this many unnamed nodes the written-out product is unreadable (and its terms can
+        # multiply): the step is then written ∂u/∂v, with its number.
+        symbolic = len(region) <= _MAX_SYMBOLIC_REGION
         terms: dict[Value, list] = {u: [(1.0, ())]}
         values: dict[Value, float] = {u: 1.0}
         for w in region:
             if w is not u and (self.visible(w) or w.op is None):
                 continue
-            for p, g, s in zip(w.parents, w.local_grads, self.local_syms(w)):
+            local = self.local_syms(w) if symbolic else w.parents
+            for p, g, s in zip(w.parents, w.local_grads, local):
                 if p in self.reaches:
                     values[p] = values.get(p, 0.0) + values[w] * g
-                    terms[p] = _plus(terms.get(p, []), _times(terms[w], _flatten(s)))
+                    if symbolic:
+                        terms[p] = _plus(terms.get(p, []), _times(terms[w], _flatten(s)))
         below = sorted((v for v in region if v is not u and self.visible(v)), key=self.index.__getitem__, reverse=True)
-        result = [(v, _terms_sym(terms[v]), values[v]) for v in below]
+        result = [
+            (v, _terms_sym(terms[v]) if symbolic else Sym.var(f"∂{self.label(u)}/∂{self.label(v)}"), values[v])
+            for v in below
+        ]
         self._segments[u] = result
         return result
 
