@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from autodiff import Sym  # noqa: E402
 from nn import named_nodes, reference  # noqa: E402
-from nn.report import agree, evaluate, forward_table, gradient_table, heading, table, values_of  # noqa: E402
+from nn.report import agree, evaluate, gradient_table, heading, open_case, table, values_of  # noqa: E402
 
 v = Sym.var
 
@@ -50,14 +50,9 @@ def formula_4_rows(values: dict[str, float], b1_grad: float) -> list[list]:
 
 
 def main() -> None:
-    case = reference.build("000")
-    print(heading(case.title))
-    print(f"model: {case.model!r}   (parameters: {', '.join(n for n, _ in case.model.named_parameters())})")
-    loss = case.loss()
-    loss.backward()
-    print(f"\nLoss = −[t·ln y + (1 − t)·ln(1 − y)] = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
-    print("\nForward values:")
-    print(forward_table(loss, case.expected_forward()))
+    case, loss = open_case(
+        "000", "Loss = −[t·ln y + (1 − t)·ln(1 − y)]",
+        lambda case: f"   (parameters: {', '.join(n for n, _ in case.model.named_parameters())})")
 
     values = values_of(loss)
     grads = {name: p.grad for name, p in case.model.named_parameters()}

@@ -11,8 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
 from autodiff import Sym  # noqa: E402
-from nn import SGD, named_nodes, reference  # noqa: E402
-from nn.report import agree, document_verdict, evaluate, fmt, forward_table, gradient_table, heading, table, values_of  # noqa: E402
+from nn import SGD, named_nodes  # noqa: E402
+from nn.report import agree, document_verdict, evaluate, fmt, gradient_table, heading, open_case, table, values_of  # noqa: E402
 
 v = Sym.var
 SAMPLES = (1, 2, 3)
@@ -76,15 +76,11 @@ NOTES = [
 
 
 def main() -> None:
-    case = reference.build("001")
+    case, loss = open_case(
+        "001", "L = (1/3)·Σ_k (yhat[k] − y[k])²",
+        lambda case: f";  x = {case.golden['inputs']['x']}, y = {case.golden['targets']['y']}",
+        "Forward values (k = sample):")
     g = case.golden
-    print(heading(case.title))
-    print(f"model: {case.model!r};  x = {g['inputs']['x']}, y = {g['targets']['y']}")
-    loss = case.loss()
-    loss.backward()
-    print(f"\nL = (1/3)·Σ_k (yhat[k] − y[k])² = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
-    print("\nForward values (k = sample):")
-    print(forward_table(loss, case.expected_forward()))
 
     values = values_of(loss)
     values["(2/3)"] = 2 / 3

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from autodiff import Sym  # noqa: E402
 from nn import SGD, named_nodes, reference  # noqa: E402
-from nn.report import agree, forward_table, gradient_table, heading, table, values_of  # noqa: E402
+from nn.report import gradient_table, heading, open_case, table, values_of  # noqa: E402
 
 v = Sym.var
 
@@ -53,15 +53,9 @@ def train(steps: int = 10000, lr: float = 0.5, report_at=(0, 1, 10, 100, 1000, 1
 
 
 def main(steps: int = 10000) -> None:
-    case = reference.build("002")
+    case, loss = open_case(
+        "002", "E", lambda case: f";  x = {case.golden['inputs']['x']}, t = {case.golden['targets']['t']}")
     g = case.golden
-    print(heading(case.title))
-    print(f"model: {case.model!r};  x = {g['inputs']['x']}, t = {g['targets']['t']}")
-    loss = case.loss()
-    loss.backward()
-    print(f"\nE = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
-    print("\nForward values:")
-    print(forward_table(loss, case.expected_forward()))
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     print("\nGradients (backward) beside the document's formulas (it has no numbers; all its formulas are right):")
     print(gradient_table(grads, hand_formulas(), values_of(loss), golden=case.expected_gradients))

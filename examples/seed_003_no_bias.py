@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from autodiff import Sym  # noqa: E402
 from nn import MLP, named_nodes, reference  # noqa: E402
-from nn.report import agree, evaluate, forward_table, gradient_table, heading, table, values_of  # noqa: E402
+from nn.report import agree, evaluate, gradient_table, heading, open_case, table, values_of  # noqa: E402
 
 v = Sym.var
 
@@ -40,15 +40,10 @@ def hand_formulas() -> dict[str, Sym]:
 
 
 def main() -> None:
-    case = reference.build("003")
+    case, loss = open_case(
+        "003", "loss",
+        lambda case: f";  x = (x_0, x_1) = {tuple(case.golden['inputs']['x'])}, true = {case.golden['targets']['true']}")
     g = case.golden
-    print(heading(case.title))
-    print(f"model: {case.model!r};  x = (x_0, x_1) = {tuple(g['inputs']['x'])}, true = {g['targets']['true']}")
-    loss = case.loss()
-    loss.backward()
-    print(f"\nloss = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
-    print("\nForward values:")
-    print(forward_table(loss, case.expected_forward()))
 
     values = values_of(loss)
     nodes = named_nodes(loss)

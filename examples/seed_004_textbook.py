@@ -10,8 +10,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
 from autodiff import Sym  # noqa: E402
-from nn import SGD, reference  # noqa: E402
-from nn.report import agree, forward_table, gradient_table, heading, table, values_of  # noqa: E402
+from nn import SGD  # noqa: E402
+from nn.report import agree, gradient_table, open_case, table, values_of  # noqa: E402
 
 
 def hand_formulas() -> dict[str, Sym]:
@@ -26,14 +26,7 @@ def hand_formulas() -> dict[str, Sym]:
 
 
 def main() -> None:
-    case = reference.build("004")
-    print(heading(case.title))
-    print(f"model: {case.model!r}")
-    loss = case.loss()
-    loss.backward()
-    print(f"\nE = {loss.data!r}   (golden.json: {case.expected_loss!r})  {agree(loss.data, case.expected_loss)}")
-    print("\nForward values:")
-    print(forward_table(loss, case.expected_forward()))
+    case, loss = open_case("004", "E")
     print("\nGradients (backward) beside the document's formulas (no numbers in the document):")
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     print(gradient_table(grads, hand_formulas(), values_of(loss), golden=case.expected_gradients))

@@ -8,11 +8,12 @@ the number. The gradient it is compared with always comes from ``backward()``.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from autodiff import Sym, Value
 
 from .module import named_nodes
+from .reference import ReferenceCase, build
 
 TOLERANCE = 1e-12
 
@@ -112,3 +113,24 @@ def gradient_table(
         for row in rows:
             row.pop(3)
     return table(headers, rows)
+
+
+def open_case(
+    seed: str,
+    loss_formula: str,
+    describe: Callable[[ReferenceCase], str] = lambda case: "",
+    forward_title: str = "Forward values:",
+) -> tuple[ReferenceCase, Value]:
+    """Print a document's heading, model, loss and forward values; return the case and its loss.
+
+    ``backward()`` has run on the returned loss, so every gradient is in place.
+    """
+    case = build(seed)
+    print(heading(case.title))
+    print(f"model: {case.model!r}{describe(case)}")
+    loss = case.loss()
+    loss.backward()
+    print(f"\n{loss_formula} = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
+    print(f"\n{forward_title}")
+    print(forward_table(loss, case.expected_forward()))
+    return case, loss
