@@ -105,6 +105,12 @@ class Sym:
                 return -a
             if y is not None:  # numbers first: 2x, not x·2
                 return Sym.binary("mul", b, a)
+            if x is not None and x < 0:  # −2x, not (−2)x
+                return -Sym.binary("mul", -x, b)
+            if a.kind == "neg":  # signs in front: 2·(−x) is −2x, never "2−x"
+                return -Sym.binary("mul", a.args[0], b)
+            if b.kind == "neg":
+                return -Sym.binary("mul", a, b.args[0])
         elif kind == "div":
             if y == 1:
                 return a
@@ -232,7 +238,7 @@ class Sym:
                 return rf"{_LATEX_CALLS.get(self.value, self.value)}\left({inner}\right)"
             return f"{_TEXT_CALLS.get(self.value, self.value)}({inner})"
         if kind == "neg":
-            return ("-" if latex else "−") + self._wrap(args[0], latex, _PRECEDENCE["neg"] + 1)
+            return ("-" if latex else "−") + self._wrap(args[0], latex, _PRECEDENCE["mul"])  # −2x, −(a + b)
         a, b = args
         if kind == "add":
             return f"{self._wrap(a, latex, 1)} + {self._wrap(b, latex, 1)}"

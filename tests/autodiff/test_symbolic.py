@@ -160,3 +160,18 @@ def test_evaluate_names_and_errors():
     with pytest.raises(TypeError, match="bool"):
         X * True
     assert str(X**2) == "x²" and repr(X**2) == "Sym('x²')"
+
+
+def test_signs_are_pulled_in_front_of_products():
+    x, a, b = Sym.var("x"), Sym.var("a"), Sym.var("b")
+    assert (2 * (-x)).text() == "−2x"  # never "2−x", which reads as a subtraction
+    assert (2 * (-x) + 3).text() == "−2x + 3"
+    assert ((-a) * b).text() == "−a·b"
+    assert (-3 * x).text() == "−3x"
+    assert (-(a + b)).text() == "−(a + b)"
+    assert (-(x**2)).text() == "−x²"
+    for e in (2 * (-x) + 3, (-a) * b - x, -3 * x / (a - b)):
+        env = {"x": 1.5, "a": -0.25, "b": 2.0}
+        assert e.evaluate(env) == pytest.approx(eval(e.text().replace("−", "-").replace("·", "*")
+                                                     .replace("²", "**2").replace("2x", "2*x")
+                                                     .replace("3x", "3*x"), {}, env), rel=1e-15)
