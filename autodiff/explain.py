@@ -316,7 +316,7 @@ def _resolve(root: Value, node: Value | str, where: str) -> tuple[list[Value], V
     raise TypeError(f"{where}: node must be a Value or a node name, got {type(node).__name__}")
 
 
-_MAX_EXPRESSION_DEPTH = 8  # deeper unnamed expressions are shown as ⟨op value⟩ instead
+_MAX_EXPRESSION_DEPTH = 8  # deeper unnamed expressions are shown by their value instead
 _MAX_SYMBOLIC_REGION = 40  # unnamed nodes between two named ones that a step still writes out
 
 
@@ -374,8 +374,8 @@ class _Graph:
                     continue
                 args = [self._expr[p] for p in m.parents]
                 depth = 1 + max(self._depth.get(p, 0) for p in m.parents)
-                if depth > _MAX_EXPRESSION_DEPTH:  # unreadable, and too deep to print: show the value
-                    self._expr[m] = Sym.var(f"⟨{m.op.symbol} {_num(m.data, 4)}⟩")
+                if depth > _MAX_EXPRESSION_DEPTH:  # unreadable, and too deep to print: show its value
+                    self._expr[m] = Sym.num(m.data)
                     stack.pop()
                     continue
                 self._depth[m] = depth
