@@ -36,7 +36,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .engine import Value, topological_order
 from .symbolic import Sym
-from .render import format_number
+from .render import edge_formula, format_number
 
 __all__ = ["Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula"]
 
@@ -142,32 +142,18 @@ def _paren(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-_UNNAMED = "\x00unnamed"
-
-
-def _symbol_for(node: Value) -> Sym:
-    if node.name is not None:
-        return Sym.var(node.name)
-    if node.op is None:
-        return Sym.num(node.data)  # an unnamed leaf is a constant: write its number
-    return Sym.var(_UNNAMED)
-
-
 def local_formula(node: Value, index: int) -> Sym | None:
     """d(node)/d(parent ``index``) as a formula: the operation's own rule called on symbols.
 
     Named nodes become variables and unnamed leaves their numbers; None when the formula
     would need an unnamed intermediate node.
     """
-    if node.op is None:
-        return None
-    args = [_symbol_for(p) for p in node.parents] + [_symbol_for(node)]
-    try:
-        formula = node.op.derivative(*args)[index]
-    except Exception:  # a rule that cannot be written symbolically: show only the number
-        return None
-    formula = Sym.lift(formula)
-    return None if _UNNAMED in formula.names() else formula
+    def symbol(n: Value) -> Sym | None:
+        if n.name is not None:
+            return Sym.var(n.name)
+        return Sym.num(n.data) if n.op is None else None  # an unnamed leaf is a constant
+
+    return edge_formula(node, index, {n: symbol(n) for n in (*node.parents, node)})
 
 
 def frames(root: Value, *, precision: int = 4) -> list[Frame]:

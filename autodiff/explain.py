@@ -283,21 +283,6 @@ def _terms_sym(terms: list[_Term]) -> Sym:
 
 # --- the graph as a teacher reads it ---------------------------------------------------------
 
-_FORWARD: dict[str, Callable[..., Sym]] = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "powv": lambda a, b: a**b,
-    "neg": lambda a: -a,
-    "exp": Sym.exp,
-    "log": Sym.log,
-    "tanh": Sym.tanh,
-    "sigmoid": Sym.sigmoid,
-    "relu": Sym.relu,
-}
-
-
 def _resolve(root: Value, node: Value | str, where: str) -> tuple[list[Value], Value]:
     if not isinstance(root, Value):
         raise TypeError(f"{where}: root must be a Value, got {type(root).__name__}")
@@ -379,13 +364,7 @@ class _Graph:
                     stack.pop()
                     continue
                 self._depth[m] = depth
-                if m.op.name == "pow":
-                    e = m.op.exponent
-                    self._expr[m] = args[0] ** (int(e) if float(e).is_integer() else e)  # type: ignore[arg-type]
-                elif m.op.name in _FORWARD:
-                    self._expr[m] = _FORWARD[m.op.name](*args)
-                else:
-                    self._expr[m] = Sym.var(f"{m.op.symbol}({', '.join(a.text() for a in args)})")
+                self._expr[m] = Sym.lift(m.op.apply(*args))
             stack.pop()
         return self._expr[n]
 

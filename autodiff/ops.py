@@ -34,6 +34,25 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
+    def apply(self, *operands: Any) -> Any:
+        """This operation on operands that do their own arithmetic (``Sym``, ``Value``).
+
+        For symbols it is the expression the operation makes, e.g. ``(A3 − y_t)`` for a
+        ``sub`` node: how drawings and explanations write an unnamed node.
+        """
+        if self.exponent is not None:
+            n = self.exponent
+            return operands[0] ** (int(n) if n.is_integer() else n)
+        if self.name in _OPERATORS:
+            return _OPERATORS[self.name](*operands)
+        return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu: methods of the same name
+
+
+_OPERATORS: dict[str, Callable[..., Any]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "neg": operator.neg, "powv": operator.pow,
+}
+
 
 # --- helpers that let one derivative rule serve floats, Values and symbols -------------
 

@@ -20,7 +20,7 @@ import math
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import graphviz
 
@@ -221,23 +221,6 @@ def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value
 
 # --- edge formulas -----------------------------------------------------------------------------
 
-# Each operation applied to symbols, to write an unnamed node as the expression that made it
-# (``(A3 − y_t)`` in ``2(A3 − y_t)``). These are forward rules only; derivatives come from ops.py.
-_SYMBOLIC_FORWARD: dict[str, Callable[..., Any]] = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "neg": lambda a: -a,
-    "powv": lambda a, b: a**b,
-    "exp": lambda a: a.exp(),
-    "log": lambda a: a.log(),
-    "tanh": lambda a: a.tanh(),
-    "sigmoid": lambda a: a.sigmoid(),
-    "relu": lambda a: a.relu(),
-}
-
-
 def _symbols(order: Sequence[Value]) -> dict[Value, Sym | None]:
     """How an edge formula writes each node: its name, a constant's number, or a short expression.
 
@@ -254,11 +237,7 @@ def _symbols(order: Sequence[Value]) -> dict[Value, Sym | None]:
             args = [symbols[p] for p in node.parents]
             expr = None
             if all(a is not None for a in args):
-                if node.op.name == "pow" and node.op.exponent is not None:
-                    exponent = node.op.exponent
-                    expr = args[0] ** (int(exponent) if exponent.is_integer() else exponent)  # type: ignore[operator]
-                elif node.op.name in _SYMBOLIC_FORWARD:
-                    expr = _SYMBOLIC_FORWARD[node.op.name](*args)
+                expr = node.op.apply(*args)
             try:
                 if expr is not None and len(Sym.lift(expr).text()) > _MAX_EXPANSION_CHARS:
                     expr = None
