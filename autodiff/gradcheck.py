@@ -86,13 +86,15 @@ def gradcheck(
     if second_order:
         xs = [Value(x) for x in points]
         firsts = grad(call(xs), xs, create_graph=True)
+        # Column j of the numeric Hessian: central differences of the whole gradient along input j.
+        columns = [
+            [(up - down) / (2 * eps) for up, down in zip(first_derivatives(shifted(points, j, eps)),
+                                                         first_derivatives(shifted(points, j, -eps)))]
+            for j in range(len(points))
+        ]
         for i, d_i in enumerate(firsts):  # type: ignore[arg-type]
             hessian_row = grad(d_i, xs) if isinstance(d_i, Value) else [0.0] * len(xs)
-            numeric_row = [
-                (first_derivatives(shifted(points, j, eps))[i] - first_derivatives(shifted(points, j, -eps))[i])
-                / (2 * eps)
-                for j in range(len(points))
-            ]
+            numeric_row = [column[i] for column in columns]
             names = [f"d/d{labels[i]} d/d{labels[j]}" for j in range(len(points))]
             compare(
                 f"gradcheck: second derivatives of d/d{labels[i]} disagree with finite differences",
