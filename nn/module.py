@@ -26,23 +26,19 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 import random
 import tempfile
 from typing import Any, Mapping, Sequence, Union
 
-from autodiff import Value, topological_order
+from autodiff import Value, topological_order, zero_grad
+from autodiff.engine import _is_real  # the engine's own test of "a real number, not a bool"
 
 Number = Union[int, float]
 Input = Union[Value, Number]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 _ACTIVATION_METHODS = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu, "linear": None}
-
-
-def _is_real(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _check_activation(activation: object, where: str) -> str:
@@ -86,8 +82,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grad(self.parameters())
 
     # --- state: name -> number ------------------------------------------------------------
     def state_dict(self) -> dict[str, float]:

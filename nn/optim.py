@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from autodiff import Value
+from autodiff import Value, zero_grad
 
 from .module import _is_real
 
@@ -48,8 +48,7 @@ class SGD:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0."""
-        for p in self.parameters:
-            p.grad = 0.0
+        zero_grad(self.parameters)
 
     def __repr__(self) -> str:
         return f"SGD({len(self.parameters)} parameters, lr={self.lr}, momentum={self.momentum})"
