@@ -11,7 +11,7 @@ local derivatives defined once in ``ops.py``. The tools built on that one table:
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from .engine import Value, gc_paused, grad, is_recording, no_grad, topological_order, zero_grad
+from .engine import Value, backward_order, gc_paused, grad, is_recording, no_grad, topological_order, zero_grad
 from .gradcheck import GradcheckError, gradcheck
 from .ops import OPS, Op, power
 from .symbolic import Sym
@@ -25,7 +25,7 @@ from .animate import animate
 
 __all__ = [
     "Value", "grad", "gradcheck", "GradcheckError", "no_grad", "is_recording", "zero_grad", "gc_paused",
-    "topological_order", "OPS", "Op", "power", "Sym",
+    "topological_order", "backward_order", "OPS", "Op", "power", "Sym",
     "draw", "render", "explain", "check_formula", "animate",
 ]
 __version__ = "0.1.0"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from .engine import Value, topological_order
+from .engine import Value, backward_order, topological_order
 from .symbolic import Sym
 from .render import edge_formula, format_number
 
@@ -191,7 +191,7 @@ def frames(root: Value, *, precision: int = 4) -> list[Frame]:
         caption += " Gradients now flow backward, one edge at a time."
     out.append(Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), caption=caption))
 
-    for node in order:
+    for node in backward_order(root):  # the engine's own order, edge by edge
         upstream = grads[node]
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             assert upstream is not None  # every node that uses `node` came before it

@@ -208,11 +208,11 @@ class Value:
         always describes the latest pass. Runs in reverse topological order, without recursion,
         so graphs of any depth work.
         """
-        order = _operations_behind(self)  # each node after its parents
+        order = backward_order(self)
         for node in order:
             node.grad = 0.0
         self.grad += 1.0
-        for node in reversed(order):  # each node before its parents, so its grad is complete
+        for node in order:  # each node before its parents, so its grad is complete
             g = node.grad
             node._a.grad += node._da * g
             b = node._b
@@ -233,14 +233,17 @@ def _power_method(exponent: float) -> Callable[[Value], Value]:
     return _unary(ops.power(exponent))
 
 
-def _operations_behind(root: Value) -> list[Value]:
-    """``root`` and every node behind it except the leaves, each node after its parents.
+def backward_order(root: Value) -> list[Value]:
+    """The operation nodes behind ``root`` in the order ``backward()`` visits them.
 
-    This is the order backward() and grad() work in (backwards). A depth-first walk without
-    recursion: ``path`` is the chain of nodes being explored, and a node is listed once each
-    of its parents is a leaf or listed. Leaves are left out: they receive gradients but pass
-    none on. (``topological_order`` lists every node, sorted by creation, for readers.)
+    ``root`` first, and every node before its parents, so each node's gradient is complete
+    when it is passed on. Leaves are left out: they receive gradients but pass none on.
+    ``grad()`` and the animation use this same order. A depth-first walk without recursion:
+    ``path`` is the chain of nodes being explored, and a node is listed once each of its
+    parents is a leaf or listed. (``topological_order`` lists every node, sorted by creation.)
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_order: expected a Value, got {type(root).__name__}")
     if root._a is None:
         return []
     seen = {root}
@@ -258,7 +261,8 @@ def _operations_behind(root: Value) -> list[Value]:
             seen.add(b)
             path.append(b)
             continue
-        order.append(path.pop())
+        order.append(path.pop())  # all its parents are listed: each node after its parents
+    order.reverse()
     return order
 
 
@@ -369,7 +373,7 @@ def grad(
 
     one, zero = (Value(1.0), Value(0.0)) if create_graph else (1.0, 0.0)
     grads: dict[Value, float | Value] = {output: one}
-    for node in reversed(_operations_behind(output)):  # backward()'s order: the same sums
+    for node in backward_order(output):  # backward()'s order: the same sums
         upstream = grads.get(node)
         if upstream is None:
             continue

@@ -41,7 +41,7 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .engine import Value, topological_order
+from .engine import Value, backward_order, topological_order
 from .symbolic import Sym
 
 __all__ = [
@@ -314,10 +314,8 @@ class _Graph:
         # Gradients in exactly the order backward() uses, plus the sum of |path products|.
         grads: dict[Value, float] = {root: 1.0}
         bound: dict[Value, float] = {root: 1.0}
-        for n in order:
-            g = grads.get(n)
-            if g is None or n.op is None:
-                continue
+        for n in backward_order(root):
+            g = grads[n]
             b = bound[n]
             for p, d in zip(n.parents, n.local_grads):
                 grads[p] = grads.get(p, 0.0) + d * g

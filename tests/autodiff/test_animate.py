@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autodiff import Value, topological_order
+from autodiff import Value, backward_order, topological_order
 from autodiff.animate import Frame, format_value, frames, local_formula, page_html
 from nn import reference
 
@@ -49,7 +49,7 @@ def check_against_backward(root: Value) -> list[Frame]:
 
 def edge_sequence(root: Value) -> list[tuple[Value, int]]:
     """The edges in the order backward() uses them."""
-    return [(node, i) for node in topological_order(root) for i in range(len(node.parents))]
+    return [(node, i) for node in backward_order(root) for i in range(len(node.parents))]
 
 
 # --- the frame sequence against backward --------------------------------------------------------
@@ -62,7 +62,7 @@ def test_reference_networks_last_frame_equals_backward(seed: str) -> None:
 
 
 @pytest.mark.parametrize("seed", ["000", "004"])
-def test_frame_order_follows_topological_order(seed: str) -> None:
+def test_frame_order_follows_the_engines_backward_order(seed: str) -> None:
     root = reference.build(seed).loss()
     frame_list = frames(root)
     assert frame_list[0].node is root and frame_list[0].is_seed

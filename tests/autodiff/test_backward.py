@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings
 
-from autodiff import Value, grad, is_recording, no_grad, topological_order, zero_grad
+from autodiff import Value, backward_order, grad, is_recording, no_grad, topological_order, zero_grad
 
 from .strategies import checkable_cases
 
@@ -213,3 +213,19 @@ def test_a_graph_built_twice_gives_identical_results(case):
             )
         )
     assert runs[0] == runs[1]
+
+
+def test_backward_order_lists_each_operation_once_before_its_parents():
+    x, w = Value(0.3, name="x"), Value(-1.2, name="w")
+    h = (x * w).sigmoid()
+    y = h * h + h.exp() * x  # h is used three times
+    order = backward_order(y)
+    assert order[0] is y
+    assert len(order) == len(set(order)) == sum(1 for n in topological_order(y) if not n.is_leaf)
+    position = {node: k for k, node in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            assert parent.is_leaf or position[parent] > position[node]
+    assert backward_order(x) == []
+    with pytest.raises(TypeError, match="backward_order"):
+        backward_order(1.0)
