@@ -131,7 +131,8 @@ def display_text(text: str) -> str:
     return "".join(out)
 
 
-_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\", "\n": '<BR ALIGN="CENTER"/>'}
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\", "\n": '<BR ALIGN="CENTER"/>',
+                 "]": "&#93;"}  # Graphviz 2.43 rejects a label text that starts with "]"
 
 
 def _html(text: str) -> str:

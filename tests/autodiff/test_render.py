@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import autodiff
@@ -444,12 +444,13 @@ def shown(name: str) -> str:
 # be encoded as UTF-8, so no file or program could receive it (hypothesis's text() never makes
 # them). NUL and the other control characters are included; they are drawn visibly.
 NAMES = st.text(max_size=12) | st.sampled_from(
-    ['a"b', "{x}", "<b>&amp;", "p|q", "\\N \\G \\", "two\nlines", "가중치 w₁", "\x00\t\x7f", "\ufffe", "", " "]
+    ['a"b', "{x}", "<b>&amp;", "p|q", "\\N \\G \\", "two\nlines", "가중치 w₁", "\x00\t\x7f", "\ufffe", "", " ", "]", "]]x"]
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=NAMES)
+@example(name="]")  # Graphviz 2.43 refused a label starting with "]" until render escaped it
 def test_any_name_is_accepted_by_dot_and_shown(name: str) -> None:
     x = Value(1.5, name=name)
     y = x * 2.0
