@@ -1,8 +1,9 @@
 """The engine: a scalar ``Value`` that records how it was made, and ``backward()``.
 
 Every operation comes from the table in ``ops.py``; this file only wires the table to
-Python's operators. A node keeps at most two parents (every operation is unary or binary)
-and the local derivative along each edge, computed once when the node is made.
+Python's operators. A node keeps its parents and the local derivative along each edge,
+computed once when the node is made: in two plain fields each for the one- and two-input
+operations, and as two tuples for ``dot``, the one operation with any number of inputs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import gc
 import numbers
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import count
+from itertools import count, repeat
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
@@ -24,6 +25,7 @@ Number = Union[int, float]
 _recording = True  # False inside `with no_grad():`
 _creation_counter = count()  # every node is numbered when it is made
 _creation_order = attrgetter("_order")
+_MANY = "many inputs"  # in `_b`: this node's parents are the tuple in `_a`, its local derivatives the tuple in `_da`
 
 
 def _as_real(x: object, where: str) -> float:
@@ -152,6 +154,8 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the operation that made this node, in order (``a + a`` has two)."""
+        if self._b is _MANY:
+            return self._a
         if self._a is None:
             return ()
         return (self._a,) if self._b is None else (self._a, self._b)
@@ -159,6 +163,8 @@ class Value:
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, in the order of ``parents``."""
+        if self._b is _MANY:
+            return self._da
         if self._a is None:
             return ()
         return (self._da,) if self._b is None else (self._da, self._db)
@@ -214,8 +220,12 @@ class Value:
         self.grad += 1.0
         for node in order:  # each node before its parents, so its grad is complete
             g = node.grad
-            node._a.grad += node._da * g
             b = node._b
+            if b is _MANY:
+                for parent, local in zip(node._a, node._da):
+                    parent.grad += local * g
+                continue
+            node._a.grad += node._da * g
             if b is not None:
                 b.grad += node._db * g
 
@@ -249,8 +259,19 @@ def backward_order(root: Value) -> list[Value]:
     seen = {root}
     path = [root]
     order = []
+    unexplored: dict[Value, Iterator[Value]] = {}  # a dot node's parents not looked at yet
     while path:
         node = path[-1]
+        if node._b is _MANY:
+            parents = unexplored.get(node) or unexplored.setdefault(node, iter(node._a))
+            for p in parents:
+                if p._a is not None and p not in seen:
+                    seen.add(p)
+                    path.append(p)
+                    break
+            else:
+                order.append(path.pop())
+            continue
         a = node._a
         if a._a is not None and a not in seen:
             seen.add(a)
@@ -279,7 +300,12 @@ def topological_order(root: Value) -> list[Value]:
     while stack:
         node = stack.pop()
         a = node._a
-        if a is not None:
+        if node._b is _MANY:
+            for p in a:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        elif a is not None:
             if a not in seen:
                 seen.add(a)
                 stack.append(a)
@@ -288,6 +314,38 @@ def topological_order(root: Value) -> list[Value]:
                 seen.add(b)
                 stack.append(b)
     return sorted(seen, key=_creation_order, reverse=True)
+
+
+def dot(weights: Iterable[Value | Number], inputs: Iterable[Value | Number], bias: Value | Number | None = None) -> Value:
+    """``w1*x1 + w2*x2 + ... + wn*xn + bias`` (without ``bias`` if None) as one node, op ``dot``.
+
+    A neuron's pre-activation, the way a hand derivation treats it: one node whose edge
+    from w_k carries d/d(w_k) = x_k, from x_k carries w_k, and from the bias 1. The value is
+    the same as the chain of ``*`` and ``+`` (added left to right), but the graph has one
+    node instead of 2n, so a network builds and trains several times faster.
+    Its parents alternate weight and input, then the bias. Numbers become constant leaves.
+    """
+    weights, inputs = list(weights), list(inputs)
+    if not weights or len(weights) != len(inputs):
+        raise ValueError(f"dot: needs as many inputs as weights, at least one; got {len(weights)} weights and {len(inputs)} inputs")
+    operands: list = [None] * (2 * len(weights))
+    operands[0::2], operands[1::2] = weights, inputs
+    if bias is not None:
+        operands.append(bias)
+    if not all(map(isinstance, operands, repeat(Value))):
+        operands = [x if isinstance(x, Value) else _lift_operand(x, "dot") for x in operands]
+    numbers = [x.data for x in operands]
+    data = ops.DOT.forward(*numbers)
+    if not _recording:
+        return _node(data, None, None, None, 0.0, 0.0)
+    return _node(data, ops.DOT, tuple(operands), _MANY, ops.DOT.derivative(*numbers, data), 0.0)
+
+
+def _lift_operand(x: object, where: str) -> Value:
+    lifted = _lift(x)
+    if lifted is None:
+        raise TypeError(f"{where}: expected a Value or a real number, got {type(x).__name__} {x!r}")
+    return lifted
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Any, Callable
 
 
@@ -26,7 +26,7 @@ class Op:
 
     name: str  # short identifier, e.g. "mul"
     symbol: str  # what a drawing writes in the operation's node, e.g. "×"
-    arity: int  # 1 or 2: every operation has at most two inputs
+    arity: int | None  # 1 or 2; None for ``dot``, which takes any number of inputs
     forward: Callable[..., float]  # floats in, float out; raises on a domain error
     derivative: Callable[..., tuple]  # (*inputs, output) -> one local derivative per input
     exponent: float | None = None  # only for `pow`: the constant power
@@ -46,12 +46,6 @@ class Op:
         if self.name in _OPERATORS:
             return _OPERATORS[self.name](*operands)
         return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu: methods of the same name
-
-
-_OPERATORS: dict[str, Callable[..., Any]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "neg": operator.neg, "powv": operator.pow,
-}
 
 
 # --- helpers that let one derivative rule serve floats, Values and symbols -------------
@@ -132,6 +126,25 @@ def _power(base: float, exponent: float, op_name: str = "pow") -> float:
         return -math.inf if base < 0 and odd else math.inf
 
 
+def _dot(*operands: Any) -> Any:
+    """w1*x1 + w2*x2 + ... + wn*xn (+ b), added left to right: the operands alternate weight and
+    input, and an odd one out at the end is the bias. Plain arithmetic, so it works on symbols too."""
+    total = reduce(operator.add, map(operator.mul, operands[0::2], operands[1::2]))  # zip stops before the bias
+    return total + operands[-1] if len(operands) % 2 else total
+
+
+def _dot_derivative(*args: Any) -> tuple:
+    """d/d(w_k) = x_k, d/d(x_k) = w_k and d/d(b) = 1 (the last argument, the output, is not needed)."""
+    operands = args[:-1]
+    pairs = len(operands) - len(operands) % 2
+    local = list(operands[:pairs])
+    local[0::2] = operands[1:pairs:2]
+    local[1::2] = operands[0:pairs:2]
+    if pairs < len(operands):
+        local.append(1.0)
+    return tuple(local)
+
+
 def _power_of_values(base: float, exponent: float) -> float:
     # With a Value exponent, d/d(exponent) = output * ln(base) needs a positive base.
     if base <= 0:
@@ -157,6 +170,7 @@ LOG = Op("log", "log", 1, _log, lambda x, out: (1 / x,))
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
 RELU = Op("relu", "relu", 1, lambda x: x if x > 0 else 0.0, lambda x, out: (step(x),))
+DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see engine.dot
 
 
 @lru_cache(maxsize=256)
@@ -173,5 +187,10 @@ def power(exponent: float) -> Op:
     )
 
 
-OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU)}
+_OPERATORS: dict[str, Callable[..., Any]] = {  # for Op.apply
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "neg": operator.neg, "powv": operator.pow, "dot": _dot,
+}
+
+OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT)}
 """Every fixed operation by name; ``power(n)`` makes the constant-exponent ones."""

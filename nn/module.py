@@ -1,8 +1,9 @@
 """Neurons, layers and multilayer perceptrons built from ``autodiff.Value``.
 
-A neuron computes ``z = w1*x1 + w2*x2 + ... + b`` with the engine's mul and add (in weight
-order, so the graph reads like a hand derivation) and then ``a = activation(z)``. Every
-gradient of a network comes from ``loss.backward()``; nothing here knows a derivative.
+A neuron computes ``z = w1*x1 + w2*x2 + ... + b`` as one node of the engine's ``dot``
+operation, whose edges carry the local derivatives a hand derivation writes (dz/dw_k = x_k,
+dz/dx_k = w_k, dz/db = 1), and then ``a = activation(z)``. Every gradient of a network comes
+from ``loss.backward()``; nothing here knows a derivative.
 
 Default names (parameters and graph nodes), for layer i and unit j counted from 1:
 
@@ -31,7 +32,7 @@ import random
 import tempfile
 from typing import Any, Mapping, Sequence, Union
 
-from autodiff import Value, topological_order, zero_grad
+from autodiff import Value, dot, topological_order, zero_grad
 from autodiff.engine import _is_real  # the engine's own test of "a real number, not a bool"
 
 Number = Union[int, float]
@@ -166,8 +167,7 @@ class Module:
     def clusters(self, root: Value) -> dict[str, list[Value]]:
         """For drawing: ``"neuron <label>"`` -> the nodes of that neuron's part of ``root``'s graph.
 
-        A neuron's part is its own parameters, its mul/add chain, its pre-activation and its
-        activation. A neuron called several times (one call per sample, told apart by the
+        A neuron's part is its own parameters, its pre-activation and its activation. A neuron called several times (one call per sample, told apart by the
         suffix of the call) gives one cluster per call: ``"neuron h1_1[2]"``. A node that would
         be in several clusters (000's shared ``b_1``; a parameter used once per sample) belongs
         to none of them. Nothing here recurses.
@@ -260,14 +260,9 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
         """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
-        w = self.w
         if len(x) != self.nin:
             raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
-        z = w[0] * x[0]
-        for i in range(1, self.nin):
-            z = z + w[i] * x[i]
-        if self.b is not None:
-            z = z + self.b
+        z = dot(self.w, x, self.b)
         if self._act is None:
             z.name = self.z_name + suffix if suffix else self.z_name
             return z
@@ -279,41 +274,20 @@ class Neuron(Module):
         return a
 
     def _members(self, out: Value) -> list[Value] | None:
-        """This neuron's nodes behind its output node ``out``, or None if ``out`` is not its output.
-
-        Walk back from the activation through the add chain; a mul node with one of our
-        weights as a parent is ours, and its other parent is an input, where the walk stops.
-        """
-        weights = {id(p) for p in self.w}
-        members = [out]
-        chain = out
+        """This neuron's nodes behind its output node ``out``, or None if ``out`` is not its output:
+        ``out``, its ``dot`` node (when ``out`` is an activation), the weights and an own bias."""
+        z = out
         if self._act is not None:
             if out.op is None or out.op.name != self.activation:
                 return None
-            chain = out.parents[0]
-            members.append(chain)
-        found_weights = 0
-        stack = [chain]
-        while stack:  # nodes of the add chain (and, at its far end, the first mul)
-            node = stack.pop()
-            parents = node.parents
-            if node.op is not None and node.op.name == "mul" and any(id(p) in weights for p in parents):
-                found_weights += 1
-                members.extend(p for p in parents if id(p) in weights)
-                if node is not chain:
-                    members.append(node)
-                continue
-            if node.op is None or node.op.name != "add":
-                return None
-            if node is not chain:
-                members.append(node)
-            for p in parents:
-                if p is self.b:
-                    if not self.shares_bias:
-                        members.append(p)
-                else:
-                    stack.append(p)
-        return members if found_weights == self.nin else None
+            z = out.parents[0]
+        if z.op is None or z.op.name != "dot" or list(z.parents[0:2 * self.nin:2]) != self.w:
+            return None
+        members = [out, z] if z is not out else [out]
+        members += self.w
+        if self.b is not None and not self.shares_bias:
+            members.append(self.b)
+        return members
 
     def __repr__(self) -> str:
         bias = "" if self.b is not None and not self.shares_bias else (", no bias" if self.b is None else f", shared bias {self.b.name}")

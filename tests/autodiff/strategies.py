@@ -25,7 +25,7 @@ from typing import Sequence
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from autodiff import Value, no_grad
+from autodiff import Value, dot, no_grad
 
 # --- the operations a step can apply ------------------------------------------------------
 # name -> (arity, how to apply it to Values, kept inside its domain)
@@ -45,6 +45,8 @@ APPLY = {
     "mul": (2, lambda a, b, n: a * b),
     "div": (2, lambda a, b, n: a / (b * b + 0.5)),
     "powv": (2, lambda a, b, n: (a.sigmoid() + 0.5) ** b),
+    # any number of inputs: a*b + b*0.5 + a*a + a (a node used several times in one dot, and a number)
+    "dot": (2, lambda a, b, n: dot([a, b, a], [b, 0.5, a], a)),
     # a plain number on one side
     "radd": (1, lambda a, n: 1.5 + a),
     "rsub": (1, lambda a, n: 0.75 - a),
@@ -188,4 +190,5 @@ def op_arguments(op_name: str) -> st.SearchStrategy[tuple[float, ...]]:
         "powv": st.tuples(positive_floats(), moderate_floats(3.0)),
         "log": st.tuples(positive_floats()),
         "relu": st.tuples(moderate_floats().filter(lambda x: x != 0)),
+        "dot": st.integers(2, 9).flatmap(lambda n: st.tuples(*[moderate_floats()] * n)),  # pairs, maybe a bias
     }.get(op_name, two if op_name in ("add", "sub", "mul") else one)

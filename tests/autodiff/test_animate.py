@@ -14,6 +14,11 @@ from autodiff.animate import Frame, format_value, frames, local_formula, page_ht
 from nn import reference
 
 
+def one_frame_per_edge(root: Value) -> int:
+    """The frames a page must have: the seed, then one per edge backward() passes a gradient along."""
+    return 1 + sum(len(node.parents) for node in backward_order(root))
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 def fresh_backward(root: Value) -> None:
@@ -355,7 +360,7 @@ def test_animate_writes_a_page_and_frame_files(tmp_path) -> None:
     frame_list = frames(root)
     files = sorted(frames_dir.glob("frame_*.svg"))
     assert [f.name for f in files] == [f"frame_{k:03d}.svg" for k in range(1, len(frame_list) + 1)]
-    assert page.count('<figure class="frame"') == len(frame_list) == 54
+    assert page.count('<figure class="frame"') == len(frame_list) == one_frame_per_edge(root) == 40
     assert page.count("<svg") == len(frame_list)
     assert "neuron h1" in page  # the model's clusters are drawn
     ids = node_ids(root)
@@ -421,11 +426,11 @@ def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
 
     root = reference.build("004").loss()
     plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")
-    assert "data-packed=" not in plain and plain.count("<svg") == 27
+    assert "data-packed=" not in plain and plain.count("<svg") == one_frame_per_edge(root) == 21
     monkeypatch.setattr(module, "COMPRESS_ABOVE", 1000)
     packed = module.animate(root, tmp_path / "packed.html").read_text(encoding="utf-8")
     blobs = re.findall(r'data-packed="([^"]*)"', packed)
-    assert len(blobs) == 27 and "<svg" not in packed
+    assert len(blobs) == 21 and "<svg" not in packed
     assert len(packed) < len(plain) / 3
     inline = re.findall(r"<svg.*?</svg>", plain, flags=re.S)
     assert [gzip.decompress(base64.b64decode(b)).decode("utf-8") for b in blobs] == inline
@@ -441,9 +446,9 @@ def test_example_writes_the_pages_of_000_and_004(tmp_path, capsys) -> None:
     spec.loader.exec_module(module)
     module.main(tmp_path)
     out = capsys.readouterr().out
-    assert "000: 54 steps" in out and "004: 27 steps" in out
+    assert "000: 40 steps" in out and "004: 21 steps" in out
     assert out.count("to the gradient of 'b_1'") == 3
-    for seed, n in (("000", 54), ("004", 27)):
+    for seed, n in (("000", 40), ("004", 21)):
         page = (tmp_path / f"animation_{seed}.html").read_text(encoding="utf-8")
         assert page.count('<figure class="frame"') == n
         assert len(list((tmp_path / f"frames_{seed}").glob("frame_*.svg"))) == n

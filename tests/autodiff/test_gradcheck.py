@@ -27,7 +27,7 @@ from .strategies import ALL_OPS, checkable_cases, expressions, is_checkable
 # Second order differences the *first derivatives*, which are sums of many rounded products,
 #   so rounding is larger; h = 1e-5 balances it against truncation (with h = 1e-4 truncation
 #   dominated: worst 3e-6). The same call re-checks first order at h = 1e-5 (error ~1e-10).
-#   - polynomial (+ − × and negation, numbers on either side): smooth, low degree,
+#   - polynomial (+ − × and negation, numbers on either side, dot): smooth, low degree,
 #     worst seen 2e-9, so 1e-7.
 #   - rational (÷ and negative powers, of x² + 0.5): 1/(x² + 0.5)ⁿ has large higher
 #     derivatives, worst seen 4e-7, so 1e-5.
@@ -37,7 +37,7 @@ from .strategies import ALL_OPS, checkable_cases, expressions, is_checkable
 # A wrong rule is off by O(1) (a sign, a factor, a missing term), far above all of these.
 FIRST = dict(eps=1e-6, atol=1e-6, rtol=1e-6)
 MIXES = {
-    "polynomial": (("add", "sub", "mul", "neg", "radd", "rsub", "rmul"), dict(eps=1e-5, atol=1e-7, rtol=1e-7)),
+    "polynomial": (("add", "sub", "mul", "neg", "radd", "rsub", "rmul", "dot"), dict(eps=1e-5, atol=1e-7, rtol=1e-7)),
     "rational": (("add", "sub", "mul", "div", "rdiv", "pow", "neg"), dict(eps=1e-5, atol=1e-5, rtol=1e-5)),
     "transcendental": (
         ("add", "mul", "exp", "log", "tanh", "sigmoid", "powv", "rpow"),

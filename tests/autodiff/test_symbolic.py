@@ -14,6 +14,7 @@ from autodiff import OPS, Sym, Value, power
 from .strategies import op_arguments
 
 X, OUT = Sym.var("x"), Sym.var("out")
+DOT_NAMES = ("w1", "x1", "w2", "x2", "b")
 A, B = Sym.var("a"), Sym.var("b")
 
 
@@ -39,13 +40,14 @@ EXPECTED = {
     "tanh": [("1 − out²", "1 - out^{2}")],
     "sigmoid": [("out(1 − out)", r"out \left(1 - out\right)")],
     "relu": [("step(x)", r"\mathbb{1}\left(x\right)")],
+    "dot": [("x1", "x1"), ("w1", "w1"), ("x2", "x2"), ("w2", "w2"), 1.0],  # inputs w1 x1 w2 x2 b
 }
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_rule_prints_as_text_and_latex(name):
     op = OPS[name]
-    inputs = (A, B) if op.arity == 2 else (X,)
+    inputs = tuple(map(Sym.var, DOT_NAMES)) if op.arity is None else (A, B) if op.arity == 2 else (X,)
     assert [text_and_latex(d) for d in rule(op, *inputs)] == EXPECTED[name]
 
 
@@ -97,10 +99,10 @@ def test_symbolic_rule_evaluates_to_the_float_rule(data):
         args = data.draw(op_arguments(name))
     out = op.forward(*args)
     numeric = op.derivative(*args, out)
-    names = ["a", "b"][: op.arity] if op.arity == 2 else ["x"]
+    names = [f"in{i}" for i in range(len(args))] if op.arity is None else ["a", "b"] if op.arity == 2 else ["x"]
     symbolic = op.derivative(*(Sym.var(n) for n in names), OUT)
     env = dict(zip(names, args), out=out)
-    assert len(numeric) == len(symbolic) == op.arity
+    assert len(numeric) == len(symbolic) == len(args) == (op.arity or len(args))
     for sym, num in zip(symbolic, numeric):
         value = sym.evaluate(env) if isinstance(sym, Sym) else sym
         # the same arithmetic, possibly grouped differently: a few roundings apart
@@ -115,6 +117,17 @@ def test_the_same_rule_on_values_is_differentiable():
     out = x.sigmoid()
     (d,) = OPS["sigmoid"].derivative(x, out)
     assert isinstance(d, Value) and d.data == out.local_grads[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_dot_applied_to_symbols_writes_the_weighted_sum_and_evaluates_to_forward(data):
+    args = data.draw(op_arguments("dot"))
+    names = [f"v{i}" for i in range(len(args))]
+    expr = OPS["dot"].apply(*map(Sym.var, names))
+    pairs = " + ".join(f"v{i}·v{i + 1}" for i in range(0, len(args) - 1, 2))
+    assert expr.text() == (pairs + f" + v{len(args) - 1}" if len(args) % 2 else pairs)
+    assert expr.evaluate(dict(zip(names, args))) == pytest.approx(OPS["dot"].forward(*args), rel=1e-13, abs=1e-12)
 
 
 # --- Sym itself -----------------------------------------------------------------------------------

@@ -9,17 +9,18 @@ from autodiff import Value, gradcheck
 from nn import MLP, SGD, Layer, Module, Neuron, bce_loss, named_nodes
 
 
-def test_neuron_builds_a_mul_add_chain_in_weight_order_and_names_its_nodes():
+def test_neuron_builds_one_dot_node_in_weight_order_and_names_its_nodes():
     n = Neuron(3, "sigmoid", name="h")
     assert [p.name for p in n.parameters()] == ["h.w1", "h.w2", "h.w3", "h.b"]
     x = [Value(1.0, "x1"), 2.0, Value(-1.0, "x3")]
     a = n(x)
     assert a.name == "h.a" and a.op.name == "sigmoid"
     z = a.parents[0]
-    assert z.name == "h.z" and z.op.name == "add"
-    assert z.parents[1] is n.b  # ... + b last
-    chain = z.parents[0]  # (w1*x1 + w2*x2) + w3*x3
-    assert chain.op.name == "add" and chain.parents[1].parents == (n.w[2], x[2])
+    assert z.name == "h.z" and z.op.name == "dot"
+    w1, x1, w2, x2, w3, x3, b = z.parents  # weight, input, ..., then the bias
+    assert (w1, x1, w2, w3, x3, b) == (n.w[0], x[0], n.w[1], n.w[2], x[2], n.b)
+    assert x2.is_leaf and x2.data == 2.0  # a plain number becomes a constant leaf
+    assert z.local_grads == (1.0, n.w[0].data, 2.0, n.w[1].data, -1.0, n.w[2].data, 1.0)  # dz/dw = x, dz/dx = w
     expected = sum(w.data * xi for w, xi in zip(n.w, [1.0, 2.0, -1.0])) + n.b.data
     assert abs(z.data - expected) < 1e-15
     assert abs(a.data - 1 / (1 + math.exp(-expected))) < 1e-15
@@ -41,13 +42,14 @@ def test_every_activation(activation, f):
     z = n.w[0].data * 0.3 + n.w[1].data * -0.7 + n.b.data
     assert abs(out.data - f(z)) < 1e-15
     if activation == "linear":
-        assert out.name == "N.z" and out.op.name == "add"
+        assert out.name == "N.z" and out.op.name == "dot"
 
 
 def test_bias_false_means_no_bias_parameter_at_all():
     n = Neuron(2, bias=False)
     assert n.b is None and len(n.parameters()) == 2
-    assert n([1.0, 1.0]).parents[0].op.name == "add"  # w1*x1 + w2*x2, no "+ b"
+    z = n([1.0, 1.0]).parents[0]
+    assert z.op.name == "dot" and len(z.parents) == 4  # w1*x1 + w2*x2, no "+ b"
 
 
 def test_shared_bias_is_one_parameter_listed_once_with_summed_gradient():
@@ -100,7 +102,7 @@ def test_mlp_activations_per_layer_linear_output_and_bias_options():
     m = MLP(1, [2, 1], activations=["tanh", "linear"], bias=[False, True])
     assert repr(m) == "MLP(1 -> 2 tanh (no bias) -> 1 linear)"
     out = m([0.5])
-    assert out.name == "L2.N1.z" and out.op.name == "add"
+    assert out.name == "L2.N1.z" and out.op.name == "dot"
     assert [n for n, _ in m.named_parameters()] == ["L1.N1.w1", "L1.N2.w1", "L2.N1.w1", "L2.N1.w2", "L2.N1.b"]
     with pytest.raises(ValueError, match="2 activations given for 3 layers"):
         MLP(1, [2, 2, 1], activations=["tanh", "linear"])
@@ -200,7 +202,7 @@ def test_clusters_of_a_default_mlp_hold_each_neurons_own_nodes():
     n11 = m.layers[0].units[0]
     assert {id(v) for v in (*n11.w, n11.b)} <= {id(v) for v in own}
     assert all(v is not x[0] and v is not x[1] for v in own)
-    assert len(own) == 2 + 1 + 2 + 2 + 1  # w1 w2 b, 2 muls, 2 adds (the second is z), a
+    assert len(own) == 2 + 1 + 1 + 1  # w1 w2 b, z (the dot node), a
     out_nodes = clusters["neuron L2.N1"]
     hidden_outputs = {id(m.layers[0].units[j]([*x])) for j in (0, 1)}  # fresh nodes: never in a cluster
     assert not hidden_outputs & {id(v) for v in out_nodes}
