@@ -316,29 +316,26 @@ def topological_order(root: Value) -> list[Value]:
     return sorted(seen, key=_creation_order, reverse=True)
 
 
-def dot(weights: Iterable[Value | Number], inputs: Iterable[Value | Number], bias: Value | Number | None = None) -> Value:
+def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None) -> Value:
     """``w1*x1 + w2*x2 + ... + wn*xn + bias`` (without ``bias`` if None) as one node, op ``dot``.
 
     A neuron's pre-activation, the way a hand derivation treats it: one node whose edge
     from w_k carries d/d(w_k) = x_k, from x_k carries w_k, and from the bias 1. The value is
     the same as the chain of ``*`` and ``+`` (added left to right), but the graph has one
     node instead of 2n, so a network builds and trains several times faster.
-    Its parents alternate weight and input, then the bias. Numbers become constant leaves.
+    Its parents are the weights, then the inputs, then the bias. Numbers become constant leaves.
     """
-    weights, inputs = list(weights), list(inputs)
-    if not weights or len(weights) != len(inputs):
-        raise ValueError(f"dot: needs as many inputs as weights, at least one; got {len(weights)} weights and {len(inputs)} inputs")
-    operands: list = [None] * (2 * len(weights))
-    operands[0::2], operands[1::2] = weights, inputs
-    if bias is not None:
-        operands.append(bias)
+    n = len(weights)
+    if n == 0 or len(inputs) != n:
+        raise ValueError(f"dot: needs as many inputs as weights, at least one; got {n} weights and {len(inputs)} inputs")
+    operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
     if not all(map(isinstance, operands, repeat(Value))):
-        operands = [x if isinstance(x, Value) else _lift_operand(x, "dot") for x in operands]
+        operands = tuple(x if isinstance(x, Value) else _lift_operand(x, "dot") for x in operands)
     numbers = [x.data for x in operands]
     data = ops.DOT.forward(*numbers)
     if not _recording:
         return _node(data, None, None, None, 0.0, 0.0)
-    return _node(data, ops.DOT, tuple(operands), _MANY, ops.DOT.derivative(*numbers, data), 0.0)
+    return _node(data, ops.DOT, operands, _MANY, ops.DOT.derivative(*numbers, data), 0.0)
 
 
 def _lift_operand(x: object, where: str) -> Value:

@@ -127,22 +127,18 @@ def _power(base: float, exponent: float, op_name: str = "pow") -> float:
 
 
 def _dot(*operands: Any) -> Any:
-    """w1*x1 + w2*x2 + ... + wn*xn (+ b), added left to right: the operands alternate weight and
-    input, and an odd one out at the end is the bias. Plain arithmetic, so it works on symbols too."""
-    total = reduce(operator.add, map(operator.mul, operands[0::2], operands[1::2]))  # zip stops before the bias
+    """w1*x1 + ... + wn*xn (+ b), added left to right. The operands are the n weights, then the
+    n inputs, then the bias if there is one. Plain arithmetic, so it works on symbols too."""
+    n = len(operands) // 2
+    total = reduce(operator.add, map(operator.mul, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
 def _dot_derivative(*args: Any) -> tuple:
     """d/d(w_k) = x_k, d/d(x_k) = w_k and d/d(b) = 1 (the last argument, the output, is not needed)."""
-    operands = args[:-1]
-    pairs = len(operands) - len(operands) % 2
-    local = list(operands[:pairs])
-    local[0::2] = operands[1:pairs:2]
-    local[1::2] = operands[0:pairs:2]
-    if pairs < len(operands):
-        local.append(1.0)
-    return tuple(local)
+    n = (len(args) - 1) // 2
+    weights, inputs = args[:n], args[n : 2 * n]
+    return (*inputs, *weights, 1.0) if len(args) % 2 == 0 else (*inputs, *weights)
 
 
 def _power_of_values(base: float, exponent: float) -> float:

@@ -281,7 +281,7 @@ class Neuron(Module):
             if out.op is None or out.op.name != self.activation:
                 return None
             z = out.parents[0]
-        if z.op is None or z.op.name != "dot" or list(z.parents[0:2 * self.nin:2]) != self.w:
+        if z.op is None or z.op.name != "dot" or list(z.parents[: self.nin]) != self.w:
             return None
         members = [out, z] if z is not out else [out]
         members += self.w

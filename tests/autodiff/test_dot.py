@@ -47,14 +47,14 @@ def test_value_and_every_gradient_equal_those_of_the_mul_add_chain_exactly(case)
     assert [v.grad for v in flat] == [v.grad for v in flat2]
 
 
-def test_parents_alternate_weight_and_input_then_bias_with_the_hand_derivatives():
+def test_parents_are_weights_inputs_bias_with_the_hand_derivatives():
     w1, w2, x1, x2, b = Value(0.5), Value(-2.0), Value(3.0), Value(4.0), Value(0.25)
     z = dot([w1, w2], [x1, x2], b)
     assert z.op is OPS["dot"] and z.data == 0.5 * 3.0 - 2.0 * 4.0 + 0.25
-    assert z.parents == (w1, x1, w2, x2, b)
-    assert z.local_grads == (3.0, 0.5, 4.0, -2.0, 1.0)  # dz/dw1 = x1, dz/dx1 = w1, ..., dz/db = 1
+    assert z.parents == (w1, w2, x1, x2, b)
+    assert z.local_grads == (3.0, 4.0, 0.5, -2.0, 1.0)  # dz/dw_k = x_k, dz/dx_k = w_k, dz/db = 1
     z.backward()
-    assert (w1.grad, x1.grad, w2.grad, x2.grad, b.grad) == (3.0, 0.5, 4.0, -2.0, 1.0)
+    assert (w1.grad, w2.grad, x1.grad, x2.grad, b.grad) == (3.0, 4.0, 0.5, -2.0, 1.0)
     assert dot([w1], [x1]).parents == (w1, x1)  # no bias: no bias parent
 
 
@@ -69,7 +69,7 @@ def test_a_node_used_several_times_gets_every_contribution():
 def test_numbers_become_constant_leaves_and_anything_else_is_refused():
     w = Value(2.0)
     z = dot([w, 3], [0.5, w], 1.0)  # ints, floats
-    assert z.data == 2.0 * 0.5 + 3 * 2.0 + 1.0
+    assert z.data == 2.0 * 0.5 + 3 * 2.0 + 1.0 and z.parents[3] is w
     assert [p.is_leaf for p in z.parents] == [True] * 5 and z.parents[0] is w
     with pytest.raises(TypeError, match=r"dot: expected a Value or a real number, got str 'x'"):
         dot([w], ["x"])

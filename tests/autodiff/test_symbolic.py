@@ -14,7 +14,7 @@ from autodiff import OPS, Sym, Value, power
 from .strategies import op_arguments
 
 X, OUT = Sym.var("x"), Sym.var("out")
-DOT_NAMES = ("w1", "x1", "w2", "x2", "b")
+DOT_NAMES = ("w1", "w2", "x1", "x2", "b")
 A, B = Sym.var("a"), Sym.var("b")
 
 
@@ -40,7 +40,7 @@ EXPECTED = {
     "tanh": [("1 − out²", "1 - out^{2}")],
     "sigmoid": [("out(1 − out)", r"out \left(1 - out\right)")],
     "relu": [("step(x)", r"\mathbb{1}\left(x\right)")],
-    "dot": [("x1", "x1"), ("w1", "w1"), ("x2", "x2"), ("w2", "w2"), 1.0],  # inputs w1 x1 w2 x2 b
+    "dot": [("x1", "x1"), ("x2", "x2"), ("w1", "w1"), ("w2", "w2"), 1.0],  # inputs w1 w2 x1 x2 b
 }
 
 
@@ -125,7 +125,8 @@ def test_dot_applied_to_symbols_writes_the_weighted_sum_and_evaluates_to_forward
     args = data.draw(op_arguments("dot"))
     names = [f"v{i}" for i in range(len(args))]
     expr = OPS["dot"].apply(*map(Sym.var, names))
-    pairs = " + ".join(f"v{i}·v{i + 1}" for i in range(0, len(args) - 1, 2))
+    n = len(args) // 2  # n weights, n inputs, maybe a bias
+    pairs = " + ".join(f"v{k}·v{n + k}" for k in range(n))
     assert expr.text() == (pairs + f" + v{len(args) - 1}" if len(args) % 2 else pairs)
     assert expr.evaluate(dict(zip(names, args))) == pytest.approx(OPS["dot"].forward(*args), rel=1e-13, abs=1e-12)
 

@@ -17,10 +17,10 @@ def test_neuron_builds_one_dot_node_in_weight_order_and_names_its_nodes():
     assert a.name == "h.a" and a.op.name == "sigmoid"
     z = a.parents[0]
     assert z.name == "h.z" and z.op.name == "dot"
-    w1, x1, w2, x2, w3, x3, b = z.parents  # weight, input, ..., then the bias
-    assert (w1, x1, w2, w3, x3, b) == (n.w[0], x[0], n.w[1], n.w[2], x[2], n.b)
+    w1, w2, w3, x1, x2, x3, b = z.parents  # the weights, the inputs, then the bias
+    assert (w1, w2, w3, x1, x3, b) == (*n.w, x[0], x[2], n.b)
     assert x2.is_leaf and x2.data == 2.0  # a plain number becomes a constant leaf
-    assert z.local_grads == (1.0, n.w[0].data, 2.0, n.w[1].data, -1.0, n.w[2].data, 1.0)  # dz/dw = x, dz/dx = w
+    assert z.local_grads == (1.0, 2.0, -1.0, *(w.data for w in n.w), 1.0)  # dz/dw_k = x_k, dz/dx_k = w_k
     expected = sum(w.data * xi for w, xi in zip(n.w, [1.0, 2.0, -1.0])) + n.b.data
     assert abs(z.data - expected) < 1e-15
     assert abs(a.data - 1 / (1 + math.exp(-expected))) < 1e-15
