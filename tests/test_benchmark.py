@@ -32,6 +32,7 @@ def test_tiny_benchmark_runs_and_the_engines_agree():
     assert out.index("vs micrograd over 10 steps") < out.index("1. Training step")
     for row in ("train step, relu, nn.MLP, in gc_paused()", "train step, sigmoid, micrograd-style MLP",
                 "backward(), chain", "backward(), sum of products (tree)", "memory per node",
+                "memory per train step, nn.MLP",
                 "deepest chain backward() handles"):
         assert row in out, row
     assert "fails (RecursionError)" in out  # micrograd's recursive sort, on the chain
