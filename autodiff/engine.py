@@ -325,6 +325,7 @@ def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bia
     node instead of 2n, so a network builds and trains several times faster.
     Its parents are the weights, then the inputs, then the bias. Numbers become constant leaves.
     """
+    weights, inputs = _as_sequence(weights, "weights"), _as_sequence(inputs, "inputs")
     n = len(weights)
     if n == 0 or len(inputs) != n:
         raise ValueError(f"dot: needs as many inputs as weights, at least one; got {n} weights and {len(inputs)} inputs")
@@ -336,6 +337,14 @@ def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bia
     if not _recording:
         return _node(data, None, None, None, 0.0, 0.0)
     return _node(data, ops.DOT, operands, _MANY, ops.DOT.derivative(*numbers, data), 0.0)
+
+
+def _as_sequence(items: object, what: str) -> Sequence:
+    if isinstance(items, (list, tuple)):
+        return items
+    if isinstance(items, Value) or not isinstance(items, Iterable):
+        raise TypeError(f"dot: {what} must be a sequence of Values or numbers, got {type(items).__name__} {items!r}")
+    return list(items)
 
 
 def _lift_operand(x: object, where: str) -> Value:

@@ -79,6 +79,11 @@ def test_numbers_become_constant_leaves_and_anything_else_is_refused():
         dot([w, w], [w])
     with pytest.raises(ValueError, match=r"got 0 weights and 0 inputs"):
         dot([], [])
+    with pytest.raises(TypeError, match=r"dot: weights must be a sequence of Values or numbers, got Value"):
+        dot(w, [w])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"dot: inputs must be a sequence of Values or numbers, got float 2.0"):
+        dot([w], 2.0)  # type: ignore[arg-type]
+    assert dot((v for v in [w]), range(3, 4)).data == 6.0  # any iterable
 
 
 def test_under_no_grad_the_result_is_a_leaf():
