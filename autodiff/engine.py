@@ -316,7 +316,9 @@ def topological_order(root: Value) -> list[Value]:
     return sorted(seen, key=_creation_order, reverse=True)
 
 
-def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None) -> Value:
+def dot(
+    weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bias: Value | Number | None = None
+) -> Value:
     """``w1*x1 + w2*x2 + ... + wn*xn + bias`` (without ``bias`` if None) as one node, op ``dot``.
 
     A neuron's pre-activation, the way a hand derivation treats it: one node whose edge
@@ -328,7 +330,9 @@ def dot(weights: Sequence[Value | Number], inputs: Sequence[Value | Number], bia
     weights, inputs = _as_sequence(weights, "weights"), _as_sequence(inputs, "inputs")
     n = len(weights)
     if n == 0 or len(inputs) != n:
-        raise ValueError(f"dot: needs as many inputs as weights, at least one; got {n} weights and {len(inputs)} inputs")
+        raise ValueError(
+            f"dot: needs as many inputs as weights, at least one; got {n} weights and {len(inputs)} inputs"
+        )
     operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
     if not all(map(isinstance, operands, repeat(Value))):
         operands = tuple(x if isinstance(x, Value) else _lift_operand(x, "dot") for x in operands)

@@ -167,7 +167,8 @@ class Module:
     def clusters(self, root: Value) -> dict[str, list[Value]]:
         """For drawing: ``"neuron <label>"`` -> the nodes of that neuron's part of ``root``'s graph.
 
-        A neuron's part is its own parameters, its pre-activation and its activation. A neuron called several times (one call per sample, told apart by the
+        A neuron's part is its own parameters, its pre-activation (the ``dot`` node) and its
+        activation. A neuron called several times (one call per sample, told apart by the
         suffix of the call) gives one cluster per call: ``"neuron h1_1[2]"``. A node that would
         be in several clusters (000's shared ``b_1``; a parameter used once per sample) belongs
         to none of them. Nothing here recurses.
@@ -281,7 +282,8 @@ class Neuron(Module):
             if out.op is None or out.op.name != self.activation:
                 return None
             z = out.parents[0]
-        if z.op is None or z.op.name != "dot" or list(z.parents[: self.nin]) != self.w:
+        mine = [*self.w, *z.parents[self.nin : 2 * self.nin]] + ([] if self.b is None else [self.b])
+        if z.op is None or z.op.name != "dot" or list(z.parents) != mine:  # dot(our weights, inputs, our bias)
             return None
         members = [out, z] if z is not out else [out]
         members += self.w
