@@ -1,6 +1,6 @@
 """autodiff against micrograd 0.1.0, on micrograd's own demo, in one run.
 
-    .venv/bin/python benchmarks/bench.py          # the full benchmark (about 3 minutes on 2 cores)
+    .venv/bin/python benchmarks/bench.py          # the full benchmark (about 1.5 minutes on 2 cores)
     .venv/bin/python benchmarks/bench.py --tiny   # a few seconds: CI runs this so it cannot rot
 
 micrograd comes from the package registry (``pip install -e '.[bench]'``, or ``.ci/setup --bench``).
