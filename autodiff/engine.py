@@ -298,21 +298,10 @@ def topological_order(root: Value) -> list[Value]:
     seen = {root}
     stack = [root]
     while stack:
-        node = stack.pop()
-        a = node._a
-        if node._b is _MANY:
-            for p in a:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        elif a is not None:
-            if a not in seen:
-                seen.add(a)
-                stack.append(a)
-            b = node._b
-            if b is not None and b not in seen:
-                seen.add(b)
-                stack.append(b)
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
     return sorted(seen, key=_creation_order, reverse=True)
 
 
