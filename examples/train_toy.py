@@ -2,6 +2,10 @@
 
     .venv/bin/python examples/train_toy.py          # XOR
     .venv/bin/python examples/train_toy.py moons    # two interleaved half-moons
+    .venv/bin/python examples/train_toy.py xor moons
+
+It saves the loss curve (examples/out/toy_loss.png) and, for moons, the decision boundary
+(examples/out/moons_boundary.png) when matplotlib is installed (the extra `plot`).
 
 The data are generated in code from a fixed seed, so every run prints the same numbers.
 """
@@ -13,5 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from nn.toy import main, train  # noqa: E402,F401  (train: for callers of this script's old API)
 
+OUT = Path(__file__).resolve().parent / "out"
+
 if __name__ == "__main__":
-    main(tuple(sys.argv[1:]) or ("xor",))
+    main(tuple(sys.argv[1:]) or ("xor",), plots=OUT)

@@ -365,7 +365,7 @@ def parts(out: Path, shown: str | None = None) -> list[tuple[str, Callable[[], o
         ("Document 002: Mazur's network, checked and trained", document_002),
         ("Document 003: no biases, a batch, and the document's shapes", document_003),
         ("Document 004: the textbook 2-2-1 example", document_004),
-        ("Training an MLP on XOR and on two moons", lambda: toy.main(("xor", "moons"))),
+        ("Training an MLP on XOR and on two moons", lambda: toy.main(("xor", "moons"), plots=out)),
         (f"Drawing the five networks ({shown}/graph_*.svg, .png)", lambda: render_documents(out)),
         ("Explaining gradients and checking the documents' formulas", _explain_and_check),
         (f"Watching backpropagation ({shown}/animation_*.html)", lambda: animate_documents(out)),
