@@ -36,6 +36,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .engine import Value, backward_order, topological_order
 from .symbolic import Sym
+from .display import AnimationPath
 from .render import edge_formula, format_number
 
 __all__ = ["Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula"]
@@ -382,7 +383,7 @@ def animate(
     max_nodes: int | None | object = _RENDERER_DEFAULT,
     workers: int | None = None,
     compress: bool | None = None,
-) -> Path:
+) -> AnimationPath:
     """Write the backward pass of ``root`` as one self-contained HTML page; return its path.
 
     Every frame of ``frames(root)`` is drawn by ``autodiff.render.draw`` (with that frame's
@@ -440,7 +441,7 @@ def animate(
         width = max(3, len(str(len(frame_list))))
         for frame, svg in zip(frame_list, svgs):
             (directory / f"frame_{frame.index + 1:0{width}d}.svg").write_text(svg, encoding="utf-8")
-    return path
+    return AnimationPath(path)  # a Path that, in Jupyter, shows the player inline
 
 
 _PAGE = """<!DOCTYPE html>
