@@ -53,23 +53,19 @@ class AnimationPath(_ConcretePath):
 
 
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
-_SIZE = re.compile(r'\s(width|height)="([0-9.]+)(pt|px)?"')
 
 
 def fit_svg_to_width(svg: str) -> str:
-    """The SVG with its root sized to the container's width (never wider than its natural size).
+    """The SVG with its root limited to the container's width, keeping its proportions.
 
-    Graphviz writes a fixed ``width``/``height`` in points; the ``viewBox`` stays, so the picture
-    keeps its proportions when it shrinks to fit a narrow cell.
+    Graphviz writes a fixed ``width``/``height`` in points. They stay (an ``<img>`` of the SVG, as
+    JupyterLab shows it, needs them), and a style caps the width at 100% with the height following
+    the ``viewBox``, so an SVG inlined in a page (nbconvert's HTML) shrinks to a narrow cell too.
     """
     tag = _SVG_TAG.search(svg)
-    if tag is None:
+    if tag is None or "viewBox" not in tag.group(0) or "style=" in tag.group(0):
         return svg
-    sizes = {m.group(1): m.group(2) + (m.group(3) or "px") for m in _SIZE.finditer(tag.group(0))}
-    if "width" not in sizes or "viewBox" not in tag.group(0):
-        return svg
-    new_tag = _SIZE.sub("", tag.group(0))
-    new_tag = new_tag[:-1] + f' width="100%" style="max-width: {sizes["width"]}; height: auto">'
+    new_tag = tag.group(0)[:-1] + ' style="max-width: 100%; height: auto">'
     return svg[:tag.start()] + new_tag + svg[tag.end():]
 
 
