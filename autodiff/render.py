@@ -25,6 +25,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import graphviz
 
+from .display import fit_svg_to_width
 from .engine import Value, topological_order
 from .symbolic import Sym
 
@@ -80,6 +81,10 @@ class Graph(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with _explain_missing_dot():
             return super().render(*args, **kwargs)
+
+    def _repr_image_svg_xml(self) -> str:
+        """Jupyter's picture, sized to the cell's width (no wider than drawn), so wide graphs do not run off it."""
+        return fit_svg_to_width(str(self.pipe(format="svg", encoding="utf-8")))
 
 
 @contextmanager
