@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from autodiff import Sym, Value, check_formula
+from autodiff.display import one_line
 from autodiff.explain import FormulaError
 
 from .report import Formula
@@ -189,12 +190,19 @@ def hand_formulas(seed: str) -> Mapping[str, Formula]:
 
 @dataclass
 class DocFormula:
+    """One formula a document writes for d(loss)/d(target), as written, and what SEEDS.md says of it."""
+
     target: str  # the node the document differentiates with respect to (as labelled)
     where: str  # where in the document
     formula: str  # as written, in node names
     note: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
     expect_ok: bool = False  # what SEEDS.md says about it
+
+    def __repr__(self) -> str:
+        where = f" ({self.where})" if self.where else ""
+        verdict = "right" if self.expect_ok else "wrong"
+        return one_line(f"DocFormula(d/d{self.target}{where}: {one_line(self.formula, 80)!r}, {verdict} per SEEDS.md)")
 
 
 def per_sample(template: str, scale: str = "2/3") -> str:
