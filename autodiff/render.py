@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +31,12 @@ from .symbolic import Sym
 
 __all__ = [
     "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
-    "DEFAULT_MAX_NODES", "GraphTooLargeError", "GraphvizNotFoundError", "Graph",
+    "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
 ]
 
 DEFAULT_MAX_NODES = 500
+MAX_NAME_LENGTH = 500
+"""Longer node names are refused: Graphviz cannot hold a label of more than 16,384 characters."""
 """Graphs with more Value nodes than this are refused (pass ``max_nodes=None`` to draw them anyway)."""
 
 INSTALL_HINT = (
@@ -52,6 +55,10 @@ _LEAF_FILL = "#f0f0f0"
 _UNKNOWN = "#969696"
 _FONT = "Helvetica,Arial,sans-serif"
 _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
+
+
+class RenderError(RuntimeError):
+    """Graphviz's ``dot`` ran but failed; the message has what it said."""
 
 
 class GraphTooLargeError(ValueError):
@@ -84,13 +91,18 @@ class Graph(graphviz.Digraph):
 
 @contextmanager
 def _explain_missing_dot() -> Iterator[None]:
-    """Turn graphviz's "failed to execute 'dot'" into a ``GraphvizNotFoundError`` that says how to install it."""
+    """Graphviz's errors as ours: a missing ``dot`` says how to install it, a failing one what it said."""
     try:
         yield
     except graphviz.ExecutableNotFound as e:
         if isinstance(e, GraphvizNotFoundError):
             raise
         raise GraphvizNotFoundError(str(e)) from None
+    except subprocess.CalledProcessError as e:
+        said = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else str(e.stderr or "")
+        raise RenderError(f"Graphviz's dot failed (exit status {e.returncode}): {said.strip()[:500]}") from None
+    except BrokenPipeError:
+        raise RenderError("Graphviz's dot stopped before reading the whole graph") from None
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -324,6 +336,8 @@ def _resolve_clusters(
         clusters = model.clusters(root)
     if clusters is None:
         return []
+    if not isinstance(clusters, Mapping):
+        raise TypeError(f"draw: clusters must map a label to its nodes, got {type(clusters).__name__}")
     listed: list[tuple[str, list[Value]]] = []
     times: dict[Value, int] = {}
     for label, members in clusters.items():
@@ -415,6 +429,8 @@ def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
         raise ValueError(f"draw: precision must be a positive int, got {precision!r}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
+        raise ValueError(f"draw: max_nodes must be a positive int or None (no limit), got {max_nodes!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise GraphTooLargeError(
@@ -422,6 +438,12 @@ def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -
             f"a picture this large is slow to lay out and hard to read. To draw it anyway, pass "
             f"max_nodes=None (no limit) or a larger number, e.g. draw(root, max_nodes={len(order)})."
         )
+    for node in order:
+        if node.name is not None and len(node.name) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"draw: a node's name is {len(node.name)} characters long ({node.name[:40]!r}…); "
+                f"a drawing shows names of up to {MAX_NAME_LENGTH} characters: give it a shorter name"
+            )
     return order
 
 
