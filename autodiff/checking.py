@@ -92,7 +92,7 @@ class _FFactor:
     position: int
 
 
-def _formula_terms(sym: Sym, values: Mapping[str, float], top: bool = True) -> list[tuple[float, list]]:
+def _formula_terms(sym: Sym, values: Mapping[str, float], top: bool = True) -> list[tuple[float, list[Sym]]]:
     """The formula as a sum of products: (coefficient, [formula factors as Syms])."""
     kind = sym.kind
     if kind == "num":
@@ -134,7 +134,7 @@ def _factor_text(sym: Sym) -> str:
     return _wrap_text(sym)
 
 
-def _match_term(term: list[_FFactor], path: Path, rel: float):
+def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list[tuple[list[_FFactor], list[int]]]]:
     """Align a product's factors with a path's factors.
 
     Returns (score, off): score counts the path factors the formula accounts for; off lists
@@ -268,8 +268,8 @@ def check_formula(
 
     head = f"{formula.strip()} = {_num(formula_value, 10)}"
     if ok:
-        n = f"all {count} paths" if count != 1 else "its one path"
-        text = f"OK: {head} equals {lhs} = {_num(gradient, 10)} (from backward; {n})."
+        how_many = f"all {count} paths" if count != 1 else "its one path"
+        text = f"OK: {head} equals {lhs} = {_num(gradient, 10)} (from backward; {how_many})."
         all_paths = tuple(paths or ())
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
                        all_paths, ())
@@ -308,7 +308,7 @@ def _describe(p: Path) -> str:
 
 
 def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float, graph: NamedGraph,
-              back: Mapping[str, str]):
+              back: Mapping[str, str]) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
     def as_written(name: str) -> str:  # show aliases as the formula wrote them
         if name.startswith("δ(") and name.endswith(")"):
             return f"δ({back.get(name[2:-1], name[2:-1])})"
@@ -333,7 +333,7 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
             if score or exact:
                 scored.append((exact, score, -t, -p.index, t, p, off))
     scored.sort(key=lambda s: s[:4], reverse=True)
-    term_path: dict[int, tuple] = {}
+    term_path: dict[int, tuple[Path, bool, list[tuple[list[_FFactor], list[int]]]]] = {}
     taken: set[int] = set()
     for exact, score, _, _, t, p, off in scored:
         if t not in term_path and p.index not in taken:
@@ -395,7 +395,7 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
     return matched, missing, off_all, lines
 
 
-def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: NamedGraph, by_name: Mapping[str, list],
+def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: NamedGraph, by_name: Mapping[str, list[Value]],
                      aliases: Mapping[str, str] | None) -> list[str]:
     if not paths:
         return []

@@ -120,7 +120,9 @@ class Explanation:
     def _delta_parts(self, step: DeltaStep, latex: bool) -> tuple[str, str, str, str]:
         """(left side, chain, symbolic, numeric) of one delta line."""
         left = self.lhs(latex) if step.is_target else _delta_label(step.label, latex)
-        chains, syms, nums = [], [], []
+        chains: list[str] = []
+        syms: list[str] = []
+        nums: list[str] = []
         dot = r" \cdot " if latex else "·"
         for f, d in zip(step.terms, step.upper_deltas):
             is_root = f.upper is self._root
@@ -240,7 +242,7 @@ def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: i
 
 def _delta_steps(graph: NamedGraph, nodes: list[Value]) -> list[DeltaStep]:
     deltas: dict[Value, float] = {graph.root: 1.0}
-    incoming: dict[Value, list] = {}
+    incoming: dict[Value, list[tuple[Factor, float]]] = {}
     for u in nodes:  # root first, each node before the nodes below it
         d = deltas.get(u, 0.0)
         for v, sym, value in graph.segments(u):

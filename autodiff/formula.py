@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from .symbolic import Sym
 
-__all__ = ["parse_formula", "FormulaError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH"]
+__all__ = ["parse_formula", "FormulaError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH", "OPERATOR_CHARACTERS"]
 
 
 class FormulaError(ValueError):
@@ -37,6 +37,8 @@ DELTA_NAMES = ("δ", "delta")
 MAX_FORMULA_LENGTH = 2000
 _OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "/": "/",
               "÷": "/", "^": "^", "(": "(", ")": ")"}
+OPERATOR_CHARACTERS = frozenset(_OPERATORS)
+"""The characters a formula reads as operators or parentheses (``*`` also as part of ``**``)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,9 @@ class _Parser:
 
     MAX_DEPTH = 100
 
-    def __init__(self, formula: str, tokens: list[_Token], resolve: Callable[[str], str]):
+    def __init__(self, formula: str, tokens: list[_Token], resolve: Callable[[str], str], allow_delta: bool = True):
         self.formula, self.tokens, self.i, self.depth, self.resolve = formula, tokens, 0, 0, resolve
+        self.allow_delta = allow_delta
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -204,13 +207,16 @@ class _Parser:
             self.expect(")")
             return Sym("call", (arg,), token.value)
         if token.kind == "delta":
+            if not self.allow_delta:
+                raise self.fail(f"{token.text}( ) stands for a gradient, which has no place here; "
+                                f"write the expression itself", token)
             self.expect("(")
-            inner = self.peek()
-            if inner.kind != "name":
-                raise self.fail("δ( ) takes one node name, e.g. δ(z1)", inner)
+            named = self.peek()
+            if named.kind != "name":
+                raise self.fail("δ( ) takes one node name, e.g. δ(z1)", named)
             self.take()
             self.expect(")")
-            return Sym.var(f"δ({self.resolve(inner.text)})")
+            return Sym.var(f"δ({self.resolve(named.text)})")
         if token.kind == "op" and token.text == "(":
             inner = self.sum()
             self.expect(")")
@@ -219,12 +225,13 @@ class _Parser:
         raise self.fail(f"expected a number, a name, a function or '(' but found {found}", token)
 
 
-def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str] | None = None) -> Sym:
+def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str] | None = None, *,
+                  allow_delta: bool = True) -> Sym:
     """Parse ``formula`` into a ``Sym`` over the given node names (and alias → name pairs).
 
     Names may contain spaces (``net h1``): at each position the longest known name is taken.
     Never uses ``eval``; anything else is refused with a ``FormulaError`` naming the token and
-    its position.
+    its position. With ``allow_delta=False``, ``δ(v)`` is refused too.
     """
     if not isinstance(formula, str):
         raise TypeError(f"check_formula: formula must be a str, got {type(formula).__name__}")
@@ -233,4 +240,4 @@ def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str]
     aliases = dict(aliases or {})
     known = list(names) + list(aliases)
     tokens = _tokenize(formula, known)
-    return _Parser(formula, tokens, lambda name: aliases.get(name, name)).parse()
+    return _Parser(formula, tokens, lambda name: aliases.get(name, name), allow_delta).parse()

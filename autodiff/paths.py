@@ -147,8 +147,8 @@ class NamedGraph:
         self.reaches: set[Value] = reaching(order, node) if node in self.index else set()
         self._expr: dict[Value, Sym] = {}
         self._depth: dict[Value, int] = {}  # nesting of an unnamed node's expression
-        self._local: dict[Value, tuple] = {}
-        self._segments: dict[Value, list] = {}
+        self._local: dict[Value, tuple[Sym, ...]] = {}
+        self._segments: dict[Value, list[tuple[Value, Sym, float]]] = {}
         self._labels: dict[Value, str] = {}
 
     def visible(self, n: Value) -> bool:
@@ -192,7 +192,7 @@ class NamedGraph:
     def label_sym(self, n: Value) -> Sym:
         return Sym.var(n.name) if n.name is not None else self.expr(n)
 
-    def local_syms(self, n: Value) -> tuple:
+    def local_syms(self, n: Value) -> tuple[Sym, ...]:
         """The local derivatives of ``n`` from the operation's one rule, applied to symbols."""
         if n not in self._local:
             derivs = n.op.derivative(*(self.expr(p) for p in n.parents), self.expr(n))  # type: ignore[union-attr]
@@ -219,16 +219,16 @@ class NamedGraph:
         # Past this many unnamed nodes the written-out product is unreadable (and its terms can
         # multiply): the step is then written ∂u/∂v, with its number.
         symbolic = len(region) <= _MAX_SYMBOLIC_REGION
-        terms: dict[Value, list] = {u: [(1.0, ())]}
+        terms: dict[Value, list[Term]] = {u: [(1.0, ())]}
         values: dict[Value, float] = {u: 1.0}
         for w in region:
             if w is not u and (self.visible(w) or w.op is None):
                 continue
-            local = self.local_syms(w) if symbolic else w.parents
+            local = self.local_syms(w) if symbolic else (None,) * len(w.parents)
             for p, g, s in zip(w.parents, w.local_grads, local):
                 if p in self.reaches:
                     values[p] = values.get(p, 0.0) + values[w] * g
-                    if symbolic:
+                    if s is not None:
                         terms[p] = plus_terms(terms.get(p, []), times_terms(terms[w], flatten(s)))
         below = sorted((v for v in region if v is not u and self.visible(v)), key=self.index.__getitem__, reverse=True)
         result = [
@@ -282,7 +282,7 @@ class NamedGraph:
         if self.node not in self.reaches:
             return []
         found: list[tuple[Factor, ...]] = []
-        stack: list[tuple[Value, tuple]] = [(self.root, ())]
+        stack: list[tuple[Value, tuple[Factor, ...]]] = [(self.root, ())]
         while stack:
             u, factors = stack.pop()
             if u is self.node:

@@ -10,6 +10,11 @@ derivative rule with ``Sym`` arguments therefore yields the formula a teacher wr
 
 Expressions are simplified only in the obvious ways (0 and 1, numbers folded); they can
 be printed as plain text or LaTeX and evaluated on numbers.
+
+The module also owns the term algebra on ``Sym`` the explainer uses (the end of this file):
+an expression as a sum of coefficient·product terms (``Term``, ``flatten``, ``times_terms``,
+``plus_terms``, ``terms_sym``), renaming its variables (``rename``) and writing products of
+factors (``product_text``).
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ class Sym:
 
     __slots__ = ("kind", "args", "value")
 
-    def __init__(self, kind: str, args: tuple = (), value: object = None):
+    def __init__(self, kind: str, args: tuple[Sym, ...] = (), value: object = None):
         self.kind = kind  # "num", "var", "add", "sub", "mul", "div", "neg", "pow" or "call"
         self.args = args  # operand expressions
         self.value = value  # the number (num), the name (var) or the function name (call)
