@@ -25,7 +25,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .engine import Value, backward_order, topological_order
+from .engine import Value
+from .traversal import backward_order, topological_order
 from .formatting import latex_name, number_in_product
 from .symbolic import Sym, flatten, is_one, plus_terms, product_text, terms_sym, times_terms, Term
 
