@@ -27,6 +27,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import graphviz
 
 from .engine import Value, topological_order
+from .formatting import format_number as _format
+from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
 __all__ = [
@@ -108,11 +110,8 @@ def _explain_missing_dot() -> Iterator[None]:
 # --- text ------------------------------------------------------------------------------------
 
 def format_number(x: float, precision: int = 4) -> str:
-    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0``."""
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    text = f"{x:.{precision}g}"
-    return "0" if text in ("-0", "0") else text
+    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0`` (``formatting``'s drawing style)."""
+    return _format(x, "drawing", precision)
 
 
 def display_text(text: str) -> str:
@@ -174,63 +173,12 @@ def node_ids(root: Value) -> dict[Value, str]:
     return {node: f"v{k}" for k, node in enumerate(topological_order(root))}
 
 
-def _reaching(order: Sequence[Value], target: Value) -> set[Value]:
-    """The nodes from which ``target`` can be reached through parents (``target`` included)."""
-    reach = {target}
-    for node in reversed(order):  # parents before the nodes made from them
-        if node not in reach and any(p in reach for p in node.parents):
-            reach.add(node)
-    return reach
-
-
 def _check_in_graph(node: object, order_set: set[Value], what: str) -> Value:
     if not isinstance(node, Value):
         raise TypeError(f"draw: {what} must be a Value, got {type(node).__name__}")
     if node not in order_set:
         raise ValueError(f"draw: {what} {node!r} is not in the graph of the root")
     return node
-
-
-def count_paths(root: Value, node: Value) -> int:
-    """How many paths lead from ``root`` back to ``node``: the terms the chain rule sums for d root/d node.
-
-    Counted with one pass over the graph (no listing, no recursion); ``a + a`` counts two.
-    Document 000's shared bias ``b_1`` has three from the output ``y`` (one per hidden neuron)
-    and six from the cross-entropy loss, which uses ``y`` twice. 0 if ``root`` does not depend on ``node``.
-    """
-    paths: dict[Value, int] = {root: 1}
-    for current in topological_order(root):  # every node before its parents
-        n = paths.get(current, 0)
-        if n:
-            for parent in current.parents:
-                paths[parent] = paths.get(parent, 0) + n
-    return paths.get(node, 0)
-
-
-def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value]]:
-    """The paths from ``root`` back to ``node``, each as its list of Values (``root`` first, ``node`` last).
-
-    At most ``limit`` paths are listed (their number can grow exponentially; ``count_paths``
-    counts them all). A value used twice by one operation (``a + a``) gives two equal lists,
-    one per edge. Found with an explicit stack, not recursion.
-    """
-    if limit < 0:
-        raise ValueError(f"paths_between: limit must be >= 0, got {limit}")
-    reach = _reaching(topological_order(root), node)
-    if root not in reach:
-        return []
-    found: list[list[Value]] = []
-    stack: list[list[Value]] = [[root]]
-    while stack and len(found) < limit:
-        path = stack.pop()
-        last = path[-1]
-        if last is node:
-            found.append(path)
-            continue
-        for parent in reversed(last.parents):  # first parent explored first
-            if parent in reach:
-                stack.append(path + [parent])
-    return found
 
 
 # --- edge formulas -----------------------------------------------------------------------------
@@ -407,7 +355,7 @@ def draw(
         show_grad=show_grad,
         grads=grads,
         focus=focus,
-        reach=_reaching(order, highlight) if highlight is not None else set(),
+        reach=reaching(order, highlight) if highlight is not None else set(),
         stacked=rankdir in ("LR", "RL"),  # narrow boxes where the graph grows sideways
         edge_derivatives=edge_derivatives,
         edge_symbols=edge_symbols,
