@@ -36,7 +36,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .engine import Value, backward_order, topological_order
 from .symbolic import Sym
-from .display import AnimationPath
+from .display import AnimationPath, one_line
 from .render import edge_formula, format_number
 
 __all__ = ["Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula"]
@@ -104,6 +104,9 @@ class Frame:
     @property
     def is_seed(self) -> bool:
         return self.parent is None
+
+    def __repr__(self) -> str:
+        return one_line(f"Frame({self.index + 1}/{self.total} of the backward pass: {self.caption})")
 
     def edge_note(self, precision: int = 4) -> str | None:
         """``local × upstream = contribution``, for the edge this frame uses (None for the seed)."""
