@@ -22,7 +22,10 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from .engine import Value
 
 __all__ = ["main", "build_parser", "InputError", "TOOLS"]
 
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     expression_help = "an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"
     values_help = "values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"
+    name_help = "the name of the result, as derivations write it (default: f)"
 
     draw = commands.add_parser(
         "draw", help="draw an expression's graph after backward",
@@ -75,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(.svg, .png, .pdf need Graphviz's dot; .dot does not).")
     draw.add_argument("expression", metavar="EXPR", help=expression_help)
     draw.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    draw.add_argument("--name", default="f", help=name_help)
     draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"), metavar="FILE",
                       help="where to write the drawing (default: graph.svg)")
     draw.add_argument("--highlight", metavar="NAME", help="colour every path from the result back to this node")
@@ -87,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "every path as a product of local derivatives (symbolic and numeric), and their sum.")
     explain.add_argument("expression", metavar="EXPR", help=expression_help)
     explain.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    explain.add_argument("--name", default="f", help=name_help)
     explain.add_argument("--wrt", required=True, metavar="NAME", help="the node to differentiate with respect to")
     explain.add_argument("--form", choices=("paths", "delta"), default="paths",
                          help="every path (default), or the factored delta form")
@@ -101,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "3 when it is wrong.")
     check.add_argument("expression", metavar="EXPR", help=expression_help)
     check.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    check.add_argument("--name", default="f", help=name_help)
     check.add_argument("--wrt", required=True, metavar="NAME", help="the node the formula differentiates by")
     check.add_argument("--formula", required=True, metavar="FORMULA", help="the hand formula, e.g. 'x1*(1-y^2)'")
     check.set_defaults(run=_run_check)
@@ -150,8 +157,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 # --- expressions -------------------------------------------------------------------------------
 
-def _build(args: argparse.Namespace) -> object:
-    """The expression's result as a Value, with backward() run; bad text or values are an ``InputError``."""
+def _build(args: argparse.Namespace) -> Value:
+    """The expression's result, named ``--name``, with backward() run; bad text or values are an ``InputError``."""
     from .expression import build_expression, parse_values
 
     try:
@@ -159,18 +166,22 @@ def _build(args: argparse.Namespace) -> object:
         root = build_expression(args.expression, values)
     except (ValueError, TypeError) as error:  # FormulaError is a ValueError
         raise InputError(str(error)) from None
+    if root.op is not None:  # (an expression that is a single leaf keeps that leaf's name)
+        if args.name in values:
+            raise InputError(f"the result's name {args.name!r} is also a leaf's; choose another with --name")
+        root.name = args.name
     root.backward()
     return root
 
 
-def _node(root: object, name: str, command: str) -> object:
-    from .engine import Value, topological_order
+def _node(root: Value, name: str) -> Value:
+    from .traversal import topological_order
 
-    assert isinstance(root, Value)
-    matches = [node for node in topological_order(root) if node.name == name]
+    order = topological_order(root)
+    matches = [node for node in order if node.name == name]
     if not matches:
-        names = sorted({node.name for node in topological_order(root) if node.name})
-        raise InputError(f"{command}: the expression has no node named {name!r}; its names are {', '.join(names)}")
+        names = sorted({node.name for node in order if node.name})
+        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}")
     return matches[0]
 
 
@@ -178,15 +189,13 @@ def _run_draw(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError, save
 
     root = _build(args)
-    options: dict[str, object] = {"edge_symbols": not args.no_edge_formulas}
-    if args.highlight is not None:
-        options["highlight"] = _node(root, args.highlight, "draw")
+    highlight = None if args.highlight is None else _node(root, args.highlight)
     try:
-        path = save(root, args.output, **options)  # type: ignore[arg-type]
+        path = save(root, args.output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
     except (GraphvizNotFoundError, ValueError) as error:
         raise InputError(str(error)) from None
     except OSError as error:
-        raise InputError(f"draw: cannot write {str(args.output)!r}: {error.strerror or error}") from None
+        raise InputError(f"cannot write {str(args.output)!r}: {error.strerror or error}") from None
     print(path)
     return EXIT_OK
 
@@ -196,7 +205,7 @@ def _run_explain(args: argparse.Namespace) -> int:
 
     root = _build(args)
     try:
-        explanation = explain(root, _node(root, args.wrt, "explain"), form=args.form)  # type: ignore[arg-type]
+        explanation = explain(root, _node(root, args.wrt), form=args.form)
     except ValueError as error:
         raise InputError(str(error)) from None
     print(getattr(explanation, args.style)())
@@ -208,7 +217,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
     root = _build(args)
     try:
-        verdict = check_formula(root, _node(root, args.wrt, "check"), args.formula)  # type: ignore[arg-type]
+        verdict = check_formula(root, _node(root, args.wrt), args.formula)
     except ValueError as error:  # FormulaError: the formula cannot be read
         raise InputError(str(error)) from None
     print(verdict.text())
