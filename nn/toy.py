@@ -54,7 +54,7 @@ def bar(fraction: float, width: int = 30) -> str:
 
 def accuracy(model: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> float:
     """The fraction of points whose output is on the same side of 0.5 as the label."""
-    return sum((model(x).data > 0.5) == (y > 0.5) for x, y in zip(xs, ys)) / len(ys)
+    return sum((model.output(x).data > 0.5) == (y > 0.5) for x, y in zip(xs, ys)) / len(ys)
 
 
 @dataclass
@@ -96,7 +96,7 @@ def fit(problem: str = "xor", quiet: bool = False, epochs: int | None = None) ->
     every = max(1, epochs // 10)
     for epoch in range(1, epochs + 1):
         with gc_paused():  # one step; the collector has no cycles to find in our graphs (see README)
-            loss = bce_loss([model(x) for x in xs], ys)
+            loss = bce_loss([model.output(x) for x in xs], ys)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -147,7 +147,7 @@ def decision_boundary(run: Run, resolution: int = 60) -> tuple[list[float], list
     gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     with no_grad():
-        out = [[run.model([x, y]).data for x in gx] for y in gy]
+        out = [[run.model.output([x, y]).data for x in gx] for y in gy]
     return gx, gy, out
 
 
