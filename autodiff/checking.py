@@ -110,7 +110,7 @@ class _Budget:
             raise _TooLarge
 
 
-MAX_DIAGNOSIS_WORK = 200_000
+MAX_DIAGNOSIS_WORK = 50_000
 """Steps of term expansion and factor matching the diagnosis may take; past it, only the value is compared."""
 MAX_TERM_FACTORS = 40
 """A term with more factors than this is not matched factor by factor."""
@@ -358,7 +358,7 @@ def check_formula(
 
     head = f"{formula.strip()} = {_num(formula_value, 10)}"
     if ok:
-        how_many = f"all {count} paths" if count != 1 else "its one path"
+        how_many = "its one path" if count == 1 else f"all {count} paths" if count else "no path leads to it"
         text = f"OK: {head} equals {lhs} = {_num(gradient, 10)} (from backward; {how_many})."
         all_paths = tuple(paths or ())
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
@@ -408,8 +408,8 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
     try:
         return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget)
     except _TooLarge:
-        return [], [], [], [f"The formula is too large to match term by term (it would take more than "
-                            f"{MAX_DIAGNOSIS_WORK} steps); only its value was compared with the gradient."]
+        return [], [], [], [f"The formula is too large to match term by term against the {len(paths)} "
+                            f"path{'s' if len(paths) != 1 else ''}; only its value was compared with the gradient."]
 
 
 def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:

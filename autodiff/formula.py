@@ -59,9 +59,8 @@ def _is_word_char(c: str) -> bool:
 
 
 def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
-    by_first: dict[str, list[str]] = {}  # candidate names by their first character, longest first
-    for name in sorted({n for n in names if n}, key=len, reverse=True):  # (an empty name would never advance)
-        by_first.setdefault(name[0], []).append(name)
+    known = {n for n in names if n}  # (an empty name would never advance)
+    lengths = sorted({len(n) for n in known}, reverse=True)  # the longest name first; few distinct lengths
     tokens: list[_Token] = []
     i, n = 0, len(formula)
     while i < n:
@@ -69,7 +68,7 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
         if c.isspace():
             i += 1
             continue
-        match = next((name for name in by_first.get(c, ()) if formula.startswith(name, i)
+        match = next((name for name in (formula[i:i + k] for k in lengths) if name in known
                       and (i + len(name) == n or not (_is_word_char(formula[i + len(name)])
                                                       and _is_word_char(name[-1])))), None)
         if match is not None:

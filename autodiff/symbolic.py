@@ -309,6 +309,8 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
     if kind == "mul":
         left, right = _wrapped(a, latex, 2), _wrapped(b, latex, 2)
         right_opens = len(right) > 1 or opens[id(b)]
+        if a.kind == "num" and not math.isfinite(a._float()):  # inf·x, never "infx"
+            return [*left, r" \cdot " if latex else "·", *right]
         if right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num":
             return [*left, " " if latex else "", *right]
         return [*left, r" \cdot " if latex else "·", *right]

@@ -189,3 +189,34 @@ def test_signs_are_pulled_in_front_of_products():
         assert e.evaluate(env) == pytest.approx(eval(e.text().replace("−", "-").replace("·", "*")
                                                      .replace("²", "**2").replace("2x", "2*x")
                                                      .replace("3x", "3*x"), {}, env), rel=1e-15)
+
+
+# --- issue 12: evaluation by the op table's rules, numbers that are not finite ------------------
+
+def test_evaluate_follows_the_engines_forward_rules():
+    from autodiff import Value
+    from autodiff.symbolic import EvaluationError
+
+    x = Sym.var("x")
+    assert x.exp().evaluate({"x": 1000.0}) == math.inf == Value(1000.0).exp().data  # overflow is inf, as in the engine
+    assert (x ** Sym.num(400)).evaluate({"x": 10.0}) == math.inf
+    for expr, env, words in [(x.log(), {"x": 0.0}, "log"), (1 / x, {"x": 0.0}, "divide"),
+                             (x ** Sym.num(0.5), {"x": -1.0}, "not a real number")]:
+        with pytest.raises(EvaluationError, match=words) as info:
+            expr.evaluate(env)
+        assert info.value.node is expr  # the step that has no value
+
+
+def test_numbers_without_a_real_fold_stay_symbolic():
+    folded = Sym.num(-1) ** 0.5  # (−1)^0.5 has no real value: no complex number inside a Sym
+    assert folded.kind == "pow" and folded.text() == "(-1)^0.5"
+    assert (Sym.num(1) / 0).kind == "div"
+
+
+@pytest.mark.parametrize("x, text", [(math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan")])
+def test_infinite_and_nan_numbers_print(x, text):
+    from autodiff.symbolic import format_number, terms_sym
+
+    assert format_number(x) == text
+    assert Sym.num(x).text() == text
+    assert terms_sym([(x, (Sym.var("a"),))]).text() == {"inf": "inf·a", "-inf": "−inf·a", "nan": "nan·a"}[text]
