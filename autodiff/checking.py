@@ -310,6 +310,14 @@ def check_formula(
     the gradient to ``rel_tol``; the verdict says which paths it accounts for and which it
     misses, and which factors are off. No ``.grad`` is changed.
     """
+    if not isinstance(rel_tol, (int, float)) or isinstance(rel_tol, bool):
+        raise TypeError(f"check_formula: rel_tol must be a number, got {type(rel_tol).__name__} {rel_tol!r}")
+    if not (math.isfinite(rel_tol) and rel_tol >= 0):
+        raise ValueError(f"check_formula: rel_tol must be a finite number >= 0, got {rel_tol!r}")
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool):
+        raise TypeError(f"check_formula: max_paths must be an int, got {type(max_paths).__name__} {max_paths!r}")
+    if max_paths < 1:
+        raise ValueError(f"check_formula: max_paths must be at least 1, got {max_paths!r}")
     order, node = resolve_node(root, node, "check_formula")
     if aliases is not None:
         if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
@@ -408,8 +416,8 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
     try:
         return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget)
     except _TooLarge:
-        return [], [], [], [f"The formula is too large to match term by term against the {len(paths)} "
-                            f"path{'s' if len(paths) != 1 else ''}; only its value was compared with the gradient."]
+        return [], [], [], ["The formula is too large to match term by term against the paths; only its value "
+                            "was compared with the gradient."]
 
 
 def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:

@@ -24,7 +24,6 @@ import operator
 from fractions import Fraction
 from typing import Callable, Iterable, Mapping, Union
 
-from . import ops
 from .formatting import format_number as _format, latex_name
 
 Number = Union[int, float]
@@ -80,7 +79,7 @@ class Sym:
         if x is not None and y is not None:
             try:
                 return Sym.num(_step(kind, None, [x, y]))
-            except (ArithmeticError, ValueError):  # 1/0, (−1)^0.5: no number to fold to; keep the expression
+            except ValueError:  # 1/0, (−1)^0.5: no number to fold to; keep the expression
                 pass
         if kind == "add":
             if x == 0:
@@ -207,10 +206,8 @@ class Sym:
     def evaluate(self, values: Mapping[str, float]) -> float:
         """The expression's value, given a number for each variable name.
 
-        Each step is the operation's own forward rule (``ops``), so a formula evaluates exactly
-        as the engine computes: overflow is ``inf``, and a step without a real value (``1/0``,
-        ``log(0)``, ``(−1)^0.5``) raises ``EvaluationError`` naming that step (``.node``). A
-        missing name is a ``KeyError``.
+        A step without a real float value (``1/0``, ``log(0)``, ``(−1)^0.5``, ``exp(1000)``)
+        raises ``EvaluationError`` naming that step (``.node``); a missing name is a ``KeyError``.
         """
         results: dict[int, float] = {}
         for s in self.nodes():
@@ -225,7 +222,7 @@ class Sym:
                 continue
             try:
                 results[id(s)] = _step(kind, s.value, [results[id(a)] for a in s.args])
-            except (ArithmeticError, ValueError) as error:
+            except ValueError as error:
                 raise EvaluationError(str(error), s) from None
         return results[id(self)]
 
@@ -329,25 +326,42 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
     return [*base, "^", *_wrapped(b, latex, 5)]
 
 
-_FOLD: dict[str, Callable[[float, float], float]] = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+_FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "tanh": math.tanh,
+    "sigmoid": _sigmoid,
+    "relu": lambda x: x if x > 0 else 0.0,
+    "step": lambda x: 1.0 if x > 0 else 0.0,
+}
+_FOLD: dict[str, Callable[[float, float], float]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv, "pow": operator.pow,
+}
 
 
 def _step(kind: str, function: object, args: list[float]) -> float:
-    """One step of an evaluation, by the operation's own forward rule in the op table.
-
-    (``ops`` imports this module, so its table is looked up here, when a step runs.)
-    """
-    if kind == "neg":
-        return -args[0]
-    if kind == "call":
-        if function == "step":
-            return 1.0 if args[0] > 0 else 0.0
-        return ops.OPS[str(function)].forward(args[0])
-    if kind == "div":
-        return ops.OPS["div"].forward(args[0], args[1])
-    if kind == "pow":
-        return ops.power(args[1]).forward(args[0])
-    return _FOLD[kind](args[0], args[1])
+    """One step of an evaluation on floats; a step without a real float value raises ``ValueError``."""
+    shown = f"{function}({args[0]!r})" if kind == "call" else f"{args[0]!r} {kind} {args[-1]!r}"
+    try:
+        if kind == "neg":
+            result: object = -args[0]
+        elif kind == "call":
+            result = _FUNCTIONS[str(function)](args[0])
+        else:
+            result = _FOLD[kind](args[0], args[1])
+    except ZeroDivisionError:
+        raise ValueError(f"{shown}: division by zero") from None
+    except OverflowError:
+        raise ValueError(f"{shown} is too large for a float") from None
+    except ValueError:
+        raise ValueError(f"{shown} is not defined") from None
+    if not isinstance(result, float):  # a negative number to a fractional power is complex
+        raise ValueError(f"{shown} is not a real number")
+    return result
 
 
 # --- term algebra: expressions as sums of coefficient·product terms ---------------------------

@@ -193,15 +193,13 @@ def test_signs_are_pulled_in_front_of_products():
 
 # --- issue 12: evaluation by the op table's rules, numbers that are not finite ------------------
 
-def test_evaluate_follows_the_engines_forward_rules():
-    from autodiff import Value
+def test_evaluate_names_the_step_that_has_no_real_value():
     from autodiff.symbolic import EvaluationError
 
     x = Sym.var("x")
-    assert x.exp().evaluate({"x": 1000.0}) == math.inf == Value(1000.0).exp().data  # overflow is inf, as in the engine
-    assert (x ** Sym.num(400)).evaluate({"x": 10.0}) == math.inf
-    for expr, env, words in [(x.log(), {"x": 0.0}, "log"), (1 / x, {"x": 0.0}, "divide"),
-                             (x ** Sym.num(0.5), {"x": -1.0}, "not a real number")]:
+    for expr, env, words in [(x.log(), {"x": 0.0}, r"log\(0.0\) is not defined"), (1 / x, {"x": 0.0}, "division by zero"),
+                             (x ** Sym.num(0.5), {"x": -1.0}, "not a real number"),
+                             (x.exp(), {"x": 1000.0}, "too large"), (x ** Sym.num(400), {"x": 10.0}, "too large")]:
         with pytest.raises(EvaluationError, match=words) as info:
             expr.evaluate(env)
         assert info.value.node is expr  # the step that has no value
