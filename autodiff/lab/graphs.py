@@ -319,8 +319,11 @@ def network_graph(spec: object) -> LabGraph:
     ts = [[_number(t, "a target") for t in row] for row in targets]
     if loss_name == "bce" and any(not 0 <= t <= 1 for row in ts for t in row):
         raise LabError("network: binary cross-entropy needs targets between 0 and 1")
-    bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [Value(0.0, "b") for _ in sizes]
-    model = MLP(nin, sizes, activations=activations, bias=bias_arg, seed=seed)
+    bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [Value(0.0, f"b{k}") for k in range(1, len(sizes) + 1)]
+    try:
+        model = MLP(nin, sizes, activations=activations, bias=bias_arg, seed=seed)
+    except (ValueError, TypeError) as error:
+        raise LabError(f"network: {error}") from None
     predictions: list[Value] = []
     target_values: list[Value] = []
     for k, (sample, row) in enumerate(zip(xs, ts), start=1):
