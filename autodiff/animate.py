@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from .engine import Value, backward_order, topological_order
+from .engine import Value
+from .traversal import backward_order, topological_order
 from .symbolic import Sym
 from .render import edge_formula, format_number
 

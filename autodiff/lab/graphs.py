@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from ..animate import DEFAULT_MAX_EDGES, check_size
-from ..engine import Value, dot, is_recording, topological_order
+from ..dotnode import dot
+from ..engine import Value, is_recording
+from ..traversal import topological_order
 from ..render import DEFAULT_MAX_NODES, node_ids
 
 MAX_NODES = DEFAULT_MAX_NODES
