@@ -326,8 +326,10 @@
         }
         c.off_factors.forEach(function (f) { v.appendChild(el("p", { "class": "off" }, ["Off factor: " + f])); });
         v.appendChild(el("details", {}, [el("summary", {}, ["The checker's full answer"]), el("pre", {}, [c.text])]));
-        c.paths.forEach(function (p) {
-          lightPath(p, c.paths_accounted.indexOf(p.index) >= 0 ? "path-on" : "path-missed");
+        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) < 0) { lightPath(p, "path-missed"); } });
+        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) >= 0) { lightPath(p, "path-on"); } });
+        svgRoot().querySelectorAll(".path-on.path-missed").forEach(function (e) {  /* shared by both: accounted for */
+          e.classList.remove("path-missed");
         });
         tagPaths(c.paths, c.paths_accounted);
         v.dataset.ok = String(c.ok);
