@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from ..animate import DEFAULT_MAX_EDGES, check_size
+from ..copying import copy_graph
 from ..dotnode import dot
 from ..engine import Value, is_recording
 from ..traversal import topological_order
@@ -45,24 +46,24 @@ class LabError(ValueError):
         self.message, self.status, self.extra = message, status, extra
 
 
-def copy_graph(root: Value, data: Mapping[int, float] | None = None) -> Value:
-    """A new graph made like ``root``'s, node by node (parents first), with each operation replayed.
+def reevaluate(root: Value, data: Mapping[int, float]) -> Value:
+    """``root``'s graph evaluated again with new leaf values: a new graph, each node made again by its operation.
 
-    ``data`` maps a leaf's position in ``topological_order(root)`` to a new value for it. Leaves
-    keep their names and values; every other node is made again by its own operation, so its
-    value and its local derivatives come from the operation table. Nothing of ``root``'s
-    graph is changed. Raises the engine's error (ValueError, ...) when an operation's domain
-    excludes a new value.
+    ``data`` maps a leaf's position in ``topological_order(root)`` to its new value; the other
+    leaves keep theirs. Parents first (topological order), every computed node is made again by
+    its own operation (``node.op``), so its value comes from the operation's forward rule and
+    its local derivatives from its derivative rule; the new graph has the same nodes in the
+    same order (so the same drawing and node ids). Nothing of ``root``'s graph is changed.
+    Raises the engine's error (ValueError, ...) when an operation's domain excludes a new value.
     """
     if not is_recording():
-        raise LabError("the lab cannot copy a graph inside `with no_grad():`")
+        raise LabError("the lab cannot re-evaluate a graph inside `with no_grad():`")
     order = topological_order(root)
     position = {node: k for k, node in enumerate(order)}
     made: dict[Value, Value] = {}
     for node in reversed(order):  # parents first, so the copy's order is the same as the original's
         if node.op is None:
-            value = node.data if data is None else data.get(position[node], node.data)
-            new = Value(value, node.name)
+            new = Value(data.get(position[node], node.data), node.name)
         else:
             parents = [made[p] for p in node.parents]
             if node.op.name == "dot":
@@ -99,7 +100,8 @@ class LabGraph:
         self.order = topological_order(self.root)
         self.ids = node_ids(self.root)
         self.by_id = {vid: node for node, vid in self.ids.items()}
-        self.root.backward()  # the lab's own copy: fresh gradients (every .grad starts at 0)
+        self.root.zero_grad()  # the lab's own copy: the gradients of one fresh pass
+        self.root.backward()
 
     def cluster_map(self) -> dict[str, list[Value]]:
         return {label: [self.order[k] for k in members] for label, members in self.clusters}
@@ -121,7 +123,7 @@ class LabGraph:
     def replace(self, data: Mapping[int, float]) -> None:
         """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails."""
         try:
-            new = copy_graph(self.root, data)
+            new = reevaluate(self.root, data)
         except LabError:
             raise
         except (ArithmeticError, ValueError) as error:
@@ -164,7 +166,8 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
             params = list(model.parameters())
     if params is None:
         params = [n for n in order if n.op is None and n.name is not None]
-    return LabGraph(title, copy_graph(root), clusters, [position[p] for p in params if p in position])
+    copy, _ = copy_graph(root)
+    return LabGraph(title, copy, clusters, [position[p] for p in params if p in position])
 
 
 class GraphStore:
@@ -344,7 +347,7 @@ def network_graph(spec: object) -> LabGraph:
 def expression_graph(text: object, values: object) -> LabGraph:
     """A graph from a typed expression and values for its leaves (``autodiff.expression``)."""
     try:
-        from ..expression import build_expression, parse_values  # type: ignore[import-not-found,attr-defined]
+        from ..expression import build_expression, parse_values  # type: ignore[import-not-found]
     except ImportError:
         raise LabError("typed expressions need autodiff.expression, which this installation lacks", 501) from None
     if not isinstance(text, str):

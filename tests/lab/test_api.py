@@ -307,6 +307,8 @@ def test_the_lab_never_changes_the_callers_values(server, client: Client) -> Non
         n.grad = 1000.0 + k
     before = [(n.data, n.grad, n.name) for n in order]
     graph = server.store.add(lab_graph(loss, "mine", case.model))
+    g = client.get(f"/api/graph?graph={graph.gid}").json  # stale .grad on the caller's leaves does not leak in
+    assert {n["name"]: n["grad"] for n in g["nodes"]}["b_1"] == pytest.approx(B1_GRADIENT, abs=1e-12)
     client.post("/api/set", {"graph": graph.gid, "node": "W_1", "value": 3.0})
     client.post("/api/step", {"graph": graph.gid, "lr": 0.1})
     client.get(f"/api/explain?graph={graph.gid}&node=b_1&form=paths")
