@@ -190,6 +190,7 @@
     $("leaf-box").hidden = true;
   }
   function select(id) {
+    var clicked = performance.now();
     var node = state.nodes[id];
     if (!node) { return; }
     state.selected = id;
@@ -199,7 +200,6 @@
     $("node-select").value = id;
     $("leaf-box").hidden = !node.leaf;
     if (node.leaf) { $("leaf-value").value = String(node.data); }
-    var started = performance.now();
     var wanted = form();
     return api("GET", "/api/explain?graph=" + encodeURIComponent(state.graph.graph) + "&node=" + encodeURIComponent(id) +
                "&form=" + wanted).then(function (r) {
@@ -218,7 +218,7 @@
       }
       state.explanation = r.data;
       renderDerivation(r.data);
-      $("derivation").dataset.ms = String(Math.round(performance.now() - started));
+      $("derivation").dataset.ms = String(Math.round(performance.now() - clicked));  /* click to derivation shown */
       if ($("formula").value.trim()) { check(); } else { clearVerdict(); }
     });
   }
@@ -337,7 +337,8 @@
         v.dataset.missed = c.paths_missed.join(",");
       }
       v.dataset.formula = formula;
-      v.dataset.ms = String(Math.round(performance.now() - started));
+      v.dataset.ms = String(Math.round(performance.now() - started));  /* request and drawing */
+      if (state.lastKey) { v.dataset.sinceKey = String(Math.round(performance.now() - state.lastKey)); }  /* + debounce */
     });
   }
 
@@ -483,7 +484,7 @@
   on("node-select", "change", function () { if ($("node-select").value) { select($("node-select").value); } });
   on("form-paths", "change", function () { if (state.selected) { select(state.selected); } });
   on("form-delta", "change", function () { if (state.selected) { select(state.selected); } });
-  on("formula", "input", scheduleCheck);
+  on("formula", "input", function () { state.lastKey = performance.now(); scheduleCheck(); });
   on("copy-latex", "click", function () { if (state.explanation) { copy(state.explanation.latex, "LaTeX"); } });
   on("copy-md", "click", function () { if (state.explanation) { copy(state.explanation.markdown, "Markdown"); } });
   on("export-svg", "click", exportSvg);
