@@ -16,17 +16,17 @@ import math
 import re
 from typing import Any, Mapping
 
-from .. import explain as _explain_module  # noqa: F401  (the package attribute is the function)
 from ..animate import RenderTimeoutError, frames, layout_svg, step_data
+from ..checking import check_formula
 from ..engine import Value
-from ..explain import Explanation, FormulaError, Path, TooManyPathsError, check_formula, explain
+from ..explanation import Explanation, TooManyPathsError, explain
+from ..formula import MAX_FORMULA_LENGTH, FormulaError
+from ..paths import Path, read_graph
 from ..render import GraphTooLargeError, edge_formula, format_number
 from .graphs import LabError, LabGraph
 
 DOT_TIMEOUT = 10.0
 """Seconds the lab lets Graphviz's ``dot`` lay out one graph."""
-MAX_FORMULA = 2000
-"""Characters of a formula the checker reads."""
 MAX_PATHS = 64
 """Paths the path form lists (past this, the page offers the delta form)."""
 
@@ -94,8 +94,13 @@ def _route(graph: LabGraph, upper: Value, lower: Value, visible: set[Value]) -> 
     return nodes, edges
 
 
-def _path_payload(graph: LabGraph, path: Path, node: Value) -> dict[str, Any]:
-    visible = {n for n in graph.order if n.name is not None} | {graph.root, node}
+def _visible(graph: LabGraph, node: Value) -> set[Value]:
+    """The nodes a derivation of d(root)/d(node) names (the rest are folded into its steps)."""
+    named = read_graph(graph.root, node)
+    return {n for n in graph.order if named.visible(n)}
+
+
+def _path_payload(graph: LabGraph, path: Path, visible: set[Value]) -> dict[str, Any]:
     on: set[Value] = set()
     elements: set[str] = set()
     for f in path.factors:
@@ -123,7 +128,8 @@ def explain_payload(graph: LabGraph, node_ref: object, form: object) -> dict[str
         e: Explanation = explain(graph.root, node, form=str(form), max_paths=MAX_PATHS)
     except TooManyPathsError as error:
         raise LabError(str(error), 422, offer="delta") from None
-    paths = [_path_payload(graph, p, node) for p in (e.paths or ())]
+    visible = _visible(graph, node)
+    paths = [_path_payload(graph, p, visible) for p in (e.paths or ())]
     deltas = [{
         "node": graph.ids[d.node], "label": d.label, "value": number(d.value), "is_target": d.is_target,
         "terms": [{"upper_label": f.upper_label, "lower_label": f.lower_label, "symbol": f.symbol.text(),
@@ -142,8 +148,8 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
     node = graph.resolve(node_ref)
     if not isinstance(formula, str):
         raise LabError(f"formula must be a string, got {type(formula).__name__}")
-    if len(formula) > MAX_FORMULA:
-        raise LabError(f"the formula is {len(formula)} characters long; the checker reads at most {MAX_FORMULA}", 413)
+    if len(formula) > MAX_FORMULA_LENGTH:
+        raise LabError(f"the formula is {len(formula)} characters long; the checker reads at most {MAX_FORMULA_LENGTH}", 413)
     base: dict[str, Any] = {"graph": graph.gid, "node": graph.ids[node], "formula": formula}
     if not formula.strip():
         return {**base, "ok": False, "value": None, "expected": number(node.grad), "text": "", "paths_accounted": [],
@@ -154,13 +160,14 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
         return {**base, "ok": False, "value": None, "expected": number(node.grad), "text": str(error),
                 "paths_accounted": [], "paths_missed": [], "off_factors": [], "paths": [],
                 "error": {"message": error.reason, "position": error.position, "token": error.token}}
+    visible = _visible(graph, node)
     return {
         **base, "ok": verdict.ok, "value": number(verdict.formula_value), "expected": number(verdict.gradient),
         "text": verdict.text(),
         "paths_accounted": [p.index for p in verdict.matched_paths],
         "paths_missed": [p.index for p in verdict.missing_paths],
         "off_factors": [f.text() for f in verdict.off_factors],
-        "paths": [_path_payload(graph, p, node) for p in (verdict.paths or ())],
+        "paths": [_path_payload(graph, p, visible) for p in (verdict.paths or ())],
         "error": None,
     }
 

@@ -15,6 +15,7 @@ are made here too.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -23,6 +24,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..animate import DEFAULT_MAX_EDGES, check_size
 from ..copying import copy_graph
+from ..expression import MAX_VALUES_LENGTH, build_expression, parse_values
+from ..formula import MAX_FORMULA_LENGTH
+from ..paths import resolve_node
 from ..dotnode import dot
 from ..engine import Value, is_recording
 from ..traversal import topological_order
@@ -112,13 +116,15 @@ class LabGraph:
             raise LabError(f"node must be a node id or a node name (a non-empty string), got {ref!r}")
         if ref in self.by_id:
             return self.by_id[ref]
-        found = [n for n in self.order if n.name == ref]
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise LabError(f"no node has the id or the name {ref!r}", 404)
-        candidates = [{"id": self.ids[n], "name": n.name, "data": n.data} for n in found]
-        raise LabError(f"{len(found)} nodes are named {ref!r}; give one of their ids", 409, candidates=candidates)
+        try:
+            return resolve_node(self.root, ref, "lab")[1]
+        except ValueError as error:
+            found = [n for n in self.order if n.name == ref]
+            if not found:
+                raise LabError(f"no node has the id or the name {ref!r}", 404) from None
+            candidates = [{"id": self.ids[n], "name": n.name, "data": n.data} for n in found]
+            raise LabError(f"{len(found)} nodes are named {ref!r}; give one of their ids", 409,
+                           candidates=candidates, detail=str(error)) from None
 
     def replace(self, data: Mapping[int, float]) -> None:
         """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails."""
@@ -345,33 +351,28 @@ def network_graph(spec: object) -> LabGraph:
 
 
 def expression_graph(text: object, values: object) -> LabGraph:
-    """A graph from a typed expression and values for its leaves (``autodiff.expression``)."""
-    try:
-        from ..expression import build_expression, parse_values  # type: ignore[import-not-found]
-    except ImportError:
-        raise LabError("typed expressions need autodiff.expression, which this installation lacks", 501) from None
+    """A graph from a typed expression and values for its leaves (``autodiff.expression``).
+
+    ``values`` is an object (name -> number) or text such as ``"x1=2, w1=-3"`` (``parse_values``).
+    Text that cannot be read is a 400 whose ``position`` says where, and ``field`` in which box.
+    """
     if not isinstance(text, str):
         raise LabError(f"expression must be a string, got {type(text).__name__}")
-    if len(text) > MAX_EXPRESSION:
-        raise LabError(f"the expression is {len(text)} characters long; the lab reads at most {MAX_EXPRESSION}", 413)
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise LabError(f"the expression is {len(text)} characters long; the lab reads at most {MAX_FORMULA_LENGTH}",
+                       413)
     if isinstance(values, str):
-        if len(values) > MAX_EXPRESSION:
-            raise LabError(f"the values are {len(values)} characters long; at most {MAX_EXPRESSION}", 413)
-        values = _with_position(lambda: parse_values(values), "values")
+        if len(values) > MAX_VALUES_LENGTH:
+            raise LabError(f"the values are {len(values)} characters long; at most {MAX_VALUES_LENGTH}", 413)
+        text_values = values
+        values = _with_position(lambda: parse_values(text_values), "values")
     if values is None:
         values = {}
-    if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
-        raise LabError("values must map leaf names to numbers")
-    if len(values) > MAX_VALUES:
-        raise LabError(f"at most {MAX_VALUES} values, got {len(values)}", 413)
-    root = _with_position(lambda: build_expression(text, values), "expression")
-    if not isinstance(root, Value):
-        raise LabError("the expression did not make a Value")
+    if not isinstance(values, dict):
+        raise LabError("values must map leaf names to numbers, as an object or as text such as 'x1=2, w1=-3'")
+    given = values
+    root = _with_position(lambda: build_expression(text, given), "expression")
     return lab_graph(root, f"Your expression: {text.strip()}")
-
-
-MAX_EXPRESSION = 2000
-MAX_VALUES = 200
 
 
 def _with_position(make: Callable[[], Any], what: str) -> Any:
@@ -383,5 +384,8 @@ def _with_position(make: Callable[[], Any], what: str) -> Any:
     except (ValueError, TypeError, ArithmeticError) as error:
         position = getattr(error, "position", None)
         reason = getattr(error, "reason", None) or str(error)
+        if position is None:  # parse_values names the position in its message
+            found = re.search(r"at position (\d+)", reason)
+            position = int(found.group(1)) if found else None
         raise LabError(f"{what}: {reason}", 400, position=position, field=what) from None
 

@@ -416,3 +416,35 @@ def test_the_command_prints_the_url_first() -> None:
     bad = subprocess.run([sys.executable, "-m", "autodiff.lab", "--no-browser", "--case", "999"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "no case '999'" in bad.stderr
+
+
+def test_a_typed_expression(client: Client) -> None:
+    r = client.post("/api/graph", {"expression": "tanh(x1*w1 + x2*w2 + b)",
+                                   "values": "x1=2, w1=-3, x2=0, w2=1, b=6.8813735870195432"})
+    assert r.status == 200, r.json
+    g = r.json
+    leaves = {n["name"]: n for n in g["nodes"] if n["leaf"]}
+    assert set(leaves) == {"x1", "w1", "x2", "w2", "b"}
+    assert g["nodes"][0]["op"] == "tanh" and g["nodes"][0]["data"] == pytest.approx(math.sqrt(0.5), abs=1e-12)
+    assert leaves["w1"]["grad"] == pytest.approx(1.0, abs=1e-12)  # micrograd's lecture: x1·(1 − o²) = 2·0.5
+    assert sorted(g["params"]) == sorted(n["id"] for n in leaves.values())  # every named leaf
+    same = client.post("/api/graph", {"expression": "a + a", "values": {"a": 3}}).json
+    assert [n["grad"] for n in same["nodes"]] == [1.0, 2.0]  # a + a: both edges count
+
+
+def test_a_malformed_expression_says_where(client: Client) -> None:
+    r = client.post("/api/graph", {"expression": "tanh(x1*w1 + )", "values": "x1=2, w1=-3"})
+    assert r.status == 400 and r.json["position"] == 13 and r.json["field"] == "expression"
+    assert "')'" in r.json["message"]
+    r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2, w1=abc"})
+    assert r.status == 400 and r.json["position"] == 6 and r.json["field"] == "values"
+    r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2"})
+    assert r.status == 400 and "'w1'" in r.json["message"] and r.json["position"] == 3
+    r = client.post("/api/graph", {"expression": "__import__('os').system('true')", "values": {}})
+    assert r.status == 400  # read by the parser, never evaluated
+    r = client.post("/api/graph", {"expression": "x" * 3000, "values": {}})
+    assert r.status == 413 and "at most 2000" in r.json["message"]
+    r = client.post("/api/graph", {"expression": "x", "values": [1, 2]})
+    assert r.status == 400 and "values must map" in r.json["message"]
+    r = client.post("/api/graph", {"expression": "log(x)", "values": {"x": 0}})
+    assert r.status == 400 and "log" in r.json["message"]
