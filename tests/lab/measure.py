@@ -71,8 +71,8 @@ def main(screenshots: bool = True) -> None:
             page.click(f"#n-{b1}")
             wait_derivation(page, b1)
             page.fill("#formula", FORMULA_4)
-            page.wait_for_selector("#verdict[data-missed]")
-            page.locator(f"#n-{b1}").scroll_into_view_if_needed()
+            page.wait_for_function("(f) => document.getElementById('verdict').dataset.formula === f", arg=FORMULA_4)
+            page.locator(f"#n-{node_of(page, 'net h2')}").scroll_into_view_if_needed()
             page.screenshot(path=str(DOCS / "lab_000.png"))
             page.click("#expr-box > summary")
             page.fill("#expr", "tanh(x1*w1 + x2*w2 + b)")
@@ -82,8 +82,10 @@ def main(screenshots: bool = True) -> None:
             w1 = node_of(page, "w1")
             page.click(f"#n-{w1}")
             wait_derivation(page, w1)
-            page.fill("#formula", "x1*(1-tanh(x1*w1 + x2*w2 + b)^2)")
-            page.wait_for_selector("#verdict[data-ok]")
+            formula = "x1*(1-tanh(x1*w1 + x2*w2 + b)^2)"
+            page.fill("#formula", formula)
+            page.wait_for_function("(f) => document.getElementById('verdict').dataset.formula === f", arg=formula)
+            page.click("#zoom")  # fit the whole expression's graph
             page.screenshot(path=str(DOCS / "lab_expression.png"))
             print(f"screenshots: {DOCS / 'lab_000.png'}, {DOCS / 'lab_expression.png'}")
         browser.close()

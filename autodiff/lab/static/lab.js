@@ -103,6 +103,12 @@
   /* --- the graph ---------------------------------------------------------------------- */
   function show(payload) {
     stopPlay();
+    if (!state.graph || state.graph.graph !== payload.graph) {  /* another graph: a formula for the old one means nothing */
+      state.checkSeq++;
+      $("formula").value = "";
+      $("formula").removeAttribute("aria-invalid");
+      clearVerdict();
+    }
     state.graph = payload;
     state.nodes = {};
     payload.nodes.forEach(function (n) { state.nodes[n.id] = n; });
@@ -141,7 +147,7 @@
     });
     $("step-counter").textContent = "not stepping";
     $("step-caption").textContent = "Keys on the graph: ← → step, Home / End first / last step.";
-    drawLoss(payload.losses);
+    drawLoss(payload.losses, payload.root_name || "The output");
     lab.dataset.graph = payload.graph;
     lab.dataset.ready = "true";
     status("");
@@ -304,7 +310,7 @@
     return api("POST", "/api/check", { graph: state.graph.graph, node: state.selected, formula: formula }).then(function (r) {
       if (seq !== state.checkSeq) { return; }
       var v = $("verdict");
-      v.textContent = "";
+      clearVerdict();
       if (!r.ok) { v.appendChild(el("p", { "class": "error" }, [r.data.message])); return; }
       var c = r.data;
       clearClass("path-on"); clearClass("path-missed"); clearClass("path-hover"); clearTags();
@@ -415,11 +421,11 @@
       status("Descent step " + (r.data.losses.length - 1) + ": " + (r.data.root_name || "loss") + " = " + full(r.data.loss));
     });
   }
-  function drawLoss(losses) {
+  function drawLoss(losses, name) {
     var box = $("loss-plot");
     box.textContent = "";
     var nums = losses.filter(function (x) { return typeof x === "number"; });
-    $("loss-text").textContent = "Loss after " + (losses.length - 1) + " descent step" + (losses.length === 2 ? "" : "s") +
+    $("loss-text").textContent = name + " after " + (losses.length - 1) + " descent step" + (losses.length === 2 ? "" : "s") +
       ": " + losses.map(fmt).join(" → ");
     $("loss-text").dataset.losses = JSON.stringify(losses);
     if (nums.length < 2) { return; }
