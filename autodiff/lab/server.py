@@ -192,7 +192,10 @@ class _Handler(BaseHTTPRequestHandler):
                 body, kind = self.server.lab.files[parts.path]
                 self._send(200, body, kind)
                 return
-            query = parse_qs(parts.query, max_num_fields=20)
+            try:
+                query = parse_qs(parts.query, max_num_fields=20)
+            except ValueError:
+                raise _Refused(400, "too many query parameters (at most 20)") from None
             self._check_token(query)
             route = _ROUTES.get((method, parts.path))
             if route is None:
@@ -245,28 +248,19 @@ def _new_graph(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
         return 200, api.graph_payload(graph)
 
 
-def _get_graph(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
-    graph = _graph_of(lab, args)
-    with graph.lock:
-        return 200, api.graph_payload(graph)
+def _reading(answer: Callable[[LabGraph, dict[str, Any]], Any]) -> Route:
+    """An endpoint that reads one graph: find it, hold its lock, answer."""
+    def route(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+        graph = _graph_of(lab, args)
+        with graph.lock:
+            return 200, answer(graph, args)
+    return route
 
 
-def _explain(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
-    graph = _graph_of(lab, args)
-    with graph.lock:
-        return 200, api.explain_payload(graph, args.get("node"), args.get("form", "paths"))
-
-
-def _check(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
-    graph = _graph_of(lab, args)
-    with graph.lock:
-        return 200, api.check_payload(graph, args.get("node"), args.get("formula"))
-
-
-def _steps(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
-    graph = _graph_of(lab, args)
-    with graph.lock:
-        return 200, api.steps_payload(graph)
+_get_graph = _reading(lambda graph, args: api.graph_payload(graph))
+_explain = _reading(lambda graph, args: api.explain_payload(graph, args.get("node"), args.get("form", "paths")))
+_check = _reading(lambda graph, args: api.check_payload(graph, args.get("node"), args.get("formula")))
+_steps = _reading(lambda graph, args: api.steps_payload(graph))
 
 
 def _set(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:

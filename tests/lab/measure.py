@@ -27,6 +27,15 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"
 
 
+def select_and_check(page, name: str, formula: str) -> None:
+    """Click the node named ``name``, wait for its derivation, type ``formula``, wait for the verdict."""
+    vid = node_of(page, name)
+    page.click(f"#n-{vid}")
+    wait_derivation(page, vid)
+    page.fill("#formula", formula)
+    page.wait_for_function("(f) => document.getElementById('verdict').dataset.formula === f", arg=formula)
+
+
 def measure(page, case: str) -> tuple[list[float], list[float], list[float]]:
     page.select_option("#case-select", case)
     page.click("#case-load")
@@ -67,11 +76,7 @@ def main(screenshots: bool = True) -> None:
             page.select_option("#case-select", "000")
             page.click("#case-load")
             page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('000')")
-            b1 = node_of(page, "b_1")
-            page.click(f"#n-{b1}")
-            wait_derivation(page, b1)
-            page.fill("#formula", FORMULA_4)
-            page.wait_for_function("(f) => document.getElementById('verdict').dataset.formula === f", arg=FORMULA_4)
+            select_and_check(page, "b_1", FORMULA_4)
             page.locator(f"#n-{node_of(page, 'net h2')}").scroll_into_view_if_needed()
             page.screenshot(path=str(DOCS / "lab_000.png"))
             page.click("#expr-box > summary")
@@ -79,12 +84,7 @@ def main(screenshots: bool = True) -> None:
             page.fill("#expr-values", "x1=2, w1=-3, x2=0, w2=1, b=6.8813735870195432")
             page.click("#expr-load")
             page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('Your expression')")
-            w1 = node_of(page, "w1")
-            page.click(f"#n-{w1}")
-            wait_derivation(page, w1)
-            formula = "x1*(1-tanh(x1*w1 + x2*w2 + b)^2)"
-            page.fill("#formula", formula)
-            page.wait_for_function("(f) => document.getElementById('verdict').dataset.formula === f", arg=formula)
+            select_and_check(page, "w1", "x1*(1-tanh(x1*w1 + x2*w2 + b)^2)")
             page.click("#zoom")  # fit the whole expression's graph
             page.screenshot(path=str(DOCS / "lab_expression.png"))
             print(f"screenshots: {DOCS / 'lab_000.png'}, {DOCS / 'lab_expression.png'}")

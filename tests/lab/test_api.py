@@ -377,6 +377,10 @@ def test_an_exception_in_a_handler_does_not_stop_the_server(client: Client, monk
     monkeypatch.undo()
     assert client.post("/api/graph", {"case": "twice"}).status == 200
     assert client.request("PUT", "/api/graph", {"case": "x"}).status == 405
+    r = client.get("/api/cases?" + "&".join(f"a{k}=1" for k in range(50)))
+    assert r.status == 400 and "query parameters" in r.json["message"]
+    r = client.request("POST", "/api/graph", None, headers={"Content-Type": "application/json"})
+    assert r.status == 411 and "Content-Length" in r.json["message"]
     assert client.get("/api/nothing").status == 404
 
 
