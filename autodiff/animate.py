@@ -548,6 +548,8 @@ def page_html(
     """
     if not frame_list:
         raise ValueError("page_html: no frames")
+    if not isinstance(svg, str):
+        raise TypeError(f"page_html: svg must be the text of the one layout (see layout_svg), got {type(svg).__name__}")
     match = _SVG_START.search(svg)
     if match is None:
         raise ValueError("page_html: the layout holds no <svg> element")

@@ -333,6 +333,8 @@ def test_page_html_checks_its_arguments() -> None:
         page_html([], placeholder_svg(), {})
     with pytest.raises(ValueError, match="no <svg>"):
         page_html(frames(x), "<html></html>", {})
+    with pytest.raises(TypeError, match="the text of the one layout"):
+        page_html(frames(x), [placeholder_svg()], {})  # type: ignore[arg-type]  # one drawing per frame, as before
 
 
 def test_captions_are_escaped_in_the_page() -> None:
