@@ -122,7 +122,8 @@ class LabGraph:
             found = [n for n in self.order if n.name == ref]
             if not found:
                 raise LabError(f"no node has the id or the name {ref!r}", 404) from None
-            candidates = [{"id": self.ids[n], "name": n.name, "data": n.data} for n in found]
+            candidates = [{"id": self.ids[n], "name": n.name, "data": n.data if math.isfinite(n.data) else str(n.data)}
+                          for n in found]
             raise LabError(f"{len(found)} nodes are named {ref!r}; give one of their ids", 409,
                            candidates=candidates, detail=str(error)) from None
 

@@ -452,3 +452,37 @@ def test_a_malformed_expression_says_where(client: Client) -> None:
     assert r.status == 400 and "values must map" in r.json["message"]
     r = client.post("/api/graph", {"expression": "log(x)", "values": {"x": 0}})
     assert r.status == 400 and "log" in r.json["message"]
+
+
+@pytest.mark.parametrize("case", ["000", "003", "neuron", "twice", "diamond"])
+def test_every_node_can_be_explained_checked_and_stepped(client: Client, case: str) -> None:
+    """No node makes an endpoint fail: each answers 200 (or a 4xx with a message), never a 500."""
+    g = open_case(client, case)
+    for n in g["nodes"]:
+        for form in ("paths", "delta"):
+            r = client.get(f"/api/explain?graph={g['graph']}&node={n['id']}&form={form}")
+            assert r.status == 200, (n, r.json)
+            assert r.json["value"] == pytest.approx(n["grad"], abs=1e-12)  # the explanation's value is the gradient
+        c = client.post("/api/check", {"graph": g["graph"], "node": n["id"], "formula": "1"})
+        assert c.status == 200 and c.json["ok"] == (n["grad"] == pytest.approx(1.0, abs=1e-12)), (n, c.json)
+    assert client.get(f"/api/steps?graph={g['graph']}").status == 200
+
+
+def test_dot_runs_with_a_time_limit(client: Client, monkeypatch) -> None:
+    import subprocess as sp
+
+    from autodiff.lab import api
+
+    seen: list[float | None] = []
+    real_run = sp.run
+
+    def slow_dot(*args, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        raise sp.TimeoutExpired(args[0], kwargs.get("timeout") or 0)
+
+    monkeypatch.setattr(sp, "run", slow_dot)
+    r = client.post("/api/graph", {"case": "diamond"})
+    monkeypatch.setattr(sp, "run", real_run)
+    assert r.status == 422 and "longer than 10.0 s" in r.json["message"]
+    assert seen == [api.DOT_TIMEOUT]
+    assert client.post("/api/graph", {"case": "diamond"}).status == 200
