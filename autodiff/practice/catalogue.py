@@ -41,6 +41,7 @@ MISTAKES: dict[str, str] = {
     "rounded_intermediates": "intermediate values rounded before multiplying",
     "wrong_input_factor": "∂z/∂w written as something other than the input x that w multiplies",
     "wrong_node": "the derivation of another node (a mislabelled derivative)",
+    "upstream_dropped": "a contribution given as the local derivative alone, without the gradient from above",
 }
 """Every mistake id -> its one-line description, in the order the grader reports them."""
 

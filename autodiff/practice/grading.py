@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..engine import Value
 from ..explain import FormulaError, Verdict, check_formula, explain, parse_formula
@@ -182,32 +182,61 @@ def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[st
                         f"{type(answer).__name__} {answer!r}")
     if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
         return _unreadable(ctx, answer[:40] + "…", say("unreadable_number", answer=answer[:40] + "…",
-                                                       reason=f"longer than {MAX_ANSWER_LENGTH} characters"))
-    if isinstance(answer, (int, float)):
-        if not math.isfinite(answer):
-            return _unreadable(ctx, repr(answer), say("not_finite", answer=repr(answer)))
-        return _grade_number(ctx, repr(answer), typed_from_float(float(answer)))
-    text = answer.strip()
-    if not text:
-        return _unreadable(ctx, answer, say("unreadable_empty"))
-    typed = read_number(text)
-    if typed is not None:
-        if not math.isfinite(typed.value):
-            return _unreadable(ctx, text, say("not_finite", answer=text))
-        return _grade_number(ctx, text, typed)
-    return _grade_formula(ctx, text, aliases)
+                                                       reason=say("reason_too_long", limit=MAX_ANSWER_LENGTH)))
+    if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
+        return _grade_formula(ctx, answer.strip(), aliases)
+    return grade_number(target_of(ctx), answer)
 
 
-def _unreadable(ctx: Context, answer: str, message: str, kind: str = "number") -> Grade:
-    return Grade(False, (), ctx.expected, "unreadable", answer, ctx.lhs(), message=message, kind=kind)
+@dataclass(frozen=True)
+class Target:
+    """What a numeric answer is graded against: the quantity, its right value, the mistakes'
+    numbers and the derivation (both computed only when needed)."""
+
+    lhs: str
+    expected: float
+    params: Mapping[str, str]
+    candidates: Callable[[], list[Candidate]]
+    derivation: Callable[[], str]
 
 
-def _diagnose(c: Candidate, ctx: Context) -> Diagnosis:
-    return Diagnosis(c.mistake, say(c.key, **c.params), say(c.fix, **{**ctx.base(), **c.fix_params}))
+def target_of(ctx: Context) -> Target:
+    """The gradient d(root)/d(node) as a Target."""
+    return Target(ctx.lhs(), ctx.expected, ctx.base(), lambda: candidates_in(ctx),
+                  lambda: derivation(ctx.root, ctx.node))
 
 
-def _grade_number(ctx: Context, answer: str, typed: Typed) -> Grade:
-    lhs, expected = ctx.lhs(), ctx.expected
+def _unreadable(target: Target | Context, answer: str, message: str, kind: str = "number") -> Grade:
+    t = target if isinstance(target, Target) else target_of(target)
+    return Grade(False, (), t.expected, "unreadable", answer, t.lhs, message=message, kind=kind)
+
+
+def _diagnose(c: Candidate, target: Target) -> Diagnosis:
+    return Diagnosis(c.mistake, say(c.key, **c.params), say(c.fix, **{**target.params, **c.fix_params}))
+
+
+def grade_number(target: Target, answer: object) -> Grade:
+    """Grade a numeric answer (a number, or a str that reads as one) against ``target``."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+        raise TypeError(f"grade: answer must be a number or a str, got {type(answer).__name__} {answer!r}")
+    if isinstance(answer, str):
+        text = answer.strip()
+        if not text:
+            return _unreadable(target, answer, say("unreadable_empty"))
+        typed = read_number(text)
+        if typed is None:
+            return _unreadable(target, text, say("unreadable_number", answer=text[:40],
+                                                  reason=say("reason_not_a_number")))
+    else:
+        text = repr(answer)
+        typed = typed_from_float(float(answer)) if math.isfinite(answer) else None
+    if typed is None or not math.isfinite(typed.value):
+        return _unreadable(target, text, say("not_finite", answer=text))
+    return _grade_typed(target, text, typed)
+
+
+def _grade_typed(target: Target, answer: str, typed: Typed) -> Grade:
+    lhs, expected = target.lhs, target.expected
     if fits(typed, expected):
         if typed.digits >= MIN_DIGITS or math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
             return Grade(True, (), expected, "correct", answer, lhs, typed.value,
@@ -215,37 +244,37 @@ def _grade_number(ctx: Context, answer: str, typed: Typed) -> Grade:
         return Grade(False, (), expected, "imprecise", answer, lhs, typed.value,
                      message=say("imprecise", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
     if typed.digits < MIN_DIGITS:  # too coarse to tell one mistake's number from another's
-        return _result(ctx, answer, typed.value, [], None,
+        return _result(target, answer, typed.value, [], None,
                        say("wrong_few_digits", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
     found: list[Candidate] = []
-    for c in candidates_in(ctx):
+    for c in target.candidates():
         if not fits(typed, c.value):
             continue
         if c.mistake == "rounded_intermediates" and not abs(typed.value - c.value) < abs(typed.value - expected):
             continue
         found.append(c)
-    return _result(ctx, answer, typed.value, _first_per_mistake(found, ctx), None)
+    return _result(target, answer, typed.value, _first_per_mistake(found, target), None)
 
 
-def _first_per_mistake(found: Iterable[Candidate], ctx: Context) -> list[Diagnosis]:
+def _first_per_mistake(found: Iterable[Candidate], target: Target) -> list[Diagnosis]:
     out: dict[str, Diagnosis] = {}
     for c in found:
-        out.setdefault(c.mistake, _diagnose(c, ctx))
+        out.setdefault(c.mistake, _diagnose(c, target))
     return list(out.values())
 
 
-def _result(ctx: Context, answer: str, value: float | None, diagnoses: list[Diagnosis], verdict: Verdict | None,
+def _result(target: Target, answer: str, value: float | None, diagnoses: list[Diagnosis], verdict: Verdict | None,
             wrong_message: str | None = None) -> Grade:
     kind = "number" if verdict is None else "formula"
     rank = {m: i for i, m in enumerate(MISTAKES)}
     diagnoses = sorted(diagnoses, key=lambda d: rank[d.mistake])
-    lhs = ctx.lhs()
-    steps = derivation(ctx.root, ctx.node)
+    lhs = target.lhs
+    steps = target.derivation()
     if diagnoses:
-        return Grade(False, tuple(d.mistake for d in diagnoses), ctx.expected, "mistake", answer, lhs, value,
+        return Grade(False, tuple(d.mistake for d in diagnoses), target.expected, "mistake", answer, lhs, value,
                      tuple(diagnoses), steps, verdict=verdict, kind=kind)
-    message = wrong_message or say("wrong", answer=answer, lhs=lhs, expected=num(ctx.expected, 10))
-    return Grade(False, (), ctx.expected, "wrong", answer, lhs, value, (), steps, message, verdict, kind)
+    message = wrong_message or say("wrong", answer=answer, lhs=lhs, expected=num(target.expected, 10))
+    return Grade(False, (), target.expected, "wrong", answer, lhs, value, (), steps, message, verdict, kind)
 
 
 # --- formulas -----------------------------------------------------------------------------------
@@ -275,7 +304,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     # 1. the formula's value is one of the catalogue's numbers
     for c in candidates_in(ctx):
         if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
-            found[c.mistake] = _diagnose(c, ctx)
+            found[c.mistake] = _diagnose(c, target_of(ctx))
     # 2. the derivation of another node
     # When every term of the formula is exactly one of the node's own paths, a coincidence with
     # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
@@ -307,7 +336,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
         for off in verdict.off_factors:
             _classify_off_factor(ctx, verdict, off, add)
     wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
-    return _result(ctx, formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
+    return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
 
 
 def _name_other(ctx: Context, name: str, add: _Adder, repaired: bool = False) -> None:

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "right_value": "The right value is {lhs} = {expected}. The derivation:",
     "unreadable_number": "I cannot read {answer!r} as a number or a formula: {reason}",
     "unreadable_empty": "The answer is empty: type a number such as 0.125, or a formula in the node names.",
+    "reason_not_a_number": "type a number such as 0.125 or −1.5e-3.",
+    "reason_too_long": "it is longer than {limit} characters.",
     "not_finite": "{answer} is not a finite number: type a number such as 0.125.",
     # --- the mistakes: one sentence each that names it ------------------------------------
     "missed_path.assign": ("You kept only the last contribution that reached {node} (the “=” instead of “+=” bug): "
@@ -69,6 +71,9 @@ MESSAGES: dict[str, str] = {
     "swapped_weight_index.repaired": ("With that fixed, it is the gradient of {other}, not of {node}: the two "
                                       "indices of the weight are swapped."),
     "wrong_node": "This is the derivation of {other} (∂{root}/∂{other} = {value}), not of {node}.",
+    "upstream_dropped": ("You gave the local derivative ∂{upper}/∂{node} alone: the contribution is it times the "
+                         "gradient δ({upper}) that arrived from above."),
+    "sign_flipped.step": "The sign is flipped: your answer is −{lhs}.",
     # --- the right step after a named mistake --------------------------------------------
     "fix.missed_path": "Add every path: {lhs} = {sum} = {expected}.",
     "fix.sum_of_passes": "One pass gives {lhs} = {expected}; call zero_grad() before each backward().",
@@ -79,16 +84,17 @@ MESSAGES: dict[str, str] = {
     "fix.neighbour": "Take every factor from the neurons the path passes through: {lhs} = {expected}.",
     "fix.rounding": "With unrounded intermediates, {lhs} = {expected}.",
     "fix.input": "With ∂{z}/∂{node} = {x} = {local}, {lhs} = {expected}.",
+    "fix.step": "{upper} passes δ({upper}) × ∂{upper}/∂{lower} = {delta} × {local} = {expected}.",
     "fix.generic": "The right value is {lhs} = {expected}.",
     # --- exercises ---------------------------------------------------------------------
     "ask.gradient": "Compute {lhs}, the gradient of {root} with respect to {node}.",
     "ask.local": "Compute the local derivative ∂{upper}/∂{lower} along the edge from {lower} to {upper}.",
     "ask.next_step": ("The backward pass has just finished {upper}: δ({upper}) = ∂{root}/∂{upper} = {delta}. Next, "
                       "{upper} passes a contribution to each of its inputs ({inputs}). What does it pass to {lower}?"),
-    "ask.fill": ("The drawing shows {root}'s graph after backward(), with the gradients of {count} nodes hidden "
-                 "(“grad ?”). Fill in the gradient of {node}."),
-    "ask.fill_intro": ("The drawing shows {root}'s graph after backward(), with the gradients of {count} nodes "
-                       "hidden (“grad ?”): {nodes}. Fill them in."),
+    "ask.fill": ("The drawing shows {root}'s graph in the middle of backward(): the gradients computed so far are "
+                 "shown, the others read “grad ?”. Fill in the gradient of {node}."),
+    "ask.fill_intro": ("The drawing shows {root}'s graph in the middle of backward(): the gradients computed so far "
+                       "are shown, the others read “grad ?”. Fill in the gradients of {nodes}."),
     "answer.local": "The local derivative ∂{upper}/∂{lower} = {symbolic} = {expected}.",
     "answer.next_step": ("{upper} passes δ({upper})·∂{upper}/∂{lower} = {delta} × {local} = {expected} to {lower}."),
     # --- the terminal session -----------------------------------------------------------
@@ -107,7 +113,7 @@ MESSAGES: dict[str, str] = {
     "sheet.intro": ("Work each exercise by hand. Give numbers to at least 3 significant digits. The answers, "
                     "with their derivations, are on the last page."),
     "sheet.network": "The network",
-    "sheet.values": "Forward values",
+    "sheet.values": "Values (parameters, inputs and the forward pass)",
     "sheet.exercises": "Exercises",
     "sheet.answers": "Answers",
     "sheet.answer_value": "Answer: {expected}.",
