@@ -259,27 +259,31 @@ def make_exercises(
     steps = [(u, v) for u, v in edges if grads.get(u, 0.0) != 0]
     hidden_pool = [n for n in named if n.op is not None]
     used: set[Value] = set()
-    out: list[Exercise] = []
-    for i in range(count):
+    used_edges: set[tuple[Value, Value]] = set()
+    chosen: dict[int, Exercise] = {}
+    priority = {"fill": 0, "gradient": 1, "local": 2, "next_step": 3}  # fill first: it needs a window
+    for i in sorted(range(count), key=lambda i: (priority[kinds[i % len(kinds)]], i)):
         kind = kinds[i % len(kinds)]
         if kind == "gradient" and choices:
             top = [c for c in choices if c[1] not in used] or choices
             best = top[0][0]
             pick = rng.choice([c for c in top if c[0] >= best - 2])
             used.add(pick[1])
-            out.append(Exercise("gradient", root, (pick[1],), pick[2]))
+            chosen[i] = Exercise("gradient", root, (pick[1],), pick[2])
         elif kind == "local" and edges:
-            scored = [(len(t), e, t) for e in edges for t in [_edge_tests(*e)]]
-            u, v, tests = _pick(rng, scored)
-            used.update((u, v))
-            out.append(Exercise("local", root, (u, v), tests))
+            free = [e for e in edges if not used & set(e)] or edges
+            u, v, tests = _pick(rng, [(len(t), e, t) for e in free for t in [_edge_tests(*e)]])
+            used_edges.add((u, v))
+            chosen[i] = Exercise("local", root, (u, v), tests)
         elif kind == "next_step" and steps:
-            scored = [(len(t), e, t) for e in steps for t in [_step_tests(root, *e)]]
-            u, v, tests = _pick(rng, scored)
+            free = [e for e in steps if not used & set(e) and e not in used_edges] or steps
+            u, v, tests = _pick(rng, [(len(t), e, t) for e in free for t in [_step_tests(root, *e)]])
             used.update((u, v))
-            out.append(Exercise("next_step", root, (u, v), tests))
+            chosen[i] = Exercise("next_step", root, (u, v), tests)
         elif kind == "fill" and hidden_pool:
-            out.append(_fill(root, rng, hidden, used))
+            chosen[i] = _fill(root, rng, hidden, used)
+            used.update(chosen[i].nodes)
+    out = [chosen[i] for i in sorted(chosen)]
     return out
 
 
