@@ -186,13 +186,13 @@ class Context:
 # --- one function per mistake: the ways it can be made on this graph ---------------------------
 
 def _missed_path(ctx: Context) -> Iterable[Candidate]:
+    # The "=" bug loses contributions wherever two meet, also inside one step of a derivation
+    # (the two log terms of a cross-entropy): so it is tried even when node has one path.
     count = ctx.path_count()
-    if count < 2:
-        return
     b = ctx.base()
     info = {**b, "count": str(count)}
-    paths = ctx.paths()
-    fix = {**b, "sum": " + ".join(num(p.value) for p in paths) if paths else f"{count} paths"}
+    paths = ctx.paths() if count >= 2 else ()
+    fix = {**b, "sum": " + ".join(num(p.value) for p in paths) if paths else num(ctx.expected)}
     yield Candidate("missed_path", gradients(ctx.root, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
                     "fix.missed_path", fix)
     for p in paths:

@@ -374,55 +374,112 @@ def _value_lines(root: Value) -> list[str]:
 
 
 @dataclass(frozen=True)
+class NetworkSpec:
+    """What a small practice network is made of. ``params``: parameter name -> value (every
+    parameter of the model); ``inputs``: one list of input values per sample; ``targets``: one
+    target per sample."""
+
+    nin: int
+    hidden: tuple[int, ...]
+    output: str  # 'sigmoid' or 'linear'
+    bias: str  # 'per unit', 'shared' (one per hidden layer) or 'none' (the output keeps its bias)
+    loss: str  # 'half_sse', 'mse' (mean over the samples) or 'bce'
+    params: dict[str, float]
+    inputs: tuple[tuple[float, ...], ...]
+    targets: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class RandomNetwork:
-    """A small network drawn from a seed: the loss Value, the model and what was drawn."""
+    """A small network: the loss Value, the model and a description to print."""
 
     root: Value
     model: Any
     description: list[str]
 
 
-def random_network(seed: int) -> RandomNetwork:
-    """A small sigmoid network from ``seed``: layer sizes, output activation, biases (per unit,
-    shared per layer or none) and the loss (½ squared error, mean squared error over two samples,
-    or cross-entropy) are drawn from it; every value has one decimal, to work by hand."""
+BIAS_KINDS = ("per unit", "shared", "none")
+LOSSES = ("half_sse", "mse", "bce")
+
+
+def network_names(nin: int, sizes: Sequence[int], bias: str) -> dict[str, str]:
+    """The nn default names -> the practice names: w{l}_{i}{j} goes TO unit i of layer l FROM
+    unit j (as in documents 002-004); z{l}_{i}, a{l}_{i}; the output is yhat."""
+    names: dict[str, str] = {}
+    fan_in = nin
+    for l, size in enumerate(sizes, start=1):
+        last = l == len(sizes)
+        for i in range(1, size + 1):
+            p = f"L{l}.N{i}"
+            names[p] = "output" if last else f"h{l}_{i}"
+            for j in range(1, fan_in + 1):
+                names[f"{p}.w{j}"] = f"w{l}_{i}{j}"
+            if bias == "per unit" or last:
+                names[f"{p}.b"] = f"b{l}_{i}"
+            names[f"{p}.z"] = f"z{l}_{i}"
+            names[f"{p}.a"] = "yhat" if last else f"a{l}_{i}"
+        fan_in = size
+    return names
+
+
+def _model(nin: int, hidden: Sequence[int], output: str, bias: str) -> Any:
     from nn import MLP
+    sizes = [*hidden, 1]
+    biases: list[bool | Value] = []
+    for l in range(1, len(sizes) + 1):
+        if l == len(sizes):
+            biases.append(True)
+        elif bias == "shared":
+            biases.append(Value(0.0, name=f"b{l}"))
+        else:
+            biases.append(bias == "per unit")
+    return MLP(nin, sizes, activations=["sigmoid"] * len(hidden) + [output], bias=biases,
+               names=network_names(nin, sizes, bias))
+
+
+def build_network(spec: NetworkSpec) -> RandomNetwork:
+    """The network and loss of ``spec``, every node named (see ``network_names``)."""
     from nn.losses import bce_loss, half_sse_loss, mse_loss
+    if spec.bias not in BIAS_KINDS or spec.loss not in LOSSES or spec.output not in ("sigmoid", "linear"):
+        raise ValueError(f"build_network: unknown bias, loss or output in {spec!r}")
+    if spec.loss == "bce" and spec.output != "sigmoid":
+        raise ValueError("build_network: cross-entropy needs a sigmoid output")
+    model = _model(spec.nin, spec.hidden, spec.output, spec.bias)
+    model.load_state_dict(spec.params)
+    samples = len(spec.inputs)
+    preds, targets = [], []
+    for k, (x, t) in enumerate(zip(spec.inputs, spec.targets), start=1):
+        tag = f"[{k}]" if samples > 1 else ""
+        preds.append(model([Value(v, f"x{j}{tag}") for j, v in enumerate(x, start=1)], suffix=tag))
+        targets.append(Value(t, f"t{tag}"))
+    if spec.loss == "half_sse":
+        loss = half_sse_loss(preds, targets)
+        written = "L = ½(yhat − t)²" if samples == 1 else "L = ½·Σ_k (yhat[k] − t[k])²"
+    elif spec.loss == "mse":
+        loss = mse_loss(preds, targets)
+        written = f"L = (1/{samples})·Σ_k (yhat[k] − t[k])², the mean over {samples} samples"
+    else:
+        loss = bce_loss(preds, targets)
+        written = "L = −[t·ln(yhat) + (1 − t)·ln(1 − yhat)]"
+    loss.name = "L"
+    biases_text = {"per unit": "a bias per unit", "shared": "one bias per hidden layer, shared by its units",
+                   "none": "no hidden biases"}[spec.bias]
+    description = [f"{model!r}; {biases_text}; weights w(l)_ij go TO unit i of layer l FROM unit j", written]
+    return RandomNetwork(loss, model, description + _value_lines(loss))
+
+
+def random_spec(seed: int) -> NetworkSpec:
+    """A small network drawn from ``seed``: layer sizes, output activation, biases and loss, with
+    every value one decimal long so that it can be worked by hand."""
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"random_network: seed must be an int, got {type(seed).__name__} {seed!r}")
     rng = random.Random(seed)
     nin = rng.choice((1, 2))
     hidden = rng.choice(((2,), (3,), (2, 2)))
-    sizes = [*hidden, 1]
     output = rng.choice(("sigmoid", "linear"))
-    bias_kind = rng.choice(("per unit", "shared", "none"))
-    losses = ["half_sse", "mse"] + (["bce"] if output == "sigmoid" else [])
-    loss_kind = rng.choice(losses)
-    samples = 2 if loss_kind == "mse" else 1
-    depth = len(sizes)
-    names: dict[str, str] = {}
-    fan_in = nin
-    for l, size in enumerate(sizes, start=1):
-        for i in range(1, size + 1):
-            p = f"L{l}.N{i}"
-            last = l == depth
-            names[p] = "out" if last else f"h{l}_{i}"
-            for j in range(1, fan_in + 1):
-                names[f"{p}.w{j}"] = f"w{l}_{i}{j}"  # TO unit i of layer l FROM unit j (as in 002-004)
-            if bias_kind == "per unit" or last:
-                names[f"{p}.b"] = f"b{l}_{i}"
-            names[f"{p}.z"] = f"z{l}_{i}"
-            names[f"{p}.a"] = "yhat" if last else f"a{l}_{i}"
-        fan_in = size
-    biases: list[bool | Value] = []
-    for l in range(1, depth + 1):
-        if l == depth:
-            biases.append(True)
-        elif bias_kind == "shared":
-            biases.append(Value(0.0, name=f"b{l}"))
-        else:
-            biases.append(bias_kind == "per unit")
-    model = MLP(nin, sizes, activations=["sigmoid"] * (depth - 1) + [output], bias=biases, names=names)
+    bias = rng.choice(BIAS_KINDS)
+    loss = rng.choice(LOSSES if output == "sigmoid" else LOSSES[:2])
+    samples = 2 if loss == "mse" else 1
 
     def tenth(lo: int, hi: int) -> float:
         while True:
@@ -430,28 +487,16 @@ def random_network(seed: int) -> RandomNetwork:
             if k:
                 return k / 10
 
-    state = {name: tenth(-9, 9) for name, _ in model.named_parameters()}
-    model.load_state_dict(state)
-    xs = [[tenth(-10, 20) for _ in range(nin)] for _ in range(samples)]
-    ts = [float(rng.choice((0, 1))) if output == "sigmoid" else tenth(-10, 10) for _ in range(samples)]
-    preds, targets = [], []
-    for k, (x, t) in enumerate(zip(xs, ts), start=1):
-        tag = f"[{k}]" if samples > 1 else ""
-        inputs = [Value(v, f"x{j}{tag}") for j, v in enumerate(x, start=1)]
-        preds.append(model(inputs, suffix=tag))
-        targets.append(Value(t, f"t{tag}"))
-    if loss_kind == "half_sse":
-        loss, written = half_sse_loss(preds[0], targets[0]), "L = ½(yhat − t)²"
-    elif loss_kind == "mse":
-        loss, written = mse_loss(preds, targets), "L = (1/2)·Σ_k (yhat[k] − t[k])², the mean over 2 samples"
-    else:
-        loss, written = bce_loss(preds[0], targets[0]), "L = −[t·ln(yhat) + (1 − t)·ln(1 − yhat)]"
-    loss.name = "L"
-    biases_text = {"per unit": "a bias per unit", "shared": "one bias per hidden layer, shared by its units",
-                   "none": "no hidden biases"}[bias_kind]
-    description = [f"{model!r}; {biases_text}; weights w(l)_ij go TO unit i of layer l FROM unit j", written]
-    description += _value_lines(loss)
-    return RandomNetwork(loss, model, description)
+    names = [name for name, _ in _model(nin, hidden, output, bias).named_parameters()]
+    params = {name: tenth(-9, 9) for name in names}
+    inputs = tuple(tuple(tenth(-10, 20) for _ in range(nin)) for _ in range(samples))
+    targets = tuple(float(rng.choice((0, 1))) if output == "sigmoid" else tenth(-10, 10) for _ in range(samples))
+    return NetworkSpec(nin, hidden, output, bias, loss, params, inputs, targets)
+
+
+def random_network(seed: int) -> RandomNetwork:
+    """The network of ``random_spec(seed)``."""
+    return build_network(random_spec(seed))
 
 
 def from_seed(seed: int, *, kinds: Sequence[str] = KINDS, count: int | None = None) -> ExerciseSet:

@@ -243,16 +243,19 @@ def _grade_typed(target: Target, answer: str, typed: Typed) -> Grade:
                          message=say("correct", answer=answer, lhs=lhs, expected=num(expected, 10)))
         return Grade(False, (), expected, "imprecise", answer, lhs, typed.value,
                      message=say("imprecise", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
-    if typed.digits < MIN_DIGITS:  # too coarse to tell one mistake's number from another's
-        return _result(target, answer, typed.value, [], None,
-                       say("wrong_few_digits", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
+    coarse = typed.digits < MIN_DIGITS  # too coarse to tell mistakes apart, unless a number is hit exactly
     found: list[Candidate] = []
     for c in target.candidates():
+        if coarse and not math.isclose(typed.value, c.value, rel_tol=1e-12, abs_tol=1e-300):
+            continue
         if not fits(typed, c.value):
             continue
         if c.mistake == "rounded_intermediates" and not abs(typed.value - c.value) < abs(typed.value - expected):
             continue
         found.append(c)
+    if coarse and not found:
+        return _result(target, answer, typed.value, [], None,
+                       say("wrong_few_digits", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
     return _result(target, answer, typed.value, _first_per_mistake(found, target), None)
 
 

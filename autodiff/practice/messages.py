@@ -31,8 +31,8 @@ MESSAGES: dict[str, str] = {
     "reason_too_long": "it is longer than {limit} characters.",
     "not_finite": "{answer} is not a finite number: type a number such as 0.125.",
     # --- the mistakes: one sentence each that names it ------------------------------------
-    "missed_path.assign": ("You kept only the last contribution that reached {node} (the “=” instead of “+=” bug): "
-                           "{node} reaches {root} along {count} paths and its gradient is their sum."),
+    "missed_path.assign": ("You kept only the last contribution that reached each node (the “=” instead of “+=” "
+                           "bug): a node used several times gets the sum of all its contributions."),
     "missed_path.one": ("You followed only path {index} ({route}) of the {count} paths from {root} to {node}; "
                         "a node used several times gets the sum over all its paths."),
     "missed_path.all_but": ("You left out path {index} ({route}) of the {count} paths from {root} to {node}; "
