@@ -74,6 +74,11 @@ def num(x: float, digits: int = 6) -> str:
     return format_number(x, digits).replace("-", "−")
 
 
+def factor(x: float) -> str:
+    """A number as a factor of a product: negative ones in parentheses, ``(−0.2)``."""
+    return f"({num(x)})" if x < 0 else num(x)
+
+
 _SAMPLE = re.compile(r"^(.*?)(\[[^\]]*\])?$")
 
 

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 from ..engine import Value, backward_order, topological_order
 from ..explain import explain
-from .catalogue import MISTAKES, Candidate, Context, candidates_in, label, num
+from .catalogue import MISTAKES, Candidate, Context, candidates_in, factor, label, num
 from .chain import gradients
 from .grading import Grade, Target, grade, grade_number, read_number, target_of
 from .messages import say
@@ -137,8 +137,8 @@ class Exercise:
         for q in self.questions():
             if self.kind == "next_step":
                 u, v = self.nodes
-                text = say("answer.next_step", upper=label(u), lower=label(v), delta=num(_grads(self.root).get(u, 0.0)),
-                           local=num(_local(u, v)), expected=num(q.expected))
+                text = say("answer.next_step", upper=label(u), lower=label(v), delta=factor(_grads(self.root).get(u, 0.0)),
+                           local=factor(_local(u, v)), expected=num(q.expected))
                 out.append((f"{q.lhs} = {num(q.expected)}", text))
                 continue
             root = self.nodes[0] if self.kind == "local" else self.root
@@ -179,7 +179,7 @@ def _step_target(root: Value, u: Value, v: Value) -> Target:
 
     def found() -> list[Candidate]:
         out = [Candidate("upstream_dropped", local, "upstream_dropped", {**base, "upper": label(u)}, "fix.step",
-                         {"delta": num(delta), "local": num(local), "upper": label(u), "lower": label(v)}),
+                         {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)}),
                Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base)]
         if u.op is not None and u.op.name == "sigmoid":
             z, a = v.data, u.data
@@ -192,7 +192,7 @@ def _step_target(root: Value, u: Value, v: Value) -> Target:
         return [c for c in out if not math.isclose(c.value, expected, rel_tol=1e-9, abs_tol=1e-15)]
 
     def steps() -> str:
-        return say("answer.next_step", upper=label(u), lower=label(v), delta=num(delta), local=num(local),
+        return say("answer.next_step", upper=label(u), lower=label(v), delta=factor(delta), local=factor(local),
                    expected=num(expected))
 
     return Target(lhs, expected, base, found, steps)
@@ -260,29 +260,33 @@ def make_exercises(
     hidden_pool = [n for n in named if n.op is not None]
     used: set[Value] = set()
     used_edges: set[tuple[Value, Value]] = set()
+    revealed: set[Value] = set()  # gradients a fill exercise's drawing shows
     chosen: dict[int, Exercise] = {}
     priority = {"fill": 0, "gradient": 1, "local": 2, "next_step": 3}  # fill first: it needs a window
     for i in sorted(range(count), key=lambda i: (priority[kinds[i % len(kinds)]], i)):
         kind = kinds[i % len(kinds)]
         if kind == "gradient" and choices:
-            top = [c for c in choices if c[1] not in used] or choices
+            top = [c for c in choices if c[1] not in used and c[1] not in revealed] or choices
             best = top[0][0]
             pick = rng.choice([c for c in top if c[0] >= best - 2])
             used.add(pick[1])
             chosen[i] = Exercise("gradient", root, (pick[1],), pick[2])
         elif kind == "local" and edges:
-            free = [e for e in edges if not used & set(e)] or edges
-            u, v, tests = _pick(rng, [(len(t), e, t) for e in free for t in [_edge_tests(*e)]])
+            u, v, tests = _pick(rng, [(len(t), e, t) for e in edges for t in [_edge_tests(*e)]])
             used_edges.add((u, v))
             chosen[i] = Exercise("local", root, (u, v), tests)
         elif kind == "next_step" and steps:
-            free = [e for e in steps if not used & set(e) and e not in used_edges] or steps
+            # The prompt shows δ(u), the answer is part of δ(v): neither may answer another exercise.
+            free = ([e for e in steps if not used & set(e) and e[1] not in revealed and e not in used_edges]
+                    or [e for e in steps if e[0] not in used and e[1] not in used and e not in used_edges]
+                    or [e for e in steps if e not in used_edges] or steps)
             u, v, tests = _pick(rng, [(len(t), e, t) for e in free for t in [_step_tests(root, *e)]])
             used.update((u, v))
             chosen[i] = Exercise("next_step", root, (u, v), tests)
         elif kind == "fill" and hidden_pool:
             chosen[i] = _fill(root, rng, hidden, used)
             used.update(chosen[i].nodes)
+            revealed.update(n for n, g in chosen[i].shown().items() if g is not None)
     out = [chosen[i] for i in sorted(chosen)]
     return out
 
@@ -302,7 +306,9 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
     """The next k named nodes to be completed from a point of the backward pass chosen by ``rng``
     (among the points whose nodes test the most mistakes)."""
     done = completion(root)
-    pool = sorted((n for n in _named(root) if n.op is not None), key=lambda n: (done[n], -n_order(n)))
+    named = _named(root)
+    made = {n: i for i, n in enumerate(named)}  # creation order: ties go to the node nearer the root
+    pool = sorted((n for n in named if n.op is not None), key=lambda n: (done[n], -made[n]))
     k = max(1, min(k, len(pool)))
     windows = []
     for start in range(len(pool) - k + 1):
@@ -316,11 +322,7 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
         windows.append((len(tests), tuple(picked), tuple(m for m in MISTAKES if m in tests)))
     best = max(w[0] for w in windows)
     _, picked_nodes, tests_ = rng.choice([w for w in windows if w[0] >= best - 1])
-    return Exercise("fill", root, picked_nodes, tests_)
-
-
-def n_order(n: Value) -> int:
-    return topological_order(n).__len__()
+    return Exercise("fill", root, picked_nodes, tests_)  # in the order the backward pass completes them
 
 
 def _edge_tests(u: Value, v: Value) -> tuple[str, ...]:
