@@ -48,7 +48,7 @@ def test_the_session_on_streams_with_a_seed_and_q_to_stop():
     es.root.backward()
     (_, first), (_, second), *_ = es.questions()
     out = io.StringIO()
-    score = run_session(es, io.StringIO(f"{first.node.grad:.5g}\n{-first.node.grad:.5g}\nq\n"), out)
+    score = run_session(es, io.StringIO(f"{first.node.grad:.5g}\n{-second.expected:.5g}\nq\n"), out)
     text = out.getvalue()
     assert (score.right, score.asked, score.finished) == (1, 2, False)
     assert "The sign is flipped" in text
