@@ -18,21 +18,27 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import graphviz
 
 from .engine import Value, topological_order
+from .formatting import format_number as _format
+from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
 __all__ = [
     "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
-    "DEFAULT_MAX_NODES", "GraphTooLargeError", "GraphvizNotFoundError", "Graph",
+    "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
 ]
 
 DEFAULT_MAX_NODES = 500
+MAX_NAME_LENGTH = 500
+"""Longer node names are refused: Graphviz cannot hold a label of more than 16,384 characters."""
 """Graphs with more Value nodes than this are refused (pass ``max_nodes=None`` to draw them anyway)."""
 
 INSTALL_HINT = (
@@ -51,6 +57,10 @@ _LEAF_FILL = "#f0f0f0"
 _UNKNOWN = "#969696"
 _FONT = "Helvetica,Arial,sans-serif"
 _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
+
+
+class RenderError(RuntimeError):
+    """Graphviz's ``dot`` ran but failed; the message has what it said."""
 
 
 class GraphTooLargeError(ValueError):
@@ -83,23 +93,25 @@ class Graph(graphviz.Digraph):
 
 @contextmanager
 def _explain_missing_dot() -> Iterator[None]:
-    """Turn graphviz's "failed to execute 'dot'" into a ``GraphvizNotFoundError`` that says how to install it."""
+    """Graphviz's errors as ours: a missing ``dot`` says how to install it, a failing one what it said."""
     try:
         yield
     except graphviz.ExecutableNotFound as e:
         if isinstance(e, GraphvizNotFoundError):
             raise
         raise GraphvizNotFoundError(str(e)) from None
+    except subprocess.CalledProcessError as e:
+        said = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else str(e.stderr or "")
+        raise RenderError(f"Graphviz's dot failed (exit status {e.returncode}): {said.strip()[:500]}") from None
+    except BrokenPipeError:
+        raise RenderError("Graphviz's dot stopped before reading the whole graph") from None
 
 
 # --- text ------------------------------------------------------------------------------------
 
 def format_number(x: float, precision: int = 4) -> str:
-    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0``."""
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    text = f"{x:.{precision}g}"
-    return "0" if text in ("-0", "0") else text
+    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0`` (``formatting``'s drawing style)."""
+    return _format(x, "drawing", precision)
 
 
 def display_text(text: str) -> str:
@@ -161,63 +173,12 @@ def node_ids(root: Value) -> dict[Value, str]:
     return {node: f"v{k}" for k, node in enumerate(topological_order(root))}
 
 
-def _reaching(order: Sequence[Value], target: Value) -> set[Value]:
-    """The nodes from which ``target`` can be reached through parents (``target`` included)."""
-    reach = {target}
-    for node in reversed(order):  # parents before the nodes made from them
-        if node not in reach and any(p in reach for p in node.parents):
-            reach.add(node)
-    return reach
-
-
 def _check_in_graph(node: object, order_set: set[Value], what: str) -> Value:
     if not isinstance(node, Value):
         raise TypeError(f"draw: {what} must be a Value, got {type(node).__name__}")
     if node not in order_set:
         raise ValueError(f"draw: {what} {node!r} is not in the graph of the root")
     return node
-
-
-def count_paths(root: Value, node: Value) -> int:
-    """How many paths lead from ``root`` back to ``node``: the terms the chain rule sums for d root/d node.
-
-    Counted with one pass over the graph (no listing, no recursion); ``a + a`` counts two.
-    Document 000's shared bias ``b_1`` has three from the output ``y`` (one per hidden neuron)
-    and six from the cross-entropy loss, which uses ``y`` twice. 0 if ``root`` does not depend on ``node``.
-    """
-    paths: dict[Value, int] = {root: 1}
-    for current in topological_order(root):  # every node before its parents
-        n = paths.get(current, 0)
-        if n:
-            for parent in current.parents:
-                paths[parent] = paths.get(parent, 0) + n
-    return paths.get(node, 0)
-
-
-def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value]]:
-    """The paths from ``root`` back to ``node``, each as its list of Values (``root`` first, ``node`` last).
-
-    At most ``limit`` paths are listed (their number can grow exponentially; ``count_paths``
-    counts them all). A value used twice by one operation (``a + a``) gives two equal lists,
-    one per edge. Found with an explicit stack, not recursion.
-    """
-    if limit < 0:
-        raise ValueError(f"paths_between: limit must be >= 0, got {limit}")
-    reach = _reaching(topological_order(root), node)
-    if root not in reach:
-        return []
-    found: list[list[Value]] = []
-    stack: list[list[Value]] = [[root]]
-    while stack and len(found) < limit:
-        path = stack.pop()
-        last = path[-1]
-        if last is node:
-            found.append(path)
-            continue
-        for parent in reversed(last.parents):  # first parent explored first
-            if parent in reach:
-                stack.append(path + [parent])
-    return found
 
 
 # --- edge formulas -----------------------------------------------------------------------------
@@ -323,6 +284,8 @@ def _resolve_clusters(
         clusters = model.clusters(root)
     if clusters is None:
         return []
+    if not isinstance(clusters, Mapping):
+        raise TypeError(f"draw: clusters must map a label to its nodes, got {type(clusters).__name__}")
     listed: list[tuple[str, list[Value]]] = []
     times: dict[Value, int] = {}
     for label, members in clusters.items():
@@ -380,12 +343,42 @@ def draw(
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
+    order = _collect(root, rankdir, precision, max_nodes)
+    in_graph = set(order)
+    if highlight is not None:
+        _check_in_graph(highlight, in_graph, "highlight")
+    if focus is not None:
+        _check_in_graph(focus, in_graph, "focus")
+    drawing = _Drawing(
+        ids={node: f"v{k}" for k, node in enumerate(order)},
+        precision=precision,
+        show_grad=show_grad,
+        grads=grads,
+        focus=focus,
+        reach=reaching(order, highlight) if highlight is not None else set(),
+        stacked=rankdir in ("LR", "RL"),  # narrow boxes where the graph grows sideways
+        edge_derivatives=edge_derivatives,
+        edge_symbols=edge_symbols,
+        symbols=_symbols(order) if edge_symbols and edge_derivatives else {},
+        notes=_checked_notes(edge_notes, in_graph),
+    )
+    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
+    graph = _new_graph(rankdir, _highlight_title(root, highlight, order) if highlight is not None else None)
+    drawing.add_clusters(graph, cluster_list, order)
+    drawing.add_edges(graph, order)
+    return graph
+
+
+def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -> list[Value]:
+    """Step 1: check the options and collect the graph's Values (refused past ``max_nodes``)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
         raise ValueError(f"draw: precision must be a positive int, got {precision!r}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
+        raise ValueError(f"draw: max_nodes must be a positive int or None (no limit), got {max_nodes!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise GraphTooLargeError(
@@ -393,13 +386,19 @@ def draw(
             f"a picture this large is slow to lay out and hard to read. To draw it anyway, pass "
             f"max_nodes=None (no limit) or a larger number, e.g. draw(root, max_nodes={len(order)})."
         )
-    in_graph = set(order)
-    ids = {node: f"v{k}" for k, node in enumerate(order)}
-    position = {node: k for k, node in enumerate(order)}
-    if highlight is not None:
-        _check_in_graph(highlight, in_graph, "highlight")
-    if focus is not None:
-        _check_in_graph(focus, in_graph, "focus")
+    for node in order:
+        if node.name is not None and len(node.name) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"draw: a node's name is {len(node.name)} characters long ({node.name[:40]!r}…); "
+                f"a drawing shows names of up to {MAX_NAME_LENGTH} characters: give it a shorter name"
+            )
+    return order
+
+
+def _checked_notes(
+    edge_notes: Mapping[tuple[Value, int], str | None] | None, in_graph: set[Value]
+) -> dict[tuple[Value, int], str]:
+    """The edge notes to draw, each key checked to be an edge of the graph."""
     notes: dict[tuple[Value, int], str] = {}
     for key, text in (edge_notes or {}).items():
         if not (isinstance(key, tuple) and len(key) == 2):
@@ -410,80 +409,110 @@ def draw(
             raise ValueError(f"draw: edge_notes: {child!r} has no input number {index!r}")
         if text is not None:
             notes[(child, index)] = str(text)
-    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
-    reach = _reaching(order, highlight) if highlight is not None else set()
-    symbols = _symbols(order) if edge_symbols and edge_derivatives else {}
+    return notes
 
+
+def _highlight_title(root: Value, highlight: Value, order: Sequence[Value]) -> str:
+    """The title over a highlighted drawing: how many paths lead back to the node, and why it matters."""
+    n = count_paths(root, highlight)
+    uses = sum(node.parents.count(highlight) for node in order)
+    top = f"'{root.name}'" if root.name is not None else "the output"
+    what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
+    used = f", which is used {uses} times" if uses > 1 else ""
+    rule = "the chain rule"
+    if root.name is not None and highlight.name is not None:
+        rule = f"d{root.name}/d{highlight.name}"
+    return f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+
+
+def _new_graph(rankdir: str, title: str | None) -> Graph:
+    """An empty drawing with the house style (and the title, if any)."""
     graph = Graph(name="computation graph", encoding="utf-8")
     graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
     graph.attr("node", fontname=_FONT, fontsize="11")
     graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
-    if highlight is not None:
-        n = count_paths(root, highlight)
-        uses = sum(node.parents.count(highlight) for node in order)
-        top = f"'{root.name}'" if root.name is not None else "the output"
-        what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
-        used = f", which is used {uses} times" if uses > 1 else ""
-        rule = "the chain rule"
-        if root.name is not None and highlight.name is not None:
-            rule = f"d{root.name}/d{highlight.name}"
-        title = f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+    if title is not None:
         graph.attr(label=f"<{_font(_html(title), _HIGHLIGHT)}>", labelloc="t", fontsize="13")
+    return graph
 
-    stacked = rankdir in ("LR", "RL")  # narrow boxes where the graph grows sideways
 
-    def add_nodes(target: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+@dataclass(frozen=True)
+class _Drawing:
+    """What one ``draw`` call decided, and the steps that emit it: label, cluster, emit edges."""
+
+    ids: dict[Value, str]
+    precision: int
+    show_grad: bool
+    grads: Mapping[Value, float | None] | None
+    focus: Value | None
+    reach: set[Value]  # the nodes on a highlighted path
+    stacked: bool
+    edge_derivatives: bool
+    edge_symbols: bool
+    symbols: Mapping[Value, Sym | None]
+    notes: dict[tuple[Value, int], str]
+
+    def add_nodes(self, target: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+        """Step 2, label: a box per Value and a circle per operation."""
         for node in nodes:
-            vid = ids[node]
-            on_path = node in reach
-            fill = _FOCUS_FILL if node is focus else (_HIGHLIGHT_FILL if on_path else None)
-            border = _FOCUS if node is focus else (_HIGHLIGHT if on_path else None)
-            width = 3 if node is focus else (2 if on_path else 0)
-            grad = node.grad if grads is None else grads.get(node)
-            label = _value_label(node, precision, show_grad, grad, fill, border, width, stacked)
+            vid = self.ids[node]
+            on_path = node in self.reach
+            is_focus = node is self.focus
+            fill = _FOCUS_FILL if is_focus else (_HIGHLIGHT_FILL if on_path else None)
+            border = _FOCUS if is_focus else (_HIGHLIGHT if on_path else None)
+            width = 3 if is_focus else (2 if on_path else 0)
+            grad = node.grad if self.grads is None else self.grads.get(node)
+            label = _value_label(node, self.precision, self.show_grad, grad, fill, border, width, self.stacked)
             target.node(vid, label, shape="plain")
             if node.op is not None:
                 style = {"color": _HIGHLIGHT, "penwidth": "2", "fontcolor": _HIGHLIGHT} if on_path else {}
                 target.node(f"{vid}_op", f"<{_html(node.op.symbol)}>", shape="circle", width="0.3",
                             margin="0.02", **style)
 
-    placed: set[Value] = set()
-    for k, (label, members) in enumerate(cluster_list):
-        if not members:
-            continue
-        with graph.subgraph(name=f"cluster_{k}") as sub:
-            sub.attr(label=f"<{_html(label)}>", style="rounded", color="#9e9e9e", fontcolor="#525252",
-                     labeljust="l")
-            add_nodes(sub, sorted(members, key=position.__getitem__, reverse=True))
-            placed.update(members)
-    add_nodes(graph, [n for n in reversed(order) if n not in placed])
+    def add_clusters(self, graph: Graph, cluster_list: list[tuple[str, list[Value]]], order: list[Value]) -> None:
+        """Step 3, cluster: each cluster's nodes in a labelled box, then every other node."""
+        position = {node: k for k, node in enumerate(order)}
+        placed: set[Value] = set()
+        for k, (label, members) in enumerate(cluster_list):
+            if not members:
+                continue
+            with graph.subgraph(name=f"cluster_{k}") as sub:
+                sub.attr(label=f"<{_html(label)}>", style="rounded", color="#9e9e9e", fontcolor="#525252",
+                         labeljust="l")
+                self.add_nodes(sub, sorted(members, key=position.__getitem__, reverse=True))
+                placed.update(members)
+        self.add_nodes(graph, [n for n in reversed(order) if n not in placed])
 
-    for node in reversed(order):  # inputs first
-        if node.op is None:
-            continue
-        vid = ids[node]
-        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            parts = []
-            if edge_derivatives:
-                number = format_number(local, precision)
-                formula = edge_formula(node, index, symbols) if edge_symbols else None
-                if formula is not None and formula.kind != "num":
-                    parts.append(f"{_html(formula.text())}<BR/>= {number}")
-                else:
-                    parts.append(number)
-            attrs: dict[str, str] = {}
-            note = notes.get((node, index))
-            if note is not None:
-                parts.append(_font(_html(note), bold=True))
-                attrs.update(color=_FOCUS, fontcolor=_FOCUS, penwidth="2.5")
-            elif node in reach and parent in reach:
-                attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
-            if parts:
-                attrs["label"] = "<" + "<BR/>".join(parts) + ">"
-            graph.edge(ids[parent], f"{vid}_op", **attrs)
-        out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in reach else {}
-        graph.edge(f"{vid}_op", vid, **out_style)
-    return graph
+    def add_edges(self, graph: Graph, order: list[Value]) -> None:
+        """Step 4, emit: one edge per use of an input, labelled with its local derivative, and one out."""
+        for node in reversed(order):  # inputs first
+            if node.op is None:
+                continue
+            vid = self.ids[node]
+            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                graph.edge(self.ids[parent], f"{vid}_op", **self._edge_attributes(node, index, parent, local))
+            out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in self.reach else {}
+            graph.edge(f"{vid}_op", vid, **out_style)
+
+    def _edge_attributes(self, node: Value, index: int, parent: Value, local: float) -> dict[str, str]:
+        parts = []
+        if self.edge_derivatives:
+            number = format_number(local, self.precision)
+            formula = edge_formula(node, index, self.symbols) if self.edge_symbols else None
+            if formula is not None and formula.kind != "num":
+                parts.append(f"{_html(formula.text())}<BR/>= {number}")
+            else:
+                parts.append(number)
+        attrs: dict[str, str] = {}
+        note = self.notes.get((node, index))
+        if note is not None:
+            parts.append(_font(_html(note), bold=True))
+            attrs.update(color=_FOCUS, fontcolor=_FOCUS, penwidth="2.5")
+        elif node in self.reach and parent in self.reach:
+            attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
+        if parts:
+            attrs["label"] = "<" + "<BR/>".join(parts) + ">"
+        return attrs
 
 
 # --- writing files -------------------------------------------------------------------------------

@@ -32,8 +32,7 @@ import random
 import tempfile
 from typing import Any, Mapping, Sequence, Union
 
-from autodiff import Value, dot, topological_order, zero_grad
-from autodiff.engine import _is_real  # the engine's own test of "a real number, not a bool"
+from autodiff import Value, dot, is_real as _is_real, topological_order, zero_grad
 
 Number = Union[int, float]
 Input = Union[Value, Number]

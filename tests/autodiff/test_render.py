@@ -443,8 +443,8 @@ def shown(name: str) -> str:
 # Everything except lone surrogates, which are not characters at all: a str holding one cannot
 # be encoded as UTF-8, so no file or program could receive it (hypothesis's text() never makes
 # them). NUL and the other control characters are included; they are drawn visibly.
-NAMES = st.text(max_size=12) | st.sampled_from(
-    ['a"b', "{x}", "<b>&amp;", "p|q", "\\N \\G \\", "two\nlines", "가중치 w₁", "\x00\t\x7f", "\ufffe", "", " ", "]", "]]x"]
+NAMES = st.text(min_size=1, max_size=12) | st.sampled_from(  # (a Value refuses the empty name: issue 12)
+    ['a"b', "{x}", "<b>&amp;", "p|q", "\\N \\G \\", "two\nlines", "가중치 w₁", "\x00\t\x7f", "\ufffe", " ", "]", "]]x"]
 )
 
 
