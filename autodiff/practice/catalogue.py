@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Iterable
 
-from ..engine import Value, topological_order
-from ..explain import Path, explain
-from ..render import format_number
+from ..engine import Value
+from ..formatting import format_number, number_in_product
+from ..paths import NamedGraph, Path, reaching, read_graph
+from ..traversal import topological_order
 from .chain import Edge, gradients
 
 MISTAKES: dict[str, str] = {
@@ -70,13 +71,13 @@ def label(n: Value) -> str:
 
 
 def num(x: float, digits: int = 6) -> str:
-    """A number as the grader writes it (``digits`` significant digits, Unicode minus)."""
-    return format_number(x, digits).replace("-", "−")
+    """A number as the grader writes it (the derivation style: ``digits`` significant digits, ``−``)."""
+    return format_number(x + 0.0, "derivation", digits)  # + 0.0: never "−0"
 
 
 def factor(x: float) -> str:
     """A number as a factor of a product: negative ones in parentheses, ``(−0.2)``."""
-    return f"({num(x)})" if x < 0 else num(x)
+    return number_in_product(x + 0.0)
 
 
 _SAMPLE = re.compile(r"^(.*?)(\[[^\]]*\])?$")
@@ -119,15 +120,12 @@ class Context:
         self.order = topological_order(root)
         self.grads = gradients(root)
         self.expected = self.grads.get(node, 0.0)
-        reaches: set[Value] = set()
-        for n in reversed(self.order):  # parents before children
-            if n is node or any(p in reaches for p in n.parents):
-                reaches.add(n)
-        self.reaches = reaches  # the nodes that depend on node (node included)
+        self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
         self.by_name: dict[str, list[Value]] = {}
         for n in self.order:
             if n.name is not None:
                 self.by_name.setdefault(n.name, []).append(n)
+        self._graph: NamedGraph | None = None
         self._paths: tuple[Path, ...] | None = None
         self._path_count: int | None = None
         self._weights: set[Value] | None = None
@@ -161,19 +159,24 @@ class Context:
             return None
         return other
 
+    def graph(self) -> NamedGraph:
+        """The teacher's view of the graph (autodiff.paths: the one path enumerator)."""
+        if self._graph is None:
+            self._graph = read_graph(self.root, self.node, "grade")
+        return self._graph
+
     def path_count(self) -> int:
         if self._path_count is None:
-            self._path_count = explain(self.root, self.node, form="delta").path_count
+            g = self.graph()
+            nodes = g.on_the_way()
+            self._path_count = g.count_paths(nodes).get(self.node, 0) if nodes else 0
         return self._path_count
 
     def paths(self) -> tuple[Path, ...]:
-        """Every path from root to node (explain's one enumerator); empty past MAX_PATH_VARIANTS."""
+        """Every path from root to node; empty when there are more than MAX_PATH_VARIANTS."""
         if self._paths is None:
             count = self.path_count()
-            if count == 0 or count > MAX_PATH_VARIANTS:
-                self._paths = ()
-            else:
-                self._paths = explain(self.root, self.node, max_paths=MAX_PATH_VARIANTS).paths or ()
+            self._paths = tuple(self.graph().paths()) if 0 < count <= MAX_PATH_VARIANTS else ()
         return self._paths
 
     def on_the_way(self) -> list[Value]:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..engine import Value, backward_order, topological_order
+from ..engine import Value
+from ..traversal import backward_order, topological_order
 
 Edge = tuple[Value, int]
 

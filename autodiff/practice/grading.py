@@ -26,8 +26,11 @@ from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from typing import Callable, Iterable, Iterator, Mapping
 
+from ..checking import OffFactor, Verdict, check_formula
 from ..engine import Value
-from ..explain import FormulaError, Verdict, check_formula, explain, parse_formula
+from ..explanation import explain
+from ..formula import FormulaError, parse_formula
+from ..paths import resolve_node
 from ..symbolic import Sym
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
     split_sample, swapped_index
@@ -143,24 +146,10 @@ def fits(answer: Typed, value: float) -> bool:
 # --- the grader -----------------------------------------------------------------------------
 
 def _resolve(root: Value, node: Value | str) -> Value:
-    if not isinstance(root, Value):
-        raise TypeError(f"grade: root must be a Value, got {type(root).__name__}")
-    ctx_nodes = None
-    if isinstance(node, Value):
-        from ..engine import topological_order
-        ctx_nodes = topological_order(root)
-        if node not in set(ctx_nodes):
-            raise ValueError(f"grade: the node {node!r} is not in the graph of {label(root)}")
-        return node
-    if isinstance(node, str):
-        from ..engine import topological_order
-        found = [n for n in topological_order(root) if n.name == node]
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise ValueError(f"grade: no node named {node!r} in the graph of {label(root)}")
-        raise ValueError(f"grade: {len(found)} nodes are named {node!r}; pass the Value itself")
-    raise TypeError(f"grade: node must be a Value or a node name, got {type(node).__name__}")
+    order, target = resolve_node(root, node, "grade")
+    if isinstance(node, Value) and node not in set(order):
+        raise ValueError(f"grade: the node {node!r} is not in the graph of {label(root)}")
+    return target
 
 
 def derivation(root: Value, node: Value) -> str:
@@ -356,9 +345,7 @@ class _Adder:  # the signature of add() in _grade_formula, for the helpers' type
     def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
 
 
-def _classify_off_factor(ctx: Context, verdict: Verdict, off: object, add: _Adder) -> None:
-    from ..explain import OffFactor
-    assert isinstance(off, OffFactor)
+def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder) -> None:
     path = next((p for p in verdict.paths or () if p.index == off.path), None)
     if path is None:
         return

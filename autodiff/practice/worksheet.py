@@ -9,7 +9,8 @@ Markdown, the drawing as Graphviz DOT text).
 
 from __future__ import annotations
 
-from ..engine import topological_order
+from ..formatting import latex_escape
+from ..traversal import topological_order
 from .catalogue import num
 from .exercises import Exercise, ExerciseSet
 from .messages import say
@@ -65,8 +66,6 @@ def _md(text: str) -> str:
 
 # --- LaTeX ----------------------------------------------------------------------------------------
 
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _LATEX_UNICODE = {"∂": r"$\partial$", "δ": r"$\delta$", "σ": r"$\sigma$", "−": r"$-$", "·": r"$\cdot$",
                   "½": r"$\frac{1}{2}$", "→": r"$\to$", "²": r"$^2$", "“": "``", "”": "''", "′": r"$'$",
                   "Σ": r"$\Sigma$", "×": r"$\times$", "—": "---", "–": "--", "…": r"\ldots{}"}
@@ -76,12 +75,10 @@ def latex_text(text: str) -> str:
     """Plain text as LaTeX: special characters escaped, Unicode math written as commands."""
     out = []
     for c in text:
-        if c in _LATEX_SPECIAL:
-            out.append(_LATEX_SPECIAL[c])
-        elif c in _LATEX_UNICODE:
+        if c in _LATEX_UNICODE:
             out.append(_LATEX_UNICODE[c])
         elif ord(c) < 128:
-            out.append(c)
+            out.append(latex_escape(c))
         else:
             out.append("?")  # nothing else is expected; never emit what pdflatex cannot read
     return "".join(out)
