@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..engine import Value
 from ..formatting import format_number, number_in_product
@@ -220,7 +220,7 @@ def _passes(ctx: Context) -> Iterable[Candidate]:
     yield Candidate("stale_intermediate", stale, "stale_intermediate", b, "fix.sum_of_passes", b)
 
 
-_SIGMOID_SLIPS = {
+_SIGMOID_SLIPS: dict[str, Callable[[float, float], float]] = {
     "sigma_instead_of_derivative": lambda z, a: a,
     "z_times_sigma": lambda z, a: z * a,
     "derivative_at_activation": lambda z, a: (1 / (1 + math.exp(-a))) * (1 - 1 / (1 + math.exp(-a))),

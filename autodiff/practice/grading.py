@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
 from ..checking import OffFactor, Verdict, check_formula
 from ..engine import Value
@@ -309,7 +309,8 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
                  "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
-    for repair in () if own_paths else _repairs(ctx, verdict.parsed):
+    # A formula that is exactly another node's derivation needs no repair to be explained.
+    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed):
         for mistake in repair.mistakes:
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
@@ -341,7 +342,7 @@ def _name_other(ctx: Context, name: str, add: _Adder, repaired: bool = False) ->
         add("wrong_node", "wrong_node" + suffix, "fix.other_node", other=name, value=value)
 
 
-class _Adder:  # the signature of add() in _grade_formula, for the helpers' type hints
+class _Adder(Protocol):  # the signature of add() in _grade_formula, for the helpers' type hints
     def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
 
 

@@ -30,8 +30,10 @@ class Score:
 
 def _table(exercise: Exercise) -> list[str]:
     shown = exercise.shown()
-    rows = [(n.name, num(n.data), "?" if shown.get(n) is None else num(shown[n]))
-            for n in reversed(list(shown)) if n.name is not None]
+    rows = []
+    for n, g in reversed(list(shown.items())):
+        if n.name is not None:
+            rows.append((n.name, num(n.data), "?" if g is None else num(g)))
     width = max(len(r[0]) for r in rows)
     head = (say("sheet.table_head_node"), say("sheet.table_head_value"), say("sheet.table_head_grad"))
     lines = [f"  {head[0]:<{width}}  {head[1]:>12}  {head[2]:>12}"]
