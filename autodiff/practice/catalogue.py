@@ -201,14 +201,14 @@ def _missed_path(ctx: Context) -> Iterable[Candidate]:
     info = {**b, "count": str(count)}
     paths = ctx.paths() if count >= 2 else ()
     fix = {**b, "sum": " + ".join(num(p.value) for p in paths) if paths else num(ctx.expected)}
-    yield Candidate("missed_path", gradients(ctx.root, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
-                    "fix.missed_path", fix)
-    for p in paths:
+    for p in paths:  # the most specific reading first: which path was followed or left out
         where = {**info, "index": str(p.index), "route": p.route()}
         yield Candidate("missed_path", p.value, "missed_path.one", where, "fix.missed_path", fix)
         if count >= 3:
             rest = math.fsum(q.value for q in paths if q is not p)
             yield Candidate("missed_path", rest, "missed_path.all_but", where, "fix.missed_path", fix)
+    yield Candidate("missed_path", gradients(ctx.root, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
+                    "fix.missed_path", fix)
 
 
 def _passes(ctx: Context) -> Iterable[Candidate]:

@@ -98,6 +98,13 @@ class Grade:
 
     __str__ = text
 
+    def as_dict(self) -> dict[str, object]:
+        """The grade as plain data (for a JSON API): every field a page needs, and ``text``."""
+        return {"correct": self.correct, "mistakes": list(self.mistakes), "expected": self.expected,
+                "status": self.status, "kind": self.kind, "answer": self.answer, "value": self.value,
+                "lhs": self.lhs, "text": self.text(),
+                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses]}
+
 
 # --- reading a number ---------------------------------------------------------------------
 
@@ -293,11 +300,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             found[mistake] = Diagnosis(mistake, say(key, **{**base, **params}), say(fix, **{**base, **params}))
 
     value = verdict.formula_value
-    # 1. the formula's value is one of the catalogue's numbers
-    for c in candidates_in(ctx):
-        if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
-            found[c.mistake] = _diagnose(c, target_of(ctx))
-    # 2. the derivation of another node
+    # 1. the derivation of another node
     # When every term of the formula is exactly one of the node's own paths, a coincidence with
     # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
     own_paths = bool(verdict.matched_paths) and not verdict.off_factors
@@ -305,7 +308,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     for name in () if own_paths else verdict.same_as:
         other_node = True
         _name_other(ctx, name, add)
-    # 3. one repair (a sign, a neighbour's name) makes it right or another node's derivation
+    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
                  "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
@@ -319,7 +322,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
         if repair.other is not None:
             other_node = True
             _name_other(ctx, repair.other, add, repaired=True)
-    # 4. the checker's structure: missing paths, factors that are off
+    # 3. the checker's structure: missing paths, factors that are off
     if not other_node:
         if verdict.missing_paths and verdict.matched_paths:
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
@@ -328,6 +331,10 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
                 sum=" + ".join(num(p.value) for p in (verdict.paths or ())))
         for off in verdict.off_factors:
             _classify_off_factor(ctx, verdict, off, add)
+    # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)
+    for c in candidates_in(ctx):
+        if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
+            found[c.mistake] = _diagnose(c, target_of(ctx))
     wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
     return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
 

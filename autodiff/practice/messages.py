@@ -34,7 +34,8 @@ MESSAGES: dict[str, str] = {
     "missed_path.assign": ("You kept only the last contribution that reached each node (the “=” instead of “+=” "
                            "bug): a node used several times gets the sum of all its contributions."),
     "missed_path.one": ("You followed only path {index} ({route}) of the {count} paths from {root} to {node}; "
-                        "a node used several times gets the sum over all its paths."),
+                        "a node used several times gets the sum over all its paths (“=” instead of “+=” keeps only "
+                        "the last one)."),
     "missed_path.all_but": ("You left out path {index} ({route}) of the {count} paths from {root} to {node}; "
                             "the gradient is the sum over all of them."),
     "missed_path.repaired": ("Even with that fixed, your formula follows only some of the {count} paths from {root} "

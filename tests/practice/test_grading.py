@@ -44,6 +44,10 @@ def test_the_grade_object(loss004):
     assert isinstance(g, Grade) and g.correct and g.mistakes == () and g.status == "correct"
     assert g.expected == pytest.approx(0.0009290711608096595, abs=1e-15)
     assert g.text().startswith("Right:")
+    import json
+    data = json.loads(json.dumps(grade(loss004, "w31", "(A3 - y_t)*A3*A1").as_dict()))
+    assert data["mistakes"] == ["sigma_instead_of_derivative"] and data["correct"] is False
+    assert data["text"].startswith("You wrote σ(z3)") and data["diagnoses"][0]["mistake"] == data["mistakes"][0]
     node = [p for p in build("004").model.parameters()]  # a Value of another graph
     with pytest.raises(ValueError, match="not in the graph"):
         grade(loss004, node[0], 0.1)
