@@ -27,6 +27,7 @@ from ..formatting import format_number, number_in_product
 from ..paths import NamedGraph, Path, reaching, read_graph
 from ..traversal import topological_order
 from .chain import Edge, gradients
+from .messages import say
 
 MISTAKES: dict[str, str] = {
     "missed_path": "a node used several times counted once: only some of its paths kept (“=” instead of “+=”)",
@@ -67,7 +68,7 @@ def label(n: Value) -> str:
     """A node as a learner reads it: its name, or its operation."""
     if n.name is not None:
         return n.name
-    return "a constant" if n.op is None else f"the {n.op.name} node"
+    return say("node.constant") if n.op is None else say("node.operation", op=n.op.name)
 
 
 def num(x: float, digits: int = 6) -> str:
@@ -238,7 +239,7 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
             local: dict[Edge, float] = {(s, 0): wrong(s.parents[0].data, s.data) for s in group}
             value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
             s = group[0]
-            where = label(s) if len(group) == 1 else "every sigmoid on the way"
+            where = label(s) if len(group) == 1 else say("where.every_sigmoid")
             z = label(s.parents[0]) if len(group) == 1 else "z"
             a = label(s) if len(group) == 1 else "σ(z)"
             params = {**b, "where": where, "z": z, "a": a}
@@ -273,13 +274,13 @@ def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
             c = parents[constant.index(True)].data
             k = constant.index(False)
             if c not in (0.0, 1.0, -1.0):
-                found.setdefault(f"the factor {num(c)}", []).append(((n, k), locs[k] / c))
+                found.setdefault(say("factor.mul", c=num(c)), []).append(((n, k), locs[k] / c))
         elif n.op.name == "div" and len(parents) == 2 and constant == [False, True] and parents[1].data not in (0.0, 1.0):
-            found.setdefault(f"the 1/{num(parents[1].data)}", []).append(((n, 0), 1.0))
+            found.setdefault(say("factor.div", n=num(parents[1].data)), []).append(((n, 0), 1.0))
         elif n.op.name == "pow" and n.op.exponent not in (None, 0.0, 1.0):
             e = n.op.exponent
             assert e is not None
-            found.setdefault(f"the {num(e)} from the power", []).append(((n, 0), locs[0] / e))
+            found.setdefault(say("factor.pow", e=num(e)), []).append(((n, 0), locs[0] / e))
     return found
 
 
@@ -291,7 +292,9 @@ def _loss_factor(ctx: Context) -> Iterable[Candidate]:
         for group in combinations(labels, size):
             local = {edge: d for lab in group for edge, d in constants[lab]}
             value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
-            names = " and ".join(group)
+            names = group[0]
+            for more in group[1:]:
+                names = say("factors.two", first=names, second=more)
             yield Candidate("loss_factor_dropped", value, "loss_factor_dropped", {**b, "factors": names},
                             "fix.loss_factor", b)
 

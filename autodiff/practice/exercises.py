@@ -457,17 +457,15 @@ def build_network(spec: NetworkSpec) -> RandomNetwork:
         targets.append(Value(t, f"t{tag}"))
     if spec.loss == "half_sse":
         loss = half_sse_loss(preds, targets)
-        written = "L = ½(yhat − t)²" if samples == 1 else "L = ½·Σ_k (yhat[k] − t[k])²"
+        written = say("net.loss.half_sse.one" if samples == 1 else "net.loss.half_sse.many")
     elif spec.loss == "mse":
         loss = mse_loss(preds, targets)
-        written = f"L = (1/{samples})·Σ_k (yhat[k] − t[k])², the mean over {samples} samples"
+        written = say("net.loss.mse", n=samples)
     else:
         loss = bce_loss(preds, targets)
-        written = "L = −[t·ln(yhat) + (1 − t)·ln(1 − yhat)]"
+        written = say("net.loss.bce")
     loss.name = "L"
-    biases_text = {"per unit": "a bias per unit", "shared": "one bias per hidden layer, shared by its units",
-                   "none": "no hidden biases"}[spec.bias]
-    description = [f"{model!r}; {biases_text}; weights w(l)_ij go TO unit i of layer l FROM unit j", written]
+    description = [say("net.description", model=repr(model), biases=say(f"net.bias.{spec.bias}")), written]
     return RandomNetwork(loss, model, description + _value_lines(loss))
 
 
@@ -506,7 +504,7 @@ def from_seed(seed: int, *, kinds: Sequence[str] = KINDS, count: int | None = No
     """Exercises on the random network of ``seed`` (``random_network``), about its parameters."""
     net = random_network(seed)
     params = [p for _, p in net.model.named_parameters()]
-    return ExerciseSet(f"random network, seed {seed}", net.root,
+    return ExerciseSet(say("net.title.seed", seed=seed), net.root,
                        make_exercises(net.root, seed=seed, kinds=kinds, count=count, params=params),
                        net.description, seed)
 
@@ -514,6 +512,6 @@ def from_seed(seed: int, *, kinds: Sequence[str] = KINDS, count: int | None = No
 def from_graph(root: Value, *, title: str | None = None, seed: int = 0, kinds: Sequence[str] = KINDS,
                count: int | None = None, params: Sequence[Value] | None = None) -> ExerciseSet:
     """Exercises on your own expression or model's loss ``root``."""
-    return ExerciseSet(title or f"the graph of {label(root)}", root,
+    return ExerciseSet(title or say("net.title.graph", root=label(root)), root,
                        make_exercises(root, seed=seed, kinds=kinds, count=count, params=params),
                        _value_lines(root), seed)

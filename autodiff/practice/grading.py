@@ -318,7 +318,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
             add("missed_path", "missed_path.repaired", "fix.missed_path", count=str(ctx.path_count()),
-                sum=" + ".join(num(p.value) for p in ctx.paths()) or f"{ctx.path_count()} paths")
+                sum=" + ".join(num(p.value) for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
         if repair.other is not None:
             other_node = True
             _name_other(ctx, repair.other, add, repaired=True)
