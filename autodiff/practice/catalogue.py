@@ -48,6 +48,8 @@ MISTAKES: dict[str, str] = {
 """Every mistake id -> its one-line description, in the order the grader reports them."""
 
 MAX_PATH_VARIANTS = 12  # paths listed one by one for missed_path; beyond it only the "=" bug
+MAX_RERUNS = 48  # chain-rule re-runs per kind of mistake (each walks the whole graph)
+MAX_NODES = 5000  # practice is for graphs worked by hand; larger ones are refused (grade, exercises)
 ROUNDING_DECIMALS = (2, 3)
 
 
@@ -74,6 +76,11 @@ def label(n: Value) -> str:
 def num(x: float, digits: int = 6) -> str:
     """A number as the grader writes it (the derivation style: ``digits`` significant digits, ``−``)."""
     return format_number(x + 0.0, "derivation", digits)  # + 0.0: never "−0"
+
+
+def sum_text(values: Iterable[float]) -> str:
+    """``a + b + (−c)``: a sum as the grader writes it."""
+    return " + ".join(num(v) if i == 0 else factor(v) for i, v in enumerate(values))
 
 
 def factor(x: float) -> str:
@@ -119,6 +126,9 @@ class Context:
     def __init__(self, root: Value, node: Value):
         self.root, self.node = root, node
         self.order = topological_order(root)
+        if len(self.order) > MAX_NODES:
+            raise ValueError(f"practice: the graph of {label(root)} has {len(self.order)} nodes, more than "
+                             f"MAX_NODES={MAX_NODES}; practice grades graphs small enough to work by hand")
         self.grads = gradients(root)
         self.expected = self.grads.get(node, 0.0)
         self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
@@ -201,7 +211,7 @@ def _missed_path(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     info = {**b, "count": str(count)}
     paths = ctx.paths() if count >= 2 else ()
-    fix = {**b, "sum": " + ".join(num(p.value) for p in paths) if paths else num(ctx.expected)}
+    fix = {**b, "sum": sum_text(p.value for p in paths) if paths else num(ctx.expected)}
     for p in paths:  # the most specific reading first: which path was followed or left out
         where = {**info, "index": str(p.index), "route": p.route()}
         yield Candidate("missed_path", p.value, "missed_path.one", where, "fix.missed_path", fix)
@@ -234,7 +244,7 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
         return
     b = ctx.base()
     for mistake, wrong in _SIGMOID_SLIPS.items():
-        groups: list[list[Value]] = [[s] for s in sigmoids] + ([sigmoids] if len(sigmoids) > 1 else [])
+        groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
         for group in groups:
             local: dict[Edge, float] = {(s, 0): wrong(s.parents[0].data, s.data) for s in group}
             value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
@@ -320,17 +330,15 @@ def _other_nodes(ctx: Context) -> Iterable[Candidate]:
 
 def _neighbour_factor(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
-    for v in ctx.on_the_way():
-        if v is ctx.root:
-            continue
-        for u in ctx.neighbours(v):
-            params = {**b, "other": label(u), "here": label(v)}
-            value = gradients(ctx.root, upstream={v: u}).get(ctx.node, 0.0)
-            yield Candidate("neighbour_factor", value, "neighbour_factor.upstream", params, "fix.neighbour", b)
-            if len(v.parents) == 1 and len(u.parents) == 1:
-                local = {(v, 0): u.local_grads[0]}
-                value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
-                yield Candidate("neighbour_factor", value, "neighbour_factor.local", params, "fix.neighbour", b)
+    pairs = [(v, u) for v in ctx.on_the_way() if v is not ctx.root for u in ctx.neighbours(v)]
+    for v, u in pairs[-MAX_RERUNS // 2:]:  # the nodes nearest the root come last in graph order
+        params = {**b, "other": label(u), "here": label(v)}
+        value = gradients(ctx.root, upstream={v: u}).get(ctx.node, 0.0)
+        yield Candidate("neighbour_factor", value, "neighbour_factor.upstream", params, "fix.neighbour", b)
+        if len(v.parents) == 1 and len(u.parents) == 1:
+            local = {(v, 0): u.local_grads[0]}
+            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+            yield Candidate("neighbour_factor", value, "neighbour_factor.local", params, "fix.neighbour", b)
 
 
 def _rounding(ctx: Context) -> Iterable[Candidate]:

@@ -33,7 +33,7 @@ from ..formula import FormulaError, parse_formula
 from ..paths import resolve_node
 from ..symbolic import Sym
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
-    split_sample, swapped_index
+    split_sample, sum_text, swapped_index
 from .messages import say
 
 MIN_DIGITS = 3
@@ -318,7 +318,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
             add("missed_path", "missed_path.repaired", "fix.missed_path", count=str(ctx.path_count()),
-                sum=" + ".join(num(p.value) for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
+                sum=sum_text(p.value for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
         if repair.other is not None:
             other_node = True
             _name_other(ctx, repair.other, add, repaired=True)
@@ -328,7 +328,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
                 matched=str(len(verdict.matched_paths)),
                 missing=", ".join(f"path {p.index} ({p.route()})" for p in verdict.missing_paths),
-                sum=" + ".join(num(p.value) for p in (verdict.paths or ())))
+                sum=sum_text(p.value for p in (verdict.paths or ())))
         for off in verdict.off_factors:
             _classify_off_factor(ctx, verdict, off, add)
     # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)

@@ -198,3 +198,13 @@ def test_make_exercises_refuses_bad_arguments():
         make_exercises(y, seed="7")
     with pytest.raises(TypeError, match="seed"):
         random_network(1.5)
+
+
+def test_a_graph_too_large_to_work_by_hand_is_refused_clearly():
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(6000):
+        y = y * 1.0001
+    y.name = "y"
+    with pytest.raises(ValueError, match="MAX_NODES"):
+        grade(y, x, "1.0")
