@@ -119,3 +119,14 @@ def test_an_unknown_name_in_004_line_140_is_refused_clearly():
     g = grade(build("004").loss(), "w22", "(A3 - y_k)(A3(1-A3)) w32 · A2(1-A2) · x2")
     assert g.status == "unreadable" and not g.correct and g.mistakes == ()
     assert "y_k" in g.text()
+
+
+def test_the_example_prints_what_the_grader_says_on_every_document_mistake():
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[2] / "examples" / "practice_documents.py"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("    grader:   ") == len(WRONG)
+    assert "grader:   missed_path, z_times_sigma" in done.stdout
