@@ -39,6 +39,7 @@ from .messages import say
 MIN_DIGITS = 3
 """A number needs at least this many significant digits to count as right."""
 MAX_ANSWER_LENGTH = 2000
+MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
 STATUSES = ("correct", "imprecise", "mistake", "wrong", "unreadable")
 
 
@@ -518,7 +519,7 @@ def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
     if hit(parsed) is not None:  # already another node's gradient or some paths: only a full repair counts
         targets = targets[:1]
     single = _single_repairs(ctx, parsed)
-    renames = [r for r in single if r[1] != "sign_flipped"]
+    renames = [r for r in single if r[1] != "sign_flipped"][:MAX_DOUBLE_REPAIRS]
     doubles = []
     for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
         if w1 != w2:
