@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 500
+NO_BACKWARD_YET = "no backward pass yet: every grad is 0 (call backward() on the output first)"
+"""The line a drawing shows when every gradient in it is still 0."""
 MAX_NAME_LENGTH = 500
 """Longer node names are refused: Graphviz cannot hold a label of more than 16,384 characters."""
 """Graphs with more Value nodes than this are refused (pass ``max_nodes=None`` to draw them anyway)."""
@@ -363,7 +365,10 @@ def draw(
         notes=_checked_notes(edge_notes, in_graph),
     )
     cluster_list = _resolve_clusters(clusters, model, root, in_graph)
-    graph = _new_graph(rankdir, _highlight_title(root, highlight, order) if highlight is not None else None)
+    titles = [_highlight_title(root, highlight, order)] if highlight is not None else []
+    if show_grad and grads is None and all(node.grad == 0 for node in order):
+        titles.append(NO_BACKWARD_YET)
+    graph = _new_graph(rankdir, titles)
     drawing.add_clusters(graph, cluster_list, order)
     drawing.add_edges(graph, order)
     return graph
@@ -425,14 +430,15 @@ def _highlight_title(root: Value, highlight: Value, order: Sequence[Value]) -> s
     return f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
 
 
-def _new_graph(rankdir: str, title: str | None) -> Graph:
-    """An empty drawing with the house style (and the title, if any)."""
+def _new_graph(rankdir: str, titles: Sequence[str]) -> Graph:
+    """An empty drawing with the house style, and the title lines, if any."""
     graph = Graph(name="computation graph", encoding="utf-8")
     graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
     graph.attr("node", fontname=_FONT, fontsize="11")
     graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
-    if title is not None:
-        graph.attr(label=f"<{_font(_html(title), _HIGHLIGHT)}>", labelloc="t", fontsize="13")
+    if titles:
+        lines = [_font(_html(title), _HIGHLIGHT if title != NO_BACKWARD_YET else _UNKNOWN) for title in titles]
+        graph.attr(label="<" + "<BR/>".join(lines) + ">", labelloc="t", fontsize="13")
     return graph
 
 
