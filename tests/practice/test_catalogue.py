@@ -327,3 +327,23 @@ def test_a_neighbours_gradient_is_the_derivation_of_another_node(spec: NetworkSp
     other = data.draw(st.sampled_from(others))
     assume(distinct(other.grad, node.grad))
     assert "wrong_node" in grade(root, node, typed(other.grad)).mistakes
+
+
+@FEW
+@given(network_specs(), st.data())
+def test_a_right_formula_is_never_a_mistake(spec: NetworkSpec, data):
+    """∂L/∂w = Σ over the dot nodes using w of δ(z)·(the input w multiplies), written in node names."""
+    net = build_network(spec)
+    root = net.root
+    w = data.draw(st.sampled_from(params_of(root)))
+    terms = []
+    for z in topological_order(root):
+        if z.op is None or z.op.name != "dot":
+            continue
+        k = len(z.parents) // 2
+        for i, p in enumerate(z.parents):
+            if p is w:
+                factor = "" if i >= 2 * k else "*" + z.parents[k + i].name  # a bias: ∂z/∂b = 1
+                terms.append(f"δ({z.name}){factor}")
+    g = grade(root, w, " + ".join(terms))
+    assert g.correct and g.mistakes == () and g.kind == "formula", g.text()
