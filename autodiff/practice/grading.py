@@ -226,7 +226,11 @@ def grade_number(target: Target, answer: object) -> Grade:
                                                   reason=say("reason_not_a_number")))
     else:
         text = repr(answer)
-        typed = typed_from_float(float(answer)) if math.isfinite(answer) else None
+        try:
+            number = float(answer)
+        except OverflowError:  # an int too large for a float
+            number = math.inf
+        typed = typed_from_float(number) if math.isfinite(number) else None
     if typed is None or not math.isfinite(typed.value):
         return _unreadable(target, text, say("not_finite", answer=text))
     return _grade_typed(target, text, typed)

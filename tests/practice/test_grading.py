@@ -67,6 +67,7 @@ def test_unreadable_answers_say_why(loss004):
         assert g.status == "unreadable" and not g.correct and g.mistakes == ()
         assert words in g.text()
     assert grade(loss004, "w11", float("nan")).status == "unreadable"
+    assert grade(loss004, "w11", 10**400).status == "unreadable"
 
 
 def test_bad_arguments_raise_clear_errors(loss004):
