@@ -80,12 +80,17 @@ _numbering = count()  # a node is numbered when it is made, so it comes after it
 _new_object = object.__new__
 
 
-def _node(data: float, op: Op | None, a: Value | None, b: Value | None, da: float, db: float,
-          cls: type[Value] | None = None) -> Value:
+def _node(data: float, op: Op | None, a: Value | None, b: Value | None, da: float, db: float) -> Value:
     """A new node (a leaf when ``op`` is None) without the checks of ``Value()``: the operators' fast path."""
-    node = _new_object(cls or Value)
-    node.data, node.grad, node.name, node.op = data, 0.0, None, op
-    node._a, node._b, node._da, node._db = a, b, da, db
+    node = _new_object(Value)
+    node.data = data
+    node.grad = 0.0
+    node.name = None
+    node.op = op
+    node._a = a
+    node._b = b
+    node._da = da
+    node._db = db
     node._order = next(_numbering)
     return node
 
@@ -254,7 +259,7 @@ class Value:
             g = node.grad
             a = node._a
             if a is None:  # a node of many inputs (dot) keeps them elsewhere: see dotnode.py
-                for parent, local in zip(node.parents, node.local_grads):
+                for parent, local in zip(node._inputs, node._locals):  # type: ignore[attr-defined]  # (ManyInputValue)
                     parent.grad += local * g
                 continue
             a.grad += node._da * g

@@ -118,7 +118,9 @@ def _build(root: Sym, leaves: Mapping[str, Value], text: str) -> Value:
         try:
             built[id(sym)] = _apply(sym, args)
         except (ArithmeticError, ValueError) as error:
-            raise FormulaError(f"build_expression: {sym.text()} cannot be computed: {error}", text) from None
+            shown = sym.text()
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise FormulaError(f"build_expression: {shown} cannot be computed: {error}", text, sym.position) from None
     return built[id(root)]
 
 

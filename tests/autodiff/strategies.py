@@ -214,9 +214,11 @@ def formula_texts(draw, names: Sequence[str] = FORMULA_NAMES, max_length: int = 
     atom = st.one_of(st.sampled_from(list(names)), _NUMBERS)
     pool = [draw(atom) for _ in range(draw(st.integers(1, 6)))]
     for _ in range(draw(st.integers(0, max_steps))):
-        i = draw(st.integers(0, len(pool) - 1))
-        a = pool.pop(i)
-        kind = draw(st.sampled_from(["binary", "binary", "call", "paren", "neg", "implicit"]))
+        kind = draw(st.sampled_from(["atom", "atom", "binary", "binary", "binary", "call", "paren", "neg", "implicit"]))
+        if kind == "atom":  # a fresh operand, so that formulas grow wide as well as deep
+            pool.append(draw(atom))
+            continue
+        a = pool.pop(draw(st.integers(0, len(pool) - 1)))
         if kind == "binary" and pool:
             b = pool.pop(draw(st.integers(0, len(pool) - 1)))
             op = draw(st.sampled_from(_BINARY))
