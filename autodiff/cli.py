@@ -8,8 +8,8 @@
 Expressions use the formula checker's syntax and are built by ``autodiff.expression`` (never
 ``eval``). Exit codes: 0 done (``check``: the formula is right), 1 bad input (the message is on
 standard error), 2 bad usage (argparse's own), 3 ``check`` found the formula wrong. Tools that
-live in their own modules (``lab``, ``practice``) become subcommands here as soon as their module
-exists: each is listed in ``TOOLS`` and must offer ``main(argv: list[str]) -> int``.
+live in their own packages (``lab``, ``practice``) are subcommands here when their package exists:
+each is listed in ``TOOLS`` with the module whose ``main(argv: list[str]) -> int`` runs it.
 
 Everything but argument parsing is imported inside the subcommand, so ``--help`` is instant and
 ``nn`` is loaded only by ``demo``.
@@ -31,10 +31,10 @@ __all__ = ["main", "build_parser", "InputError", "TOOLS"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_WRONG = 0, 1, 2, 3
 
-TOOLS: dict[str, tuple[str, str]] = {
-    # subcommand: (module with main(argv) -> int, one-line help)
-    "lab": ("autodiff.lab", "explore, step through and check backpropagation in the browser"),
-    "practice": ("autodiff.practice", "exercises on any graph, graded with a diagnosis"),
+TOOLS: dict[str, tuple[str, str, str]] = {
+    # subcommand: (its package, the module with main(argv) -> int, one-line help)
+    "lab": ("autodiff.lab", "autodiff.lab.__main__", "explore, step through and check backpropagation in the browser"),
+    "practice": ("autodiff.practice", "autodiff.practice.cli", "exercises on any graph, graded with a diagnosis"),
 }
 
 
@@ -112,9 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--formula", required=True, metavar="FORMULA", help="the hand formula, e.g. 'x1*(1-y^2)'")
     check.set_defaults(run=_run_check)
 
-    for name, (module, help_text) in TOOLS.items():
-        if importlib.util.find_spec(module) is None:
-            continue  # not in this version yet
+    for name, (package, module, help_text) in TOOLS.items():
+        if importlib.util.find_spec(package) is None:  # (finds the package without importing it)
+            continue  # not in this version
         tool = commands.add_parser(name, help=help_text, add_help=False,
                                    description=f"{help_text} (options: 'autodiff {name} --help')")
         tool.add_argument("args", nargs=argparse.REMAINDER)
@@ -128,6 +128,15 @@ def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
         tool_main: Callable[[list[str]], int] = importlib.import_module(module).main
         return tool_main(list(args.args))
     return run
+
+
+def _tool(argv: Sequence[str]) -> str | None:
+    """The module to hand ``argv`` to when it starts with an installed tool's subcommand."""
+    if argv and argv[0] in TOOLS:
+        package, module, _ = TOOLS[argv[0]]
+        if importlib.util.find_spec(package) is not None:
+            return module
+    return None
 
 
 # --- demo --------------------------------------------------------------------------------------
@@ -228,6 +237,10 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (argparse exits with 2 itself on bad usage)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    module = _tool(argv)
+    if module is not None:  # a tool parses its own options (argparse would take '--help' for ours)
+        return _delegate(module)(argparse.Namespace(args=argv[1:]))
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)

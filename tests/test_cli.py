@@ -66,8 +66,8 @@ def test_usage_errors_exit_2_with_argparse_message(args: tuple[str, ...], messag
 def test_tool_subcommands_appear_exactly_when_their_module_exists(tmp_path: Path) -> None:
     # The lab and practice modules plug in as subcommands by existing (autodiff.cli.TOOLS).
     listed = run("--help", cwd=tmp_path).stdout
-    for command, (module, _) in TOOLS.items():
-        present = importlib.util.find_spec(module) is not None
+    for command, (package, _, _) in TOOLS.items():
+        present = importlib.util.find_spec(package) is not None
         assert bool(re.search(rf"^\s+{command}\s+\S", listed, re.M)) == present, command
 
 
@@ -179,3 +179,17 @@ def test_bad_input_exits_1_with_the_message_on_stderr(args: tuple[str, ...], mes
     assert result.stdout == ""
     assert result.stderr.startswith(f"autodiff {args[0]}: ") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", sorted(TOOLS))
+def test_a_tool_subcommand_hands_its_arguments_to_the_tool(command: str, tmp_path: Path) -> None:
+    # `autodiff lab ...` is `python -m autodiff.lab ...`: the tool's own parser reads --help and errors.
+    package, module, _ = TOOLS[command]
+    assert importlib.util.find_spec(package) is not None  # both tools are part of this version
+    result = run(command, "--help", cwd=tmp_path)
+    direct = subprocess.run([sys.executable, "-m", package, "--help"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == direct.returncode == 0
+    assert result.stdout == direct.stdout and result.stdout.startswith(f"usage: python -m {package}")
+    bad = run(command, "--no-such-option", cwd=tmp_path)
+    assert bad.returncode == 2 and "unrecognized arguments: --no-such-option" in bad.stderr
