@@ -10,11 +10,11 @@ networks with the documents' own names, loaded with the golden instance.
 """
 
 from . import reference
-from .losses import bce_loss, half_sse_loss, mse_loss
+from .losses import bce_loss, cross_entropy, half_sse_loss, mse_loss, softmax
 from .module import ACTIVATIONS, MLP, Layer, Module, Neuron, named_nodes
-from .optim import SGD
+from .optim import SGD, Adam, AdamW, Optimizer
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP", "SGD", "ACTIVATIONS",
-    "mse_loss", "half_sse_loss", "bce_loss", "named_nodes", "reference",
+    "Module", "Neuron", "Layer", "MLP", "Optimizer", "SGD", "Adam", "AdamW", "ACTIVATIONS",
+    "mse_loss", "half_sse_loss", "bce_loss", "softmax", "cross_entropy", "named_nodes", "reference",
 ]
