@@ -13,7 +13,9 @@ from typing import Sequence, Union
 
 from autodiff import Value
 
-from .module import _brief, _is_real
+from autodiff.engine import _is_real  # (to become the public autodiff.is_real)
+
+from .module import _brief, _check_sequence
 
 Number = Union[int, float]
 Operand = Union[Value, Number]
@@ -107,9 +109,7 @@ def bce_loss(
 # --- softmax and cross-entropy over class scores ---------------------------------------------
 
 def _logits(logits: object, where: str) -> list[Value]:
-    if isinstance(logits, (str, bytes, Value)) or not (hasattr(logits, "__len__") and hasattr(logits, "__iter__")):
-        raise TypeError(f"{where}: logits must be a list of Values or numbers, got {type(logits).__name__} {_brief(logits)}")
-    values = [_operand(v, f"logit {i}", where) for i, v in enumerate(logits)]  # type: ignore[arg-type]
+    values = [_operand(v, f"logit {i}", where) for i, v in enumerate(_check_sequence(logits, "logits", where))]
     if not values:
         raise ValueError(f"{where}: no logits given (one per class is needed)")
     return values

@@ -33,7 +33,7 @@ import reprlib
 import secrets
 import stat
 from collections import Counter
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence, Union, cast
 
 from autodiff import Value, dot, topological_order, zero_grad
 from autodiff.engine import _is_real  # the engine's own test of "a real number, not a bool"
@@ -63,13 +63,14 @@ def _check_name(name: object, what: str, where: str) -> str:
     return name
 
 
-def _check_inputs(x: object, where: str) -> Sequence[Input]:
+def _check_sequence(x: object, what: str, where: str) -> Sequence[Any]:
+    """``x`` if it is a sized iterable such as a list, tuple or NumPy array (not a str or a Value)."""
     if isinstance(x, (str, bytes, Value, Mapping)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(
-            f"{where}: inputs must be a sequence (a list, tuple or array) of Values or numbers, "
+            f"{where}: {what} must be a sequence (a list, tuple or array) of Values or numbers, "
             f"got {type(x).__name__} {_brief(x)}"
         )
-    return x
+    return cast(Sequence[Any], x)
 
 
 class _TooLarge(str):
@@ -79,7 +80,7 @@ class _TooLarge(str):
 def _check_activation(activation: object, where: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"{where}: activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
-    return activation  # type: ignore[return-value]
+    return str(activation)
 
 
 def _rng(seed: int | random.Random | None, where: str) -> random.Random:
@@ -360,7 +361,7 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
         """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
-        _check_inputs(x, f"Neuron {self.name!r}")
+        _check_sequence(x, "inputs", f"Neuron {self.name!r}")
         if len(x) != self.nin:
             raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
         z = dot(self.w, x, self.b)
@@ -441,7 +442,7 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
         """The list of the neurons' activations (one item for a one-neuron layer)."""
-        _check_inputs(x, f"Layer {self.name!r}")
+        _check_sequence(x, "inputs", f"Layer {self.name!r}")
         return [n(x, suffix) for n in self.units]
 
     def bias_mode(self) -> str:
@@ -520,7 +521,7 @@ class MLP(Module):
         rng = _rng(seed, "MLP")
         layers: list[list[Neuron]] = []
         fan_in = nin
-        for i, (size, act, b) in enumerate(zip(sizes, activations, biases), start=1):
+        for i, (size, act, b) in enumerate(zip(sizes, activations, cast(list[Union[bool, Value]], biases)), start=1):
             units = []
             for j in range(1, size + 1):
                 p = f"L{i}.N{j}"
@@ -548,7 +549,7 @@ class MLP(Module):
         return [n for layer in self.layers for n in layer.units]
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value | list[Value]:
-        _check_inputs(x, "MLP")
+        _check_sequence(x, "inputs", "MLP")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
         for layer in self.layers:

@@ -12,8 +12,8 @@ import math
 from typing import Iterable
 
 from autodiff import Value, zero_grad
+from autodiff.engine import _is_real  # (to become the public autodiff.is_real)
 
-from .module import _is_real
 
 
 def _real(value: object, where: str, name: str, low: float, high: float, *, low_open: bool = False,
@@ -165,7 +165,8 @@ class Adam(Optimizer):
                 data = data * (1 - self.lr * self.weight_decay)
             else:
                 g = g + self.weight_decay * data
-        t = state["step"] = state.get("step", 0.0) + 1
+        t = int(state.get("step", 0)) + 1
+        state["step"] = t
         m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
         v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
         step_size = self.lr / (1 - beta1**t)
