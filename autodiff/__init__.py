@@ -5,13 +5,18 @@
     y = x * x * x
     y.backward()          # x.grad == 27.0
 
-The engine is ``engine.py`` (Value, dot, backward, grad, no_grad) with every operation and its
-local derivatives defined once in ``ops.py``. The tools built on that one table:
+The engine core is ``engine.py`` (Value, backward, grad, no_grad) with every operation and its
+local derivatives defined once in ``ops.py``; ``dot`` (one node per neuron) is in ``dotnode.py``,
+the graph orders in ``traversal.py`` and ``gc_paused`` in ``collector.py``. The tools built on that one table:
 ``draw`` (Graphviz pictures), ``explain``/``check_formula`` (chain-rule derivations) and
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from .engine import Value, backward_order, dot, gc_paused, grad, is_recording, no_grad, topological_order, zero_grad
+from .engine import Value, enable_grad, grad, is_recording, no_grad, zero_grad
+from .reals import as_real, is_real
+from .traversal import backward_order, topological_order
+from .dotnode import dot
+from .collector import gc_paused
 from .gradcheck import GradcheckError, gradcheck
 from .ops import OPS, Op, power
 from .symbolic import Sym
@@ -24,7 +29,8 @@ from .explain import check_formula, explain
 from .animate import animate
 
 __all__ = [
-    "Value", "dot", "grad", "gradcheck", "GradcheckError", "no_grad", "is_recording", "zero_grad", "gc_paused",
+    "Value", "dot", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad", "is_recording", "zero_grad",
+    "gc_paused", "is_real", "as_real",
     "topological_order", "backward_order", "OPS", "Op", "power", "Sym",
     "draw", "render", "explain", "check_formula", "animate",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Callable, Sequence, Union
 
-from .engine import Value, _as_real, grad, no_grad
+from .engine import Value, grad, no_grad
+from .reals import as_real as _as_real
 
 Number = Union[int, float]
 

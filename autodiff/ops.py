@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache, reduce
 from typing import Any, Callable
 
+from .symbolic import Sym
+
 
 @dataclass(frozen=True)
 class Op:
@@ -46,6 +48,22 @@ class Op:
         if self.name in _OPERATORS:
             return _OPERATORS[self.name](*operands)
         return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu: methods of the same name
+
+
+@lru_cache(maxsize=None)
+def constant_derivatives(op: Op) -> tuple[float, ...]:
+    """The local derivatives of an operation whose rule ignores its inputs (add, sub, neg), else ().
+
+    Found by running the rule once on symbols: if every result is a plain number, nodes of this
+    operation can share it instead of calling the rule each time.
+    """
+    if op.arity is None:
+        return ()
+    inputs = [Sym.var(f"input{i}") for i in range(op.arity)]
+    results = [Sym.lift(d) for d in op.derivative(*inputs, Sym.var("output"))]
+    if all(d.kind == "num" for d in results):
+        return tuple(float(d.value) for d in results)  # type: ignore[arg-type]
+    return ()
 
 
 # --- helpers that let one derivative rule serve floats, Values and symbols -------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -380,6 +381,34 @@ def draw(
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
+    order = _collect(root, rankdir, precision, max_nodes)
+    in_graph = set(order)
+    if highlight is not None:
+        _check_in_graph(highlight, in_graph, "highlight")
+    if focus is not None:
+        _check_in_graph(focus, in_graph, "focus")
+    drawing = _Drawing(
+        ids={node: f"v{k}" for k, node in enumerate(order)},
+        precision=precision,
+        show_grad=show_grad,
+        grads=grads,
+        focus=focus,
+        reach=_reaching(order, highlight) if highlight is not None else set(),
+        stacked=rankdir in ("LR", "RL"),  # narrow boxes where the graph grows sideways
+        edge_derivatives=edge_derivatives,
+        edge_symbols=edge_symbols,
+        symbols=_symbols(order) if edge_symbols and edge_derivatives else {},
+        notes=_checked_notes(edge_notes, in_graph),
+    )
+    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
+    graph = _new_graph(rankdir, _highlight_title(root, highlight, order) if highlight is not None else None)
+    drawing.add_clusters(graph, cluster_list, order)
+    drawing.add_edges(graph, order)
+    return graph
+
+
+def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -> list[Value]:
+    """Step 1: check the options and collect the graph's Values (refused past ``max_nodes``)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -393,13 +422,13 @@ def draw(
             f"a picture this large is slow to lay out and hard to read. To draw it anyway, pass "
             f"max_nodes=None (no limit) or a larger number, e.g. draw(root, max_nodes={len(order)})."
         )
-    in_graph = set(order)
-    ids = {node: f"v{k}" for k, node in enumerate(order)}
-    position = {node: k for k, node in enumerate(order)}
-    if highlight is not None:
-        _check_in_graph(highlight, in_graph, "highlight")
-    if focus is not None:
-        _check_in_graph(focus, in_graph, "focus")
+    return order
+
+
+def _checked_notes(
+    edge_notes: Mapping[tuple[Value, int], str | None] | None, in_graph: set[Value]
+) -> dict[tuple[Value, int], str]:
+    """The edge notes to draw, each key checked to be an edge of the graph."""
     notes: dict[tuple[Value, int], str] = {}
     for key, text in (edge_notes or {}).items():
         if not (isinstance(key, tuple) and len(key) == 2):
@@ -410,80 +439,110 @@ def draw(
             raise ValueError(f"draw: edge_notes: {child!r} has no input number {index!r}")
         if text is not None:
             notes[(child, index)] = str(text)
-    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
-    reach = _reaching(order, highlight) if highlight is not None else set()
-    symbols = _symbols(order) if edge_symbols and edge_derivatives else {}
+    return notes
 
+
+def _highlight_title(root: Value, highlight: Value, order: Sequence[Value]) -> str:
+    """The title over a highlighted drawing: how many paths lead back to the node, and why it matters."""
+    n = count_paths(root, highlight)
+    uses = sum(node.parents.count(highlight) for node in order)
+    top = f"'{root.name}'" if root.name is not None else "the output"
+    what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
+    used = f", which is used {uses} times" if uses > 1 else ""
+    rule = "the chain rule"
+    if root.name is not None and highlight.name is not None:
+        rule = f"d{root.name}/d{highlight.name}"
+    return f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+
+
+def _new_graph(rankdir: str, title: str | None) -> Graph:
+    """An empty drawing with the house style (and the title, if any)."""
     graph = Graph(name="computation graph", encoding="utf-8")
     graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
     graph.attr("node", fontname=_FONT, fontsize="11")
     graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
-    if highlight is not None:
-        n = count_paths(root, highlight)
-        uses = sum(node.parents.count(highlight) for node in order)
-        top = f"'{root.name}'" if root.name is not None else "the output"
-        what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
-        used = f", which is used {uses} times" if uses > 1 else ""
-        rule = "the chain rule"
-        if root.name is not None and highlight.name is not None:
-            rule = f"d{root.name}/d{highlight.name}"
-        title = f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+    if title is not None:
         graph.attr(label=f"<{_font(_html(title), _HIGHLIGHT)}>", labelloc="t", fontsize="13")
+    return graph
 
-    stacked = rankdir in ("LR", "RL")  # narrow boxes where the graph grows sideways
 
-    def add_nodes(target: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+@dataclass(frozen=True)
+class _Drawing:
+    """What one ``draw`` call decided, and the steps that emit it: label, cluster, emit edges."""
+
+    ids: dict[Value, str]
+    precision: int
+    show_grad: bool
+    grads: Mapping[Value, float | None] | None
+    focus: Value | None
+    reach: set[Value]  # the nodes on a highlighted path
+    stacked: bool
+    edge_derivatives: bool
+    edge_symbols: bool
+    symbols: Mapping[Value, Sym | None]
+    notes: dict[tuple[Value, int], str]
+
+    def add_nodes(self, target: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+        """Step 2, label: a box per Value and a circle per operation."""
         for node in nodes:
-            vid = ids[node]
-            on_path = node in reach
-            fill = _FOCUS_FILL if node is focus else (_HIGHLIGHT_FILL if on_path else None)
-            border = _FOCUS if node is focus else (_HIGHLIGHT if on_path else None)
-            width = 3 if node is focus else (2 if on_path else 0)
-            grad = node.grad if grads is None else grads.get(node)
-            label = _value_label(node, precision, show_grad, grad, fill, border, width, stacked)
+            vid = self.ids[node]
+            on_path = node in self.reach
+            is_focus = node is self.focus
+            fill = _FOCUS_FILL if is_focus else (_HIGHLIGHT_FILL if on_path else None)
+            border = _FOCUS if is_focus else (_HIGHLIGHT if on_path else None)
+            width = 3 if is_focus else (2 if on_path else 0)
+            grad = node.grad if self.grads is None else self.grads.get(node)
+            label = _value_label(node, self.precision, self.show_grad, grad, fill, border, width, self.stacked)
             target.node(vid, label, shape="plain")
             if node.op is not None:
                 style = {"color": _HIGHLIGHT, "penwidth": "2", "fontcolor": _HIGHLIGHT} if on_path else {}
                 target.node(f"{vid}_op", f"<{_html(node.op.symbol)}>", shape="circle", width="0.3",
                             margin="0.02", **style)
 
-    placed: set[Value] = set()
-    for k, (label, members) in enumerate(cluster_list):
-        if not members:
-            continue
-        with graph.subgraph(name=f"cluster_{k}") as sub:
-            sub.attr(label=f"<{_html(label)}>", style="rounded", color="#9e9e9e", fontcolor="#525252",
-                     labeljust="l")
-            add_nodes(sub, sorted(members, key=position.__getitem__, reverse=True))
-            placed.update(members)
-    add_nodes(graph, [n for n in reversed(order) if n not in placed])
+    def add_clusters(self, graph: Graph, cluster_list: list[tuple[str, list[Value]]], order: list[Value]) -> None:
+        """Step 3, cluster: each cluster's nodes in a labelled box, then every other node."""
+        position = {node: k for k, node in enumerate(order)}
+        placed: set[Value] = set()
+        for k, (label, members) in enumerate(cluster_list):
+            if not members:
+                continue
+            with graph.subgraph(name=f"cluster_{k}") as sub:
+                sub.attr(label=f"<{_html(label)}>", style="rounded", color="#9e9e9e", fontcolor="#525252",
+                         labeljust="l")
+                self.add_nodes(sub, sorted(members, key=position.__getitem__, reverse=True))
+                placed.update(members)
+        self.add_nodes(graph, [n for n in reversed(order) if n not in placed])
 
-    for node in reversed(order):  # inputs first
-        if node.op is None:
-            continue
-        vid = ids[node]
-        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            parts = []
-            if edge_derivatives:
-                number = format_number(local, precision)
-                formula = edge_formula(node, index, symbols) if edge_symbols else None
-                if formula is not None and formula.kind != "num":
-                    parts.append(f"{_html(formula.text())}<BR/>= {number}")
-                else:
-                    parts.append(number)
-            attrs: dict[str, str] = {}
-            note = notes.get((node, index))
-            if note is not None:
-                parts.append(_font(_html(note), bold=True))
-                attrs.update(color=_FOCUS, fontcolor=_FOCUS, penwidth="2.5")
-            elif node in reach and parent in reach:
-                attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
-            if parts:
-                attrs["label"] = "<" + "<BR/>".join(parts) + ">"
-            graph.edge(ids[parent], f"{vid}_op", **attrs)
-        out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in reach else {}
-        graph.edge(f"{vid}_op", vid, **out_style)
-    return graph
+    def add_edges(self, graph: Graph, order: list[Value]) -> None:
+        """Step 4, emit: one edge per use of an input, labelled with its local derivative, and one out."""
+        for node in reversed(order):  # inputs first
+            if node.op is None:
+                continue
+            vid = self.ids[node]
+            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                graph.edge(self.ids[parent], f"{vid}_op", **self._edge_attributes(node, index, parent, local))
+            out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in self.reach else {}
+            graph.edge(f"{vid}_op", vid, **out_style)
+
+    def _edge_attributes(self, node: Value, index: int, parent: Value, local: float) -> dict[str, str]:
+        parts = []
+        if self.edge_derivatives:
+            number = format_number(local, self.precision)
+            formula = edge_formula(node, index, self.symbols) if self.edge_symbols else None
+            if formula is not None and formula.kind != "num":
+                parts.append(f"{_html(formula.text())}<BR/>= {number}")
+            else:
+                parts.append(number)
+        attrs: dict[str, str] = {}
+        note = self.notes.get((node, index))
+        if note is not None:
+            parts.append(_font(_html(note), bold=True))
+            attrs.update(color=_FOCUS, fontcolor=_FOCUS, penwidth="2.5")
+        elif node in self.reach and parent in self.reach:
+            attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
+        if parts:
+            attrs["label"] = "<" + "<BR/>".join(parts) + ">"
+        return attrs
 
 
 # --- writing files -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ What is measured (see benchmarks/README.md for the reasoning):
    Python's default settings (so one engine's garbage never lands in the other's collections),
    and the coordinator asks the workers for one step each in turn: a round. Ratios are taken
    within a round; the table shows their medians. Our engine runs plain, and inside
-   ``autodiff.engine.gc_paused()``, the documented scope that switches the cyclic collector off
+   ``autodiff.gc_paused()``, the documented scope that switches the cyclic collector off
    for one step. The same step with sigmoid hidden units (micrograd_sigmoid.py adds sigmoid to
    micrograd in its own style). Our side runs twice: ``nn.MLP`` (what users of this project
    run; each neuron's w·x + b is one ``dot`` node), which carries the 20x target, and a
@@ -59,7 +59,7 @@ except ImportError:  # pragma: no cover - a clear message instead of a traceback
 
 import nn
 from autodiff import Value, topological_order
-from autodiff.engine import gc_paused
+from autodiff import gc_paused
 
 MgValue = micrograd.engine.Value
 

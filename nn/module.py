@@ -35,8 +35,7 @@ import stat
 from collections import Counter
 from typing import Any, Mapping, Sequence, Union, cast
 
-from autodiff import Value, dot, topological_order, zero_grad
-from autodiff.engine import _is_real  # the engine's own test of "a real number, not a bool"
+from autodiff import Value, dot, is_real as _is_real, topological_order, zero_grad
 
 Number = Union[int, float]
 Input = Union[Value, Number]
