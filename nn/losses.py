@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from typing import Sequence, Union
 
-from autodiff import Value
-
-from autodiff.engine import _is_real  # (to become the public autodiff.is_real)
+from autodiff import Value, is_real
 
 from .module import _brief, _check_sequence
 
@@ -27,7 +25,7 @@ def _operand(v: object, kind: str, where: str) -> Value:
         if not math.isfinite(v.data):
             raise ValueError(f"{where}: {kind} must be finite, but it is a Value holding {v.data!r} ({v!r})")
         return v
-    if not _is_real(v):
+    if not is_real(v):
         raise TypeError(f"{where}: {kind} must be a real number or a Value, got {type(v).__name__} {_brief(v)}")
     if not math.isfinite(v):  # type: ignore[arg-type]
         raise ValueError(f"{where}: {kind} must be finite, got {v!r}")
@@ -37,9 +35,9 @@ def _operand(v: object, kind: str, where: str) -> Value:
 def _pairs(
     predictions: Operand | Sequence[Operand], targets: Operand | Sequence[Operand], where: str
 ) -> tuple[list[Value], list[Value]]:
-    single = isinstance(predictions, Value) or _is_real(predictions)
+    single = isinstance(predictions, Value) or is_real(predictions)
     preds = [predictions] if single else list(predictions)  # type: ignore[arg-type]
-    if single != (isinstance(targets, Value) or _is_real(targets)):
+    if single != (isinstance(targets, Value) or is_real(targets)):
         raise ValueError(f"{where}: give one prediction and one target, or two sequences")
     targs = [targets] if single else list(targets)  # type: ignore[arg-type]
     if not preds:
@@ -95,7 +93,7 @@ def bce_loss(
     closer to 0 or 1 each log is taken at ``eps`` instead, so the loss stays finite.
     """
     preds, targs = _pairs(predictions, targets, "bce_loss")
-    if not (_is_real(eps) and 0 < eps < 0.5):
+    if not (is_real(eps) and 0 < eps < 0.5):
         raise ValueError(f"bce_loss: eps must be a number in (0, 0.5), got {eps!r}")
     terms = []
     for i, (p, t) in enumerate(zip(preds, targs)):

@@ -35,7 +35,7 @@ import stat
 from collections import Counter
 from typing import Any, Mapping, Sequence, Union, cast
 
-from autodiff import Value, dot, is_real as _is_real, topological_order, zero_grad
+from autodiff import Value, dot, is_real, topological_order, zero_grad
 
 Number = Union[int, float]
 Input = Union[Value, Number]
@@ -148,7 +148,7 @@ class Module:
                 continue
             if isinstance(value, _TooLarge):
                 problems.append(f"{name!r}: the number {value[:20]}... ({len(value)} characters) is too large for a float")
-            elif not _is_real(value):
+            elif not is_real(value):
                 problems.append(f"{name!r} must be a real number, got {type(value).__name__} {_brief(value)}")
             else:
                 try:

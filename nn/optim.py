@@ -11,15 +11,14 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from autodiff import Value, zero_grad
-from autodiff.engine import _is_real  # (to become the public autodiff.is_real)
+from autodiff import Value, is_real, zero_grad
 
 
 
 def _real(value: object, where: str, name: str, low: float, high: float, *, low_open: bool = False,
           high_open: bool = False) -> float:
     """``value`` as a float if it is a real number in the given interval, else a ValueError naming it."""
-    ok = _is_real(value) and math.isfinite(value)  # type: ignore[arg-type]
+    ok = is_real(value) and math.isfinite(value)  # type: ignore[arg-type]
     if ok:
         v = float(value)  # type: ignore[arg-type]
         ok = (low < v if low_open else low <= v) and (v < high if high_open else v <= high)
