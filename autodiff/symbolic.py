@@ -23,9 +23,10 @@ Operand = Union["Sym", int, float]
 # Binding strength, loosest first; used to decide where parentheses are needed.
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "num": 5, "var": 5, "call": 5}
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_TEXT_CALLS = {"sigmoid": "σ", "step": "step"}
+_TEXT_CALLS = {"sigmoid": "σ", "step": "step", "sqrt": "√"}
 _LATEX_CALLS = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "tanh": r"\tanh",
-                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}"}
+                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}", "sin": r"\sin", "cos": r"\cos",
+                "sign": r"\operatorname{sign}"}
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
     "exp": math.exp,
     "log": math.log,
@@ -33,6 +34,11 @@ _FUNCTIONS: dict[str, Callable[[float], float]] = {
     "sigmoid": lambda x: 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x)),
     "relu": lambda x: x if x > 0 else 0.0,
     "step": lambda x: 1.0 if x > 0 else 0.0,
+    "sin": math.sin,
+    "cos": math.cos,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "sign": lambda x: 1.0 if x > 0 else -1.0 if x < 0 else 0.0,
 }
 
 
@@ -180,6 +186,23 @@ class Sym:
     def step(self) -> "Sym":
         return self.call("step")
 
+    def sin(self) -> "Sym":
+        return self.call("sin")
+
+    def cos(self) -> "Sym":
+        return self.call("cos")
+
+    def sqrt(self) -> "Sym":
+        return self.call("sqrt")
+
+    def abs(self) -> "Sym":
+        return self.call("abs")
+
+    __abs__ = abs
+
+    def sign(self) -> "Sym":
+        return self.call("sign")
+
     # --- reading -----------------------------------------------------------------------
     def names(self) -> set[str]:
         """The variable names the expression uses."""
@@ -234,6 +257,10 @@ class Sym:
             return str(self.value)
         if kind == "call":
             inner = args[0]._render(latex)
+            if self.value == "abs":  # |x|
+                return rf"\left|{inner}\right|" if latex else f"|{inner}|"
+            if self.value == "sqrt" and latex:
+                return rf"\sqrt{{{inner}}}"
             if latex:
                 return rf"{_LATEX_CALLS.get(self.value, self.value)}\left({inner}\right)"
             return f"{_TEXT_CALLS.get(self.value, self.value)}({inner})"
