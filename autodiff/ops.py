@@ -101,6 +101,50 @@ def step(x: Any) -> Any:
     return x.step()
 
 
+def sign(x: Any) -> Any:
+    """The sign of x (−1, 0 or 1; 0 at 0): abs's derivative. Its own derivative is 0 wherever it exists."""
+    if _is_number(x):
+        return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+    return x.sign()
+
+
+def over(a: Any, b: Any) -> Any:
+    """a / b for a float, a Value or a symbol; on floats a / 0 is ±inf (an infinite slope), not an error."""
+    if _is_number(b) and b == 0:
+        return math.copysign(math.inf, a) if a else math.nan
+    return a / b
+
+
+def sin(x: Any) -> Any:
+    """sin of a float, a Value or a symbol."""
+    return math.sin(x) if _is_number(x) else x.sin()
+
+
+def cos(x: Any) -> Any:
+    """cos of a float, a Value or a symbol."""
+    return math.cos(x) if _is_number(x) else x.cos()
+
+
+def exp(x: Any) -> Any:
+    """e ** x of a float, a Value or a symbol (inf when it overflows, as in PyTorch)."""
+    return _exp(x) if _is_number(x) else x.exp()
+
+
+def sqrt(x: Any) -> Any:
+    """The square root of a float, a Value or a symbol (a negative float is a ValueError)."""
+    return _sqrt(x) if _is_number(x) else x.sqrt()
+
+
+def tanh(x: Any) -> Any:
+    """tanh of a float, a Value or a symbol."""
+    return math.tanh(x) if _is_number(x) else x.tanh()
+
+
+def sigmoid(x: Any) -> Any:
+    """The logistic function 1/(1 + e^−x) of a float, a Value or a symbol (finite for every float)."""
+    return _sigmoid(x) if _is_number(x) else x.sigmoid()
+
+
 # --- forward rules on floats, with the domain errors a learner should see ---------------
 
 def _div(a: float, b: float) -> float:
@@ -120,6 +164,24 @@ def _exp(x: float) -> float:
         return math.exp(x)
     except OverflowError:  # like PyTorch: overflow is inf, not an exception
         return math.inf
+
+
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"sqrt: input must be non-negative, got {x!r}")
+    return math.sqrt(x)
+
+
+def _sin(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"sin: input must be finite, got {x!r}")
+    return math.sin(x)
+
+
+def _cos(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"cos: input must be finite, got {x!r}")
+    return math.cos(x)
 
 
 def _sigmoid(x: float) -> float:
@@ -185,6 +247,13 @@ TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
 RELU = Op("relu", "relu", 1, lambda x: x if x > 0 else 0.0, lambda x, out: (step(x),))
 DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see engine.dot
+SIN = Op("sin", "sin", 1, _sin, lambda x, out: (cos(x),))
+COS = Op("cos", "cos", 1, _cos, lambda x, out: (-sin(x),))
+SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, out: (over(1, 2 * out),))  # 1/(2√x): inf at 0, as in PyTorch
+# |x| has a kink at 0. Its derivative there is taken as sign(0) = 0, as PyTorch does: 0 lies
+# between the slopes −1 and +1 on either side (a subgradient), and it is the one choice that
+# leaves a parameter sitting exactly at the minimum of |x| where it is.
+ABS = Op("abs", "|·|", 1, abs, lambda x, out: (sign(x),))
 
 
 @lru_cache(maxsize=256)
@@ -206,5 +275,8 @@ _OPERATORS: dict[str, Callable[..., Any]] = {  # for Op.apply
     "neg": operator.neg, "powv": operator.pow, "dot": _dot,
 }
 
-OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT)}
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT, SIN, COS, SQRT, ABS)
+}
 """Every fixed operation by name; ``power(n)`` makes the constant-exponent ones."""
