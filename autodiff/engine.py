@@ -154,7 +154,7 @@ class Value:
     """A scalar in a computation graph: its value, its gradient, and the operation that made it.
 
     ``Value(2.0, name="x")`` makes a leaf. Arithmetic (``+ - * / **``, unary ``-``) and the
-    methods ``exp log tanh sigmoid relu`` make new nodes that remember their parents.
+    methods ``exp log tanh sigmoid relu sin cos sqrt abs`` (and ``abs(x)``) make new nodes that remember their parents.
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
@@ -216,6 +216,11 @@ class Value:
     tanh = _unary(ops.TANH)
     sigmoid = _unary(ops.SIGMOID)
     relu = _unary(ops.RELU)
+    sin = _unary(ops.SIN)
+    cos = _unary(ops.COS)
+    sqrt = _unary(ops.SQRT)
+    abs = _unary(ops.ABS)  # derivative sign(x): 0 at the kink x = 0, as in PyTorch (see ops.ABS)
+    __abs__ = abs
 
     def __pow__(self, exponent: Value | float) -> Value:
         if isinstance(exponent, Value):
@@ -230,6 +235,10 @@ class Value:
     def step(self) -> Value:
         """The unit step [data > 0] as a constant: relu's derivative, through which no gradient flows."""
         return Value(1.0 if self.data > 0 else 0.0)
+
+    def sign(self) -> Value:
+        """The sign of data (−1, 0 or 1) as a constant: abs's derivative, through which no gradient flows."""
+        return Value(ops.sign(self.data))
 
     # --- gradients -----------------------------------------------------------------------
     def backward(self, gradient: Value | float = 1.0) -> None:
