@@ -47,7 +47,10 @@ class Op:
             return operands[0] ** (int(n) if n.is_integer() else n)
         if self.name in _OPERATORS:
             return _OPERATORS[self.name](*operands)
-        return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu: methods of the same name
+        if self.name in USER_OPS:  # made with define_op: a call of its name (on Values, the operation itself)
+            x = operands[0]
+            return x.call(self.name) if isinstance(x, Sym) else USER_OPS[self.name](x)
+        return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu, ...: methods of the same name
 
 
 @lru_cache(maxsize=None)
@@ -274,6 +277,9 @@ _OPERATORS: dict[str, Callable[..., Any]] = {  # for Op.apply
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
     "neg": operator.neg, "powv": operator.pow, "dot": _dot,
 }
+
+USER_OPS: dict[str, Any] = {}
+"""The operations made with ``autodiff.define_op``, by name (each an ``autodiff.custom.Operation``)."""
 
 OPS: dict[str, Op] = {
     op.name: op
