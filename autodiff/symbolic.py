@@ -42,6 +42,13 @@ _FUNCTIONS: dict[str, Callable[[float], float]] = {
 }
 
 
+def define_function(name: str, on_float: Callable[[float], float]) -> None:
+    """Let ``Sym.call(name)`` evaluate with ``on_float`` and print as ``name(x)`` (LaTeX
+    ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
+    _FUNCTIONS[name] = on_float
+    _LATEX_CALLS[name] = rf"\operatorname{{{name}}}"
+
+
 def format_number(x: float, digits: int = 6) -> str:
     """Short decimal form: 2 not 2.0, 0.5, 1e-04 only when it must."""
     if x == int(x) and abs(x) < 1e15:
