@@ -33,9 +33,10 @@ import reprlib
 import secrets
 import stat
 from collections import Counter
-from typing import Any, Mapping, Sequence, Union, cast
+from typing import Any, Callable, Mapping, Sequence, Union, cast
 
-from autodiff import Value, dot, is_real, topological_order, zero_grad
+from autodiff import Operation, Value, dot, is_real, topological_order, zero_grad
+from autodiff.ops import USER_OPS
 
 Number = Union[int, float]
 Input = Union[Value, Number]
@@ -77,9 +78,23 @@ class _TooLarge(str):
 
 
 def _check_activation(activation: object, where: str) -> str:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"{where}: activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    """The activation's name: a built-in one, or an operation made with ``autodiff.define_op``."""
+    if isinstance(activation, Operation):
+        return activation.name
+    if activation not in ACTIVATIONS and activation not in USER_OPS:
+        raise ValueError(
+            f"{where}: activation must be one of {', '.join(ACTIVATIONS)} or an operation made with "
+            f"autodiff.define_op; got {_brief(activation)}"
+        )
     return str(activation)
+
+
+def _activation_method(name: str) -> Callable[[Value], Value] | None:
+    """How a neuron applies its activation: a method of Value, a defined operation, or None (linear)."""
+    if name in _ACTIVATION_METHODS:
+        return _ACTIVATION_METHODS[name]
+    operation: Operation = USER_OPS[name]
+    return operation
 
 
 def _rng(seed: int | random.Random | None, where: str) -> random.Random:
@@ -297,7 +312,7 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         bias: bool | Value = True,
         *,
         name: str = "N",
@@ -343,7 +358,7 @@ class Neuron(Module):
         self.output_name = (a_name or self.z_name) if linear else self.a_name
         if linear:
             self.z_name = self.output_name
-        self._act = _ACTIVATION_METHODS[self.activation]
+        self._act = _activation_method(self.activation)
         _refuse_duplicates(self.named_parameters(), where)
 
     def neurons(self) -> list["Neuron"]:
@@ -403,7 +418,7 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         bias: bool | Value = True,
         *,
         name: str = "L1",
@@ -478,9 +493,9 @@ class MLP(Module):
         self,
         nin: int,
         sizes: Sequence[int],
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         *,
-        activations: str | Sequence[str] | None = None,
+        activations: str | Operation | Sequence[str | Operation] | None = None,
         bias: bool | Value | Sequence[bool | Value] = True,
         seed: int | random.Random | None = 0,
         names: Mapping[str, str] | None = None,
@@ -495,7 +510,7 @@ class MLP(Module):
         sizes = list(sizes)
         if not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
             raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
-        if activations is None or isinstance(activations, str):
+        if activations is None or isinstance(activations, (str, Operation)):
             activations = [activation if activations is None else activations] * len(sizes)
         elif len(activations) != len(sizes):
             raise ValueError(f"MLP: {len(activations)} activations given for {len(sizes)} layers")
