@@ -306,7 +306,8 @@ class Neuron(Module):
     ``weight_names``, ``bias_name``, ``z_name`` and ``a_name`` default to ``{name}.w1``...,
     ``{name}.b``, ``{name}.z`` and ``{name}.a``. A linear neuron's output is its ``z`` node,
     named ``a_name`` when one is given and ``z_name`` otherwise.
-    Weights start uniform in ±sqrt(3/nin) from ``seed``.
+    ``activation`` is one of ``ACTIVATIONS`` or an operation made with ``autodiff.define_op``
+    (the operation, or its name once defined). Weights start uniform in ±sqrt(3/nin) from ``seed``.
     """
 
     def __init__(

@@ -136,3 +136,19 @@ def test_redefining_with_replace_makes_a_new_operation():
     again = define_op("twice", lambda x: 2 * x + 0.0, lambda x, out: (2.0,), replace=True)
     assert first.op is not again.op and ops.USER_OPS["twice"] is again
     assert again(Value(1.5)).data == 3.0 and repr(again) == "<operation 'twice' (twice), made with define_op>"
+
+
+def test_the_readme_example_runs_as_written():
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Your own operations (`define_op`)")[1].split("\n## ")[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert code.count("define_op(") == 1 and "gradcheck" in code and "draw(" in code and "explain(" in code
+    code += "\nsource = draw(y, edge_symbols=True).source\nassert '<softplus>' in source and 'σ(x)<BR/>= 0.6225' in source\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # a fresh registry
+    assert result.returncode == 0, result.stderr
+    assert "= (softplus(x) + x·σ(x))" in result.stdout and "= 1.28530664978103" in result.stdout
