@@ -17,6 +17,7 @@ from .reals import as_real, is_real
 from .traversal import backward_order, topological_order
 from .dotnode import dot
 from .collector import gc_paused
+from .copying import copy_graph  # (importing it also registers how Values pickle and deep-copy)
 from .gradcheck import GradcheckError, gradcheck
 from .ops import OPS, Op, power
 from .symbolic import Sym
@@ -31,7 +32,7 @@ from .custom import Operation, define_op
 
 __all__ = [
     "Value", "dot", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad", "is_recording", "zero_grad",
-    "gc_paused", "is_real", "as_real",
+    "gc_paused", "is_real", "as_real", "copy_graph",
     "topological_order", "backward_order", "OPS", "Op", "power", "Sym",
     "draw", "render", "explain", "check_formula", "animate", "define_op", "Operation",
 ]

@@ -14,7 +14,7 @@ A leaf has ``op`` None and no parents.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import lru_cache
 from itertools import count
@@ -174,6 +174,8 @@ class Value:
         self.grad = 0.0
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Value: name must be a str or None, got {type(name).__name__} {name!r}")
+        if name == "":
+            raise ValueError("Value: name must not be empty; use None for an unnamed node")
         self.name = name
         self.op = None
         self._a = self._b = None
@@ -227,14 +229,18 @@ class Value:
             return _pow_value(self, exponent)
         if not is_real(exponent):
             return NotImplemented
-        return _power_method(float(exponent))(self)
+        return _power_method(as_real(exponent, "pow"))(self)
 
     def __rpow__(self, base: float) -> Value:
         return _rpow_value(self, base)
 
+    def apply(self, op: Op) -> Value:
+        """This Value through a one-input operation of the table: ``x.apply(ops.TANH)`` is ``x.tanh()``."""
+        return _unary_method(op)(self)
+
     def step(self) -> Value:
         """The unit step [data > 0] as a constant: relu's derivative, through which no gradient flows."""
-        return Value(1.0 if self.data > 0 else 0.0)
+        return Value(0.0 if self.data <= 0 else 1.0)
 
     def sign(self) -> Value:
         """The sign of data (−1, 0 or 1) as a constant: abs's derivative, through which no gradient flows."""
@@ -276,10 +282,17 @@ class Value:
 
 _pow_value, _rpow_value = _binary(ops.POW_VALUE)
 
+for _attribute, _method in list(vars(Value).items()):  # name the methods made by _binary and _unary, so that
+    if getattr(_method, "__qualname__", "").startswith(("_binary.", "_unary.")):  # tracebacks and pickle find them
+        _method.__name__, _method.__qualname__ = _attribute, f"Value.{_attribute}"
+
+
+_unary_method = lru_cache(maxsize=256)(_unary)
+
 
 @lru_cache(maxsize=256)
 def _power_method(exponent: float) -> UnaryMethod:
-    return _unary(ops.power(exponent))
+    return _unary_method(ops.power(exponent))
 
 
 def zero_grad(values: Iterable[Value]) -> None:
@@ -316,6 +329,8 @@ def grad(
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     single = isinstance(inputs, Value)
+    if not single and not isinstance(inputs, (list, tuple, Sequence)):
+        raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
     wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for i, x in enumerate(wanted):
         if not isinstance(x, Value):
@@ -329,18 +344,19 @@ def grad(
         seed = Value(seed) if create_graph else seed
     zero = Value(0.0) if create_graph else 0.0
     grads: dict[Value, float | Value] = {output: seed}
-    for node in backward_order(output):  # backward()'s order: the same sums
-        upstream = grads.get(node)
-        if upstream is None:
-            continue
-        parents = node.parents
-        if create_graph:
-            local = node.op.derivative(*parents, node)  # type: ignore[union-attr]  # the same rule, on Values
-        else:
-            local = node.local_grads
-        for parent, d in zip(parents, local):
-            contribution = d * upstream
-            grads[parent] = grads[parent] + contribution if parent in grads else contribution
+    with enable_grad() if create_graph else nullcontext():  # the results' own graph is recorded, even in no_grad
+        for node in backward_order(output):  # backward()'s order: the same sums
+            upstream = grads.get(node)
+            if upstream is None:
+                continue
+            parents = node.parents
+            if create_graph:
+                local = node.op.derivative(*parents, node)  # type: ignore[union-attr]  # the same rule, on Values
+            else:
+                local = node.local_grads
+            for parent, d in zip(parents, local):
+                contribution = d * upstream
+                grads[parent] = grads[parent] + contribution if parent in grads else contribution
     results = [grads.get(x, zero) for x in wanted]
     return results[0] if single else results  # type: ignore[return-value]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence, TypeVar, Union
 
-from .engine import Value, grad, no_grad
-from .reals import as_real as _as_real
+import math
+
+from .engine import Value, enable_grad, grad, no_grad
+from .reals import as_real as _as_real, is_real
 
 Number = Union[int, float]
+_T = TypeVar("_T")
 
 
 class GradcheckError(AssertionError):
@@ -44,8 +47,14 @@ def gradcheck(
     """
     if not callable(f):
         raise TypeError(f"gradcheck: f must be callable, got {type(f).__name__}")
-    if not 0 < eps < float("inf"):  # (also rejects nan, which every comparison fails)
-        raise ValueError(f"gradcheck: eps must be a positive finite number, got {eps!r}")
+    for label, number, least in (("eps", eps, "a positive"), ("atol", atol, "a non-negative"),
+                                 ("rtol", rtol, "a non-negative")):
+        if not is_real(number):
+            raise TypeError(f"gradcheck: {label} must be a real number, got {type(number).__name__} {number!r}")
+        if not math.isfinite(number) or number < 0 or (label == "eps" and number == 0):
+            raise ValueError(f"gradcheck: {label} must be {least} finite number, got {number!r}")
+    if not isinstance(second_order, bool):
+        raise TypeError(f"gradcheck: second_order must be True or False, got {second_order!r}")
     points = [_as_real(x.data if isinstance(x, Value) else x, f"gradcheck: inputs[{i}]") for i, x in enumerate(inputs)]
     labels = [
         (x.name if isinstance(x, Value) and x.name else f"inputs[{i}]") for i, x in enumerate(inputs)
@@ -59,11 +68,24 @@ def gradcheck(
 
     def first_derivatives(at: list[float]) -> list[float]:
         xs = [Value(x) for x in at]
-        return grad(call(xs), xs)  # type: ignore[return-value]
+        with enable_grad():  # also inside the caller's no_grad(): f's graph must be recorded
+            return grad(call(xs), xs)
 
     def value_at(at: list[float]) -> float:
         with no_grad():
             return call([Value(x) for x in at]).data
+
+    def probed(compute: Callable[[list[float]], _T], at: list[float], i: int, delta: float) -> _T:
+        """``compute`` at a finite-difference probe; an error there is said to be the probe's."""
+        try:
+            return compute(shifted(at, i, delta))
+        except (ArithmeticError, ValueError) as error:
+            sign = "+" if delta > 0 else "−"
+            raise ValueError(
+                f"gradcheck: f fails at the finite-difference probe {labels[i]} = {at[i]!r} {sign} eps = "
+                f"{at[i] + delta!r}, a point you did not pass ({error}); the input is within eps={eps!r} of "
+                f"the edge of f's domain: pass a smaller eps"
+            ) from error
 
     def shifted(at: list[float], i: int, delta: float) -> list[float]:
         moved = list(at)
@@ -79,18 +101,19 @@ def gradcheck(
 
     analytic = first_derivatives(points)
     numeric = [
-        (value_at(shifted(points, i, eps)) - value_at(shifted(points, i, -eps))) / (2 * eps)
+        (probed(value_at, points, i, eps) - probed(value_at, points, i, -eps)) / (2 * eps)
         for i in range(len(points))
     ]
     compare("gradcheck: first derivatives disagree with finite differences", analytic, numeric, labels)
 
     if second_order:
         xs = [Value(x) for x in points]
-        firsts = grad(call(xs), xs, create_graph=True)
+        with enable_grad():
+            firsts = grad(call(xs), xs, create_graph=True)
         # Column j of the numeric Hessian: central differences of the whole gradient along input j.
         columns = [
-            [(up - down) / (2 * eps) for up, down in zip(first_derivatives(shifted(points, j, eps)),
-                                                         first_derivatives(shifted(points, j, -eps)))]
+            [(up - down) / (2 * eps) for up, down in zip(probed(first_derivatives, points, j, eps),
+                                                         probed(first_derivatives, points, j, -eps))]
             for j in range(len(points))
         ]
         for i, d_i in enumerate(firsts):  # type: ignore[arg-type]

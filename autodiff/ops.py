@@ -22,7 +22,7 @@ from typing import Any, Callable
 from .symbolic import Sym
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Op:
     """One operation: how to compute it on floats and what its local derivatives are."""
 
@@ -32,9 +32,26 @@ class Op:
     forward: Callable[..., float]  # floats in, float out; raises on a domain error
     derivative: Callable[..., tuple]  # (*inputs, output) -> one local derivative per input
     exponent: float | None = None  # only for `pow`: the constant power
+    zero_to_negative: str = "raise"  # only for `pow`: "raise", or "inf" in derivative rules (see raise_to)
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def _key(self) -> tuple[str, float | None, str]:
+        return (self.name, self.exponent, self.zero_to_negative)
+
+    def __eq__(self, other: object) -> bool:
+        """Operations are equal when they are the same operation (by name, and exponent for ``pow``)."""
+        return isinstance(other, Op) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by name, since its rules are functions pickle cannot copy (see ``find``)."""
+        if self.exponent is not None:
+            return (power, (self.exponent, self.zero_to_negative))
+        return (find, (self.name,))
 
     def apply(self, *operands: Any) -> Any:
         """This operation on operands that do their own arithmetic (``Sym``, ``Value``).
@@ -80,27 +97,33 @@ def log(x: Any) -> Any:
     return math.log(x) if _is_number(x) else x.log()
 
 
-def raise_to(x: Any, power: float) -> Any:
-    """x ** power for a float, a Value or a symbol; 0 to a negative power is +inf (an infinite slope)."""
+def raise_to(x: Any, exponent: float) -> Any:
+    """x ** power for a float, a Value or a symbol; 0 to a negative power is +inf (an infinite slope).
+
+    A derivative rule, unlike the operator ``**``, must not raise there: ``backward()`` gets inf
+    from it on floats, and ``grad(create_graph=True)`` the same inf on Values.
+    """
     if _is_number(x):
-        if x == 0 and power < 0:
-            return math.inf
-        return _power(x, power)
-    return x**power
+        return _power_or_inf(x, exponent)
+    if isinstance(x, Sym) or not _is_number(exponent):  # (a Value exponent needs a positive base anyway)
+        return x**exponent
+    return x.apply(power(exponent, zero_to_negative="inf"))  # a Value
 
 
 def over_square(a: Any, b: Any) -> Any:
-    """a / b² for a float, a Value or a symbol. On floats it is a / b / b: for |b| < 1e-162,
+    """a / b² for a float, a Value or a symbol, written a / b / b except in formulas: for |b| < 1e-162,
     b² underflows to 0 and a / b² would raise ZeroDivisionError although the slope is finite or inf."""
-    if _is_number(b):
-        return a / b / b
-    return a / b**2
+    if isinstance(b, Sym):
+        return a / b**2
+    return a / b / b
 
 
 def step(x: Any) -> Any:
-    """The unit step [x > 0]: relu's derivative. Its own derivative is 0 wherever it exists."""
+    """The unit step [x > 0]: relu's derivative. Its own derivative is 0 wherever it exists.
+
+    1 at NaN, as PyTorch's relu passes a NaN input's gradient on: the NaN is not hidden."""
     if _is_number(x):
-        return 1.0 if x > 0 else 0.0
+        return 0.0 if x <= 0 else 1.0
     return x.step()
 
 
@@ -209,6 +232,14 @@ def _power(base: float, exponent: float, op_name: str = "pow") -> float:
         return -math.inf if base < 0 and odd else math.inf
 
 
+def _power_or_inf(base: float, exponent: float) -> float:
+    return math.inf if base == 0 and exponent < 0 else _power(base, exponent)
+
+
+def _relu(x: float) -> float:
+    return 0.0 if x <= 0 else x  # (a NaN input stays NaN, as in PyTorch: it must not vanish from the loss)
+
+
 def _dot(*operands: Any) -> Any:
     """w1*x1 + ... + wn*xn (+ b), added left to right. The operands are the n weights, then the
     n inputs, then the bias if there is one. Plain arithmetic, so it works on symbols too."""
@@ -248,7 +279,7 @@ EXP = Op("exp", "exp", 1, _exp, lambda x, out: (out,))
 LOG = Op("log", "log", 1, _log, lambda x, out: (1 / x,))
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
-RELU = Op("relu", "relu", 1, lambda x: x if x > 0 else 0.0, lambda x, out: (step(x),))
+RELU = Op("relu", "relu", 1, _relu, lambda x, out: (step(x),))
 DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see engine.dot
 SIN = Op("sin", "sin", 1, _sin, lambda x, out: (cos(x),))
 COS = Op("cos", "cos", 1, _cos, lambda x, out: (-sin(x),))
@@ -260,16 +291,24 @@ ABS = Op("abs", "|·|", 1, abs, lambda x, out: (sign(x),))
 
 
 @lru_cache(maxsize=256)
-def power(exponent: float) -> Op:
-    """The operation x ** exponent for a constant exponent (one Op per exponent)."""
+def power(exponent: float, zero_to_negative: str = "raise") -> Op:
+    """The operation x ** exponent for a constant exponent (one Op per exponent).
+
+    ``zero_to_negative="inf"`` makes 0 to a negative power inf instead of an error: the form the
+    derivative rules use on Values (see ``raise_to``); the operator ``**`` keeps the error.
+    """
     n = int(exponent) if float(exponent).is_integer() else exponent
+    if zero_to_negative not in ("raise", "inf"):
+        raise ValueError(f"power: zero_to_negative must be 'raise' or 'inf', got {zero_to_negative!r}")
+    forward = _power if zero_to_negative == "raise" else _power_or_inf
     return Op(
         "pow",
         f"^{n}",
         1,
-        lambda x: _power(x, exponent),
+        lambda x: forward(x, exponent),
         lambda x, out: (n * raise_to(x, n - 1) if n else 0.0,),  # x**0 is constant: slope 0, even at x = 0
         exponent=float(exponent),
+        zero_to_negative=zero_to_negative,
     )
 
 
@@ -286,3 +325,11 @@ OPS: dict[str, Op] = {
     for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT, SIN, COS, SQRT, ABS)
 }
 """Every fixed operation by name; ``power(n)`` makes the constant-exponent ones."""
+
+
+def find(name: str) -> Op:
+    """The fixed operation called ``name`` (``OPS[name]``), or a KeyError listing the known names."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise KeyError(f"no operation named {name!r}; known: {', '.join(sorted(OPS))}") from None

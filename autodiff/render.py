@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +27,20 @@ from typing import Any, Iterator, Mapping, Sequence
 import graphviz
 
 from .engine import Value, topological_order
+from .formatting import format_number as _format
+from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
 __all__ = [
     "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
-    "DEFAULT_MAX_NODES", "GraphTooLargeError", "GraphvizNotFoundError", "Graph",
+    "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
 ]
 
 DEFAULT_MAX_NODES = 500
+NO_BACKWARD_YET = "no backward pass yet: every grad is 0 (call backward() on the output first)"
+"""The line a drawing shows when every gradient in it is still 0."""
+MAX_NAME_LENGTH = 500
+"""Longer node names are refused: Graphviz cannot hold a label of more than 16,384 characters."""
 """Graphs with more Value nodes than this are refused (pass ``max_nodes=None`` to draw them anyway)."""
 
 INSTALL_HINT = (
@@ -52,6 +59,10 @@ _LEAF_FILL = "#f0f0f0"
 _UNKNOWN = "#969696"
 _FONT = "Helvetica,Arial,sans-serif"
 _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
+
+
+class RenderError(RuntimeError):
+    """Graphviz's ``dot`` ran but failed; the message has what it said."""
 
 
 class GraphTooLargeError(ValueError):
@@ -84,23 +95,25 @@ class Graph(graphviz.Digraph):
 
 @contextmanager
 def _explain_missing_dot() -> Iterator[None]:
-    """Turn graphviz's "failed to execute 'dot'" into a ``GraphvizNotFoundError`` that says how to install it."""
+    """Graphviz's errors as ours: a missing ``dot`` says how to install it, a failing one what it said."""
     try:
         yield
     except graphviz.ExecutableNotFound as e:
         if isinstance(e, GraphvizNotFoundError):
             raise
         raise GraphvizNotFoundError(str(e)) from None
+    except subprocess.CalledProcessError as e:
+        said = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else str(e.stderr or "")
+        raise RenderError(f"Graphviz's dot failed (exit status {e.returncode}): {said.strip()[:500]}") from None
+    except BrokenPipeError:
+        raise RenderError("Graphviz's dot stopped before reading the whole graph") from None
 
 
 # --- text ------------------------------------------------------------------------------------
 
 def format_number(x: float, precision: int = 4) -> str:
-    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0``."""
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    text = f"{x:.{precision}g}"
-    return "0" if text in ("-0", "0") else text
+    """``x`` at ``precision`` significant digits: 0.35, 0.0009291, 2.5e-07; never ``-0`` (``formatting``'s drawing style)."""
+    return _format(x, "drawing", precision)
 
 
 def display_text(text: str) -> str:
@@ -162,63 +175,12 @@ def node_ids(root: Value) -> dict[Value, str]:
     return {node: f"v{k}" for k, node in enumerate(topological_order(root))}
 
 
-def _reaching(order: Sequence[Value], target: Value) -> set[Value]:
-    """The nodes from which ``target`` can be reached through parents (``target`` included)."""
-    reach = {target}
-    for node in reversed(order):  # parents before the nodes made from them
-        if node not in reach and any(p in reach for p in node.parents):
-            reach.add(node)
-    return reach
-
-
 def _check_in_graph(node: object, order_set: set[Value], what: str) -> Value:
     if not isinstance(node, Value):
         raise TypeError(f"draw: {what} must be a Value, got {type(node).__name__}")
     if node not in order_set:
         raise ValueError(f"draw: {what} {node!r} is not in the graph of the root")
     return node
-
-
-def count_paths(root: Value, node: Value) -> int:
-    """How many paths lead from ``root`` back to ``node``: the terms the chain rule sums for d root/d node.
-
-    Counted with one pass over the graph (no listing, no recursion); ``a + a`` counts two.
-    Document 000's shared bias ``b_1`` has three from the output ``y`` (one per hidden neuron)
-    and six from the cross-entropy loss, which uses ``y`` twice. 0 if ``root`` does not depend on ``node``.
-    """
-    paths: dict[Value, int] = {root: 1}
-    for current in topological_order(root):  # every node before its parents
-        n = paths.get(current, 0)
-        if n:
-            for parent in current.parents:
-                paths[parent] = paths.get(parent, 0) + n
-    return paths.get(node, 0)
-
-
-def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value]]:
-    """The paths from ``root`` back to ``node``, each as its list of Values (``root`` first, ``node`` last).
-
-    At most ``limit`` paths are listed (their number can grow exponentially; ``count_paths``
-    counts them all). A value used twice by one operation (``a + a``) gives two equal lists,
-    one per edge. Found with an explicit stack, not recursion.
-    """
-    if limit < 0:
-        raise ValueError(f"paths_between: limit must be >= 0, got {limit}")
-    reach = _reaching(topological_order(root), node)
-    if root not in reach:
-        return []
-    found: list[list[Value]] = []
-    stack: list[list[Value]] = [[root]]
-    while stack and len(found) < limit:
-        path = stack.pop()
-        last = path[-1]
-        if last is node:
-            found.append(path)
-            continue
-        for parent in reversed(last.parents):  # first parent explored first
-            if parent in reach:
-                stack.append(path + [parent])
-    return found
 
 
 # --- edge formulas -----------------------------------------------------------------------------
@@ -324,6 +286,8 @@ def _resolve_clusters(
         clusters = model.clusters(root)
     if clusters is None:
         return []
+    if not isinstance(clusters, Mapping):
+        raise TypeError(f"draw: clusters must map a label to its nodes, got {type(clusters).__name__}")
     listed: list[tuple[str, list[Value]]] = []
     times: dict[Value, int] = {}
     for label, members in clusters.items():
@@ -393,7 +357,7 @@ def draw(
         show_grad=show_grad,
         grads=grads,
         focus=focus,
-        reach=_reaching(order, highlight) if highlight is not None else set(),
+        reach=reaching(order, highlight) if highlight is not None else set(),
         stacked=rankdir in ("LR", "RL"),  # narrow boxes where the graph grows sideways
         edge_derivatives=edge_derivatives,
         edge_symbols=edge_symbols,
@@ -401,7 +365,10 @@ def draw(
         notes=_checked_notes(edge_notes, in_graph),
     )
     cluster_list = _resolve_clusters(clusters, model, root, in_graph)
-    graph = _new_graph(rankdir, _highlight_title(root, highlight, order) if highlight is not None else None)
+    titles = [_highlight_title(root, highlight, order)] if highlight is not None else []
+    if show_grad and grads is None and all(node.grad == 0 for node in order):
+        titles.append(NO_BACKWARD_YET)
+    graph = _new_graph(rankdir, titles)
     drawing.add_clusters(graph, cluster_list, order)
     drawing.add_edges(graph, order)
     return graph
@@ -415,6 +382,8 @@ def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
         raise ValueError(f"draw: precision must be a positive int, got {precision!r}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1):
+        raise ValueError(f"draw: max_nodes must be a positive int or None (no limit), got {max_nodes!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise GraphTooLargeError(
@@ -422,6 +391,12 @@ def _collect(root: Value, rankdir: str, precision: int, max_nodes: int | None) -
             f"a picture this large is slow to lay out and hard to read. To draw it anyway, pass "
             f"max_nodes=None (no limit) or a larger number, e.g. draw(root, max_nodes={len(order)})."
         )
+    for node in order:
+        if node.name is not None and len(node.name) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"draw: a node's name is {len(node.name)} characters long ({node.name[:40]!r}…); "
+                f"a drawing shows names of up to {MAX_NAME_LENGTH} characters: give it a shorter name"
+            )
     return order
 
 
@@ -455,14 +430,15 @@ def _highlight_title(root: Value, highlight: Value, order: Sequence[Value]) -> s
     return f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
 
 
-def _new_graph(rankdir: str, title: str | None) -> Graph:
-    """An empty drawing with the house style (and the title, if any)."""
+def _new_graph(rankdir: str, titles: Sequence[str]) -> Graph:
+    """An empty drawing with the house style, and the title lines, if any."""
     graph = Graph(name="computation graph", encoding="utf-8")
     graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
     graph.attr("node", fontname=_FONT, fontsize="11")
     graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
-    if title is not None:
-        graph.attr(label=f"<{_font(_html(title), _HIGHLIGHT)}>", labelloc="t", fontsize="13")
+    if titles:
+        lines = [_font(_html(title), _HIGHLIGHT if title != NO_BACKWARD_YET else _UNKNOWN) for title in titles]
+        graph.attr(label="<" + "<BR/>".join(lines) + ">", labelloc="t", fontsize="13")
     return graph
 
 

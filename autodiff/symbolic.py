@@ -10,12 +10,20 @@ derivative rule with ``Sym`` arguments therefore yields the formula a teacher wr
 
 Expressions are simplified only in the obvious ways (0 and 1, numbers folded); they can
 be printed as plain text or LaTeX and evaluated on numbers.
+
+The module also owns the term algebra on ``Sym`` the explainer uses (the end of this file):
+an expression as a sum of coefficient·product terms (``Term``, ``flatten``, ``times_terms``,
+``plus_terms``, ``terms_sym``), renaming its variables (``rename``) and writing products of
+factors (``product_text``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping, Union
+from fractions import Fraction
+from typing import Callable, Iterable, Mapping, Union
+
+from .formatting import format_number as _format, latex_name
 
 Number = Union[int, float]
 Operand = Union["Sym", int, float]
@@ -50,10 +58,8 @@ def define_function(name: str, on_float: Callable[[float], float]) -> None:
 
 
 def format_number(x: float, digits: int = 6) -> str:
-    """Short decimal form: 2 not 2.0, 0.5, 1e-04 only when it must."""
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.{digits}g}"
+    """Short decimal form: 2 not 2.0, 0.5, 1e-04 only when it must (the ``symbolic`` style of ``formatting``)."""
+    return _format(x, "symbolic", digits)
 
 
 class Sym:
@@ -61,7 +67,7 @@ class Sym:
 
     __slots__ = ("kind", "args", "value")
 
-    def __init__(self, kind: str, args: tuple = (), value: object = None):
+    def __init__(self, kind: str, args: tuple[Sym, ...] = (), value: object = None):
         self.kind = kind  # "num", "var", "add", "sub", "mul", "div", "neg", "pow" or "call"
         self.args = args  # operand expressions
         self.value = value  # the number (num), the name (var) or the function name (call)
@@ -309,3 +315,160 @@ _FOLD: dict[str, Callable[[float, float], float]] = {
     "div": lambda a, b: a / b,
     "pow": _pow,
 }
+
+
+# --- term algebra: expressions as sums of coefficient·product terms ---------------------------
+#
+# The explainer writes each chain-rule step as a sum of products with the numbers multiplied
+# out (½·2 → 1): ``flatten`` splits an expression into such terms, ``times_terms`` and
+# ``plus_terms`` combine them (merging equal products), and ``terms_sym`` turns terms back
+# into one ``Sym``. ``product_text`` writes a product of factors the way a derivation does.
+
+Term = tuple[float, tuple[Sym, ...]]
+"""(coefficient, factors): the product coefficient·factor₁·factor₂·…"""
+
+
+def is_one(sym: Sym) -> bool:
+    """Whether ``sym`` is the number 1."""
+    return sym.kind == "num" and sym.value == 1
+
+
+def rename(sym: Sym, new_name: Callable[[str], str]) -> Sym:
+    """A copy of ``sym`` with its variable names mapped (no re-simplification)."""
+    memo: dict[int, Sym] = {}
+    stack = [(sym, False)]
+    while stack:
+        s, ready = stack.pop()
+        if id(s) in memo:
+            continue
+        if s.kind == "var":
+            memo[id(s)] = Sym("var", (), new_name(s.value))  # type: ignore[arg-type]
+        elif not s.args:
+            memo[id(s)] = s
+        elif ready:
+            memo[id(s)] = Sym(s.kind, tuple(memo[id(a)] for a in s.args), s.value)
+        else:
+            stack.append((s, True))
+            stack.extend((a, False) for a in s.args)
+    return memo[id(sym)]
+
+
+def _latex_var(name: str) -> str:
+    if name.startswith("δ(") and name.endswith(")"):
+        return r"\delta_{" + latex_name(name[2:-1]) + "}"
+    return latex_name(name)
+
+
+def latex_with_names(sym: Sym) -> str:
+    """``sym.latex()`` with every variable name written as LaTeX (``w11`` → ``w_{11}``, ``δ(z1)`` → ``\\delta_{z_{1}}``)."""
+    return rename(sym, _latex_var).latex()
+
+
+def wrap_text(sym: Sym) -> str:
+    """``sym.text()``, in parentheses when it is a sum, a difference or negative (a factor of a product)."""
+    text = sym.text()
+    if sym.kind in ("add", "sub", "neg") or (sym.kind == "num" and sym.value < 0):  # type: ignore[operator]
+        return f"({text})"
+    return text
+
+
+def wrap_latex(sym: Sym) -> str:
+    """``latex_with_names(sym)``, in ``\\left( \\right)`` when it is a sum, a difference or negative."""
+    text = latex_with_names(sym)
+    if sym.kind in ("add", "sub", "neg") or (sym.kind == "num" and sym.value < 0):  # type: ignore[operator]
+        return rf"\left({text}\right)"
+    return text
+
+
+def product_text(syms: Iterable[Sym], latex: bool = False) -> str:
+    """The product of ``syms`` as a derivation writes it: 1s dropped, ``·`` (or ``\\cdot``) between factors."""
+    kept = [s for s in syms if not is_one(s)]
+    if not kept:
+        return "1"
+    if latex:
+        return r" \cdot ".join(wrap_latex(s) for s in kept)
+    return "·".join(wrap_text(s) for s in kept)
+
+
+def flatten(s: Sym) -> list[Term]:
+    """``s`` as a sum of coefficient·product terms, splitting products (never sums)."""
+    kind = s.kind
+    if kind == "num":
+        return [(float(s.value), ())]  # type: ignore[arg-type]
+    if kind == "neg":
+        return [(-c, f) for c, f in flatten(s.args[0])]
+    if kind == "mul":
+        return times_terms(flatten(s.args[0]), flatten(s.args[1]))
+    if kind == "div":
+        a, b = s.args
+        if b.kind == "num" and b.value != 0:
+            return [(c / b.value, f) for c, f in flatten(a)]  # type: ignore[operator]
+        if a.kind == "num" and a.value == 1:
+            return [(1.0, (s,))]
+        return times_terms(flatten(a), [(1.0, (Sym("div", (Sym.num(1), b)),))])
+    return [(1.0, (s,))]
+
+
+def merge_terms(terms: list[Term]) -> list[Term]:
+    """``terms`` with equal products (the same factors in any order) added up; zero terms dropped."""
+    merged: dict[tuple[str, ...], list] = {}  # type: ignore[type-arg]
+    for c, f in terms:
+        key = tuple(sorted(x.text() for x in f))
+        if key in merged:
+            merged[key][0] += c
+        else:
+            merged[key] = [c, f]
+    return [(c, f) for c, f in merged.values() if c != 0]
+
+
+def times_terms(a: list[Term], b: list[Term]) -> list[Term]:
+    """The product of two sums of terms, multiplied out and merged."""
+    return merge_terms([(ca * cb, fa + fb) for ca, fa in a for cb, fb in b])
+
+
+def plus_terms(a: list[Term], b: list[Term]) -> list[Term]:
+    """The sum of two sums of terms, merged."""
+    return merge_terms(a + b)
+
+
+def coefficient_sym(c: float) -> Sym:
+    """A coefficient as a ``Sym``: a small fraction (``1/2``) when it is one, else the number."""
+    frac = Fraction(c).limit_denominator(12)
+    if frac.denominator > 1 and abs(float(frac) - c) <= 1e-12 * abs(c):
+        return Sym("div", (Sym.num(frac.numerator), Sym.num(frac.denominator)))
+    return Sym.num(c)
+
+
+def term_sym(c: float, factors: tuple[Sym, ...]) -> Sym:
+    """|c|·(product of factors) as one Sym; reciprocals 1/x go to one denominator."""
+    top: Sym = Sym.num(1)
+    bottom: Sym = Sym.num(1)
+    for f in factors:
+        if f.kind == "div" and is_one(f.args[0]):
+            bottom = bottom * f.args[1]
+        else:
+            top = top * f
+    body = top if is_one(bottom) else Sym("div", (top, bottom))
+    c = abs(c)
+    if c == 1:
+        return body
+    coef = coefficient_sym(c)
+    if is_one(body):
+        return coef
+    if coef.kind == "num":
+        return coef * body
+    return Sym("mul", (coef, body))
+
+
+def terms_sym(terms: list[Term]) -> Sym:
+    """A sum of terms as one ``Sym`` (negative terms subtracted); ``0`` for no terms."""
+    if not terms:
+        return Sym.num(0)
+    out: Sym | None = None
+    for c, f in terms:
+        t = term_sym(c, f)
+        if out is None:
+            out = -t if c < 0 else t
+        else:
+            out = Sym("sub" if c < 0 else "add", (out, t))
+    return out  # type: ignore[return-value]

@@ -200,3 +200,45 @@ def op_arguments(op_name: str) -> st.SearchStrategy[tuple[float, ...]]:
         "sqrt": st.tuples(positive_floats()),
         "dot": st.integers(2, 9).flatmap(lambda n: st.tuples(*[moderate_floats()] * n)),  # pairs, maybe a bias
     }.get(op_name, two if op_name in ("add", "sub", "mul") else one)
+
+
+# --- formula text, in the checker's syntax ----------------------------------------------------
+
+FORMULA_NAMES = ("x1", "w1", "b", "net h1", "θ1")
+"""Leaf names for formula strategies: one with a space and one outside ASCII."""
+_NUMBERS = st.sampled_from(["2", "0.5", "3", ".25", "1e-1", "1.5", "10", "0"])
+_FUNCTIONS = ("σ", "sigmoid", "exp", "log", "ln", "tanh", "relu")
+_BINARY = ("+", "-", "*", "/", "^", "**", "−", "×", "·", "÷", " + ", " * ")
+
+
+@st.composite
+def formula_texts(draw, names: Sequence[str] = FORMULA_NAMES, max_length: int = 120,
+                  max_steps: int = 16, name_exponents: bool = True) -> str:
+    """A syntactically valid formula: atoms combined by random operators, calls and parentheses.
+
+    Built without recursion from a pool of fragments; never longer than ``max_length``. With
+    ``name_exponents=False`` every exponent is a plain number (so only constant powers).
+    """
+    atom = st.one_of(st.sampled_from(list(names)), _NUMBERS)
+    pool = [draw(atom) for _ in range(draw(st.integers(1, 6)))]
+    for _ in range(draw(st.integers(0, max_steps))):
+        i = draw(st.integers(0, len(pool) - 1))
+        a = pool.pop(i)
+        kind = draw(st.sampled_from(["binary", "binary", "call", "paren", "neg", "implicit"]))
+        if kind == "binary" and pool:
+            b = pool.pop(draw(st.integers(0, len(pool) - 1)))
+            op = draw(st.sampled_from(_BINARY))
+            if op in ("^", "**") and not name_exponents:
+                b = draw(st.sampled_from(["2", "3", "-1", "(-2)", "0.5", "(1/2)"]))
+            new = f"{a}{op}{b}"
+        elif kind == "implicit" and pool:
+            new = f"{a}({pool.pop(draw(st.integers(0, len(pool) - 1)))})"
+        elif kind == "call":
+            new = f"{draw(st.sampled_from(_FUNCTIONS))}({a})"
+        elif kind == "neg":
+            new = f"-{a}" if not a.startswith(("-", "−")) else f"-({a})"
+        else:
+            new = f"({a})"
+        pool.append(new if len(new) + sum(len(p) + 3 for p in pool) <= max_length else a)
+    text = " + ".join(pool)
+    return text if len(text) <= max_length else draw(atom)

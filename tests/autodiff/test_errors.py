@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import operator
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -166,3 +167,80 @@ def test_an_integer_too_large_for_a_float_is_refused_with_the_operation_named():
     with pytest.raises(OverflowError, match="too large for a float"):
         x * 10**400
     assert x.grad == 0.0 and x.data == 2.0
+
+
+# --- arguments checked up front, with messages that say what was wrong -------------------------
+
+def test_an_empty_name_is_refused():
+    with pytest.raises(ValueError, match="name must not be empty"):
+        Value(1.0, name="")
+
+
+def test_grad_of_none_inputs_names_what_it_wanted():
+    with pytest.raises(TypeError, match="grad: inputs must be a Value or a sequence of Values, got NoneType"):
+        grad(Value(1.0) * 2.0, None)  # type: ignore[call-overload]
+
+
+def test_a_power_too_large_for_a_float_names_pow():
+    with pytest.raises(OverflowError, match="pow: int .* is too large for a float"):
+        Value(2.0) ** 10**400
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"eps": "a"}, TypeError, "gradcheck: eps must be a real number, got str 'a'"),
+        ({"atol": float("nan")}, ValueError, "gradcheck: atol must be a non-negative finite number, got nan"),
+        ({"rtol": -1.0}, ValueError, "gradcheck: rtol must be a non-negative finite number, got -1.0"),
+        ({"eps": 0.0}, ValueError, "gradcheck: eps must be a positive finite number, got 0.0"),
+        ({"second_order": "yes"}, TypeError, "gradcheck: second_order must be True or False, got 'yes'"),
+    ],
+)
+def test_gradcheck_checks_its_options(options, error, message):
+    from autodiff import gradcheck
+
+    with pytest.raises(error, match=re.escape(message)):
+        gradcheck(lambda x: x * x, [1.0], **options)
+
+
+def test_gradcheck_says_when_its_own_probe_left_the_domain():
+    from autodiff import gradcheck
+
+    with pytest.raises(ValueError) as info:
+        gradcheck(lambda x: x.log(), [Value(1e-7, name="x")])
+    message = str(info.value)
+    assert "finite-difference probe x = 1e-07 − eps" in message and "a point you did not pass" in message
+    assert "pass a smaller eps" in message and "log: input must be positive" in message
+    assert gradcheck(lambda x: x.log(), [1e-7], eps=1e-9, rtol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"max_nodes": "a"}, ValueError, "draw: max_nodes must be a positive int or None (no limit), got 'a'"),
+        ({"max_nodes": -1}, ValueError, "draw: max_nodes must be a positive int or None (no limit), got -1"),
+        ({"clusters": ["a"]}, TypeError, "draw: clusters must map a label to its nodes, got list"),
+    ],
+)
+def test_draw_checks_its_options(options, error, message):
+    from autodiff import draw
+
+    with pytest.raises(error, match=re.escape(message)):
+        draw(Value(1.0) * 2.0, **options)
+
+
+def test_a_name_too_long_to_draw_is_a_clear_error_and_graphviz_failures_say_what_dot_said():
+    from autodiff import draw
+    from autodiff.render import MAX_NAME_LENGTH, RenderError
+
+    long = Value(1.0, name="x" * 17_000)
+    with pytest.raises(ValueError, match=f"draw: a node's name is 17000 characters long .* up to {MAX_NAME_LENGTH}"):
+        draw(long * 2.0)
+    worst = Value(1.0, name='"' * MAX_NAME_LENGTH)  # escaping makes each character six
+    top = (worst * 2.0).sigmoid()
+    top.name = "&" * MAX_NAME_LENGTH
+    assert b"<svg" in draw(top, highlight=worst, edge_symbols=True).pipe(format="svg")
+    broken = draw(Value(1.0) * 2.0)
+    broken.body.append("  v0 -> {")  # DOT that dot cannot read
+    with pytest.raises(RenderError, match="Graphviz's dot failed .*syntax error"):
+        broken.pipe(format="svg")

@@ -101,3 +101,36 @@ def test_overflowing_slopes_are_inf_not_errors():
     assert (Value(1e-200) ** -1).local_grads == (-math.inf,)
     z = Value(2.0) ** Value(1030.0)
     assert z.local_grads == (math.inf, math.inf)
+
+
+# --- derivative rules evaluated on Values give inf where backward() does (as PyTorch) -----------
+
+def test_second_order_grad_of_a_square_root_at_zero_is_infinite_not_an_error():
+    x = Value(0.0)
+    y = x**0.5
+    assert grad(y, x) == math.inf
+    first = grad(y, x, create_graph=True)
+    assert first.data == math.inf
+    assert grad(first, x) == -math.inf  # PyTorch: d²/dx² √x at 0 = -inf
+
+
+def test_create_graph_of_a_division_by_a_tiny_number_overflows_to_inf_like_backward():
+    a, b = Value(1.0), Value(1e-200)
+    assert grad(a / b, b) == -math.inf
+    assert grad(a / b, b, create_graph=True).data == -math.inf
+
+
+def test_the_operator_keeps_its_documented_error_at_zero_to_a_negative_power():
+    import pytest
+
+    with pytest.raises(ZeroDivisionError, match="pow: 0.0 cannot be raised to the negative power -1.0"):
+        Value(0.0) ** -1
+
+
+def test_relu_of_nan_is_nan_and_passes_its_gradient_on_as_pytorch_does():
+    x = Value(float("nan"))
+    y = x.relu()
+    assert math.isnan(y.data)
+    y.backward()
+    assert x.grad == 1.0  # torch.relu(nan).backward() gives grad 1: the NaN stays visible in the loss
+    assert Value(-1.0).relu().data == 0.0 and Value(0.0).relu().local_grads == (0.0,)

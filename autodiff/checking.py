@@ -1,0 +1,413 @@
+"""Checking a hand derivation: ``check_formula``, its ``Verdict`` and the diagnosis.
+
+``check_formula(root, node, formula)`` reads a hand-written formula for d(root)/d(node)
+(``formula.parse_formula``, never ``eval``), evaluates it on the graph's values, compares it with
+the gradient (computed as ``backward()`` does, by ``paths``), and when they disagree says which
+paths the formula accounts for and which it misses (``_diagnose``: each term of the formula is
+matched with the path it follows, ``_match_term``), which factors are off (``OffFactor``), which
+other node's gradient it equals, and which of its names no path uses. No ``.grad`` is changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Mapping, Sequence
+
+from .engine import Value
+from .formatting import format_number
+from .formula import FormulaError, parse_formula
+from .paths import NamedGraph, Path, resolve_node
+from .symbolic import Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
+
+__all__ = ["check_formula", "Verdict", "OffFactor"]
+
+
+def _num(x: float, digits: int = 6) -> str:
+    return format_number(x, "derivation", digits)
+
+
+@dataclass(frozen=True)
+class OffFactor:
+    """Where a formula's factors and a path's factors disagree."""
+
+    path: int  # the path's index
+    formula_text: str
+    formula_value: float
+    path_text: str  # the chain, e.g. ∂Out h1/∂net h1
+    path_symbolic: str
+    path_value: float
+    note: str = ""
+
+    def text(self) -> str:
+        note = f" ({self.note})" if self.note else ""
+        if not self.formula_text:
+            return (f"the formula lacks path {self.path}'s {self.path_text} = {self.path_symbolic} = "
+                    f"{_num(self.path_value)}{note}")
+        if not self.path_text:
+            return f"the formula has an extra factor {self.formula_text} = {_num(self.formula_value)}{note}"
+        return (f"the formula has {self.formula_text} = {_num(self.formula_value)} where path {self.path} has "
+                f"{self.path_text} = {self.path_symbolic} = {_num(self.path_value)}{note}")
+
+
+@dataclass
+class Verdict:
+    """The checker's answer: ``ok``, both numbers, the paths accounted for and missed, and why."""
+
+    ok: bool
+    formula: str
+    parsed: Sym
+    formula_value: float
+    gradient: float
+    explanation: str
+    paths: tuple[Path, ...] | None
+    matched_paths: tuple[Path, ...]
+    missing_paths: tuple[Path, ...]
+    off_factors: tuple[OffFactor, ...] = ()
+    same_as: tuple[str, ...] = ()  # other nodes whose gradient the formula equals
+    unrelated_names: tuple[str, ...] = ()  # names in the formula that no path's factors use
+
+    def text(self) -> str:
+        return self.explanation
+
+    __str__ = text
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _close(a: float, b: float, rel: float, floor: float = 0.0) -> bool:
+    if a == b:
+        return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(a - b) <= max(rel * max(abs(a), abs(b)), floor)
+
+
+@dataclass
+class _FFactor:
+    text: str
+    value: float
+    position: int
+
+
+def _formula_terms(sym: Sym, values: Mapping[str, float], top: bool = True) -> list[tuple[float, list[Sym]]]:
+    """The formula as a sum of products: (coefficient, [formula factors as Syms])."""
+    kind = sym.kind
+    if kind == "num":
+        return [(float(sym.value), [])]  # type: ignore[arg-type]
+    if kind in ("add", "sub"):
+        left = _formula_terms(sym.args[0], values, top)
+        right = _formula_terms(sym.args[1], values, top)
+        if kind == "sub":
+            right = [(-c, f) for c, f in right]
+        expanded = left + right
+        if top or any(sum(1 for x in f if x.kind != "num") >= 2 for _, f in expanded):
+            return expanded
+        return [(1.0, [sym])]
+    if kind == "neg":
+        return [(-c, f) for c, f in _formula_terms(sym.args[0], values, top)]
+    if kind == "mul":
+        a = _formula_terms(sym.args[0], values, False)
+        b = _formula_terms(sym.args[1], values, False)
+        return [(ca * cb, fa + fb) for ca, fa in a for cb, fb in b]
+    if kind == "div":
+        num = _formula_terms(sym.args[0], values, False)
+        den = sym.args[1]
+        if den.kind == "num" and den.value != 0:
+            return [(c / den.value, f) for c, f in num]  # type: ignore[operator]
+        recips = [Sym("div", (Sym.num(1), x)) for x in _product_factors(den)]
+        return [(c, f + recips) for c, f in num]
+    return [(1.0, [sym])]
+
+
+def _product_factors(sym: Sym) -> list[Sym]:
+    if sym.kind == "mul":
+        return _product_factors(sym.args[0]) + _product_factors(sym.args[1])
+    return [sym]
+
+
+def _factor_text(sym: Sym) -> str:
+    if sym.kind == "div" and _is_one(sym.args[0]):
+        return "1/" + _wrap_text(sym.args[1]) if sym.args[1].kind in ("mul", "div", "pow") else f"1/{_wrap_text(sym.args[1])}"
+    return _wrap_text(sym)
+
+
+def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list[tuple[list[_FFactor], list[int]]]]:
+    """Align a product's factors with a path's factors.
+
+    Returns (score, off): score counts the path factors the formula accounts for; off lists
+    (formula factors, path factor indices) groups that disagree.
+    """
+    fac = list(term)
+    pf = [(i, f) for i, f in enumerate(path.factors) if not _is_one(f.symbol)]
+    used_f: set[int] = set()
+    used_p: set[int] = set()
+    anchors: list[tuple[int, int]] = []  # (formula position, path position)
+    # 0. reciprocal pairs cancel: y(1 − y)/(y(1 − y))
+    for a, b in combinations(range(len(fac)), 2):
+        if (a not in used_f and b not in used_f and (fac[a].text.startswith("1/") or fac[b].text.startswith("1/"))
+                and _close(fac[a].value * fac[b].value, 1.0, rel)):
+            used_f |= {a, b}
+    # 1. one formula factor = one path factor: the same text first, then the same value
+    for same in (lambda x, f: x.text == _wrap_text(f.symbol), lambda x, f: _close(x.value, f.value, rel)):
+        for i, f in pf:
+            if i in used_p:
+                continue
+            for k, x in enumerate(fac):
+                if k not in used_f and same(x, f):
+                    used_f.add(k)
+                    used_p.add(i)
+                    anchors.append((x.position, i))
+                    break
+    # 2. several formula factors = one path factor: A3·(1 − A3) for A3(1 − A3)
+    for i, f in pf:
+        if i in used_p:
+            continue
+        free = [k for k in range(len(fac)) if k not in used_f]
+        found = next((g for size in (2, 3) for g in combinations(free, size)
+                      if _close(math.prod(fac[k].value for k in g), f.value, rel)), None)
+        if found:
+            used_f |= set(found)
+            used_p.add(i)
+            anchors.append((fac[found[0]].position, i))
+    # 3. one formula factor = a run of path factors: (y − t) for ∂Loss/∂y·∂y/∂net o1
+    for k, x in enumerate(fac):
+        if k in used_f:
+            continue
+        free = [i for i, _ in pf if i not in used_p]
+        for start in range(len(free)):
+            for end in range(start + 2, len(free) + 1):
+                run = free[start:end]
+                if _close(math.prod(path.factors[i].value for i in run), x.value, rel):
+                    used_f.add(k)
+                    used_p |= set(run)
+                    anchors.append((x.position, run[0]))
+                    break
+            if k in used_f:
+                break
+    left_f = [k for k in range(len(fac)) if k not in used_f]
+    left_p = [i for i, _ in pf if i not in used_p]
+    score = len(used_p)
+    if not left_f and not left_p:
+        return score, []
+    if left_f and left_p and _close(math.prod(fac[k].value for k in left_f),
+                                    math.prod(path.factors[i].value for i in left_p), rel):
+        return score + len(left_p), []  # the same product, grouped differently
+    # Pair the leftovers gap by gap between matched factors, when both orders agree.
+    anchors.sort()
+    groups: list[tuple[list[int], list[int]]] = []
+    if all(anchors[j][1] < anchors[j + 1][1] for j in range(len(anchors) - 1)):
+        bounds = [(-1, -1)] + anchors + [(10**9, 10**9)]
+        for (f0, p0), (f1, p1) in zip(bounds, bounds[1:]):
+            gf = [k for k in left_f if f0 < fac[k].position < f1]
+            gp = [i for i in left_p if p0 < i < p1]
+            if gf or gp:
+                groups.append((gf, gp))
+        if any(not gf or not gp for gf, gp in groups):
+            groups = []
+    if not groups:
+        groups = [(left_f, left_p)]
+    return score, [([fac[k] for k in gf], gp) for gf, gp in groups]
+
+
+def check_formula(
+    root: Value,
+    node: Value | str,
+    formula: str,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    rel_tol: float = 1e-9,
+    max_paths: int = 256,
+) -> Verdict:
+    """Check a hand-derived formula for d(root)/d(node) against the gradient.
+
+    The formula uses node names of root's graph (names with spaces are matched whole, the
+    longest known name first), numbers, ``+ - * / ^ **`` (also ``− × · ÷``), parentheses,
+    implicit multiplication (``A3(1-A3)``, ``2x``), the functions ``sigma``/``σ``/``sigmoid``,
+    ``exp``, ``log``/``ln``, ``tanh``, ``relu``, and ``δ(v)``/``delta(v)`` for the gradient
+    ∂root/∂v of a node v. ``aliases`` maps extra names to node names, e.g.
+    ``{'neth1': 'net h1'}``. Anything else raises ``FormulaError`` (it is parsed, never
+    evaluated as Python). The formula is evaluated on the graph's values and compared with
+    the gradient to ``rel_tol``; the verdict says which paths it accounts for and which it
+    misses, and which factors are off. No ``.grad`` is changed.
+    """
+    order, node = resolve_node(root, node, "check_formula")
+    if aliases is not None:
+        if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+            raise TypeError("check_formula: aliases must map names (str) to node names (str)")
+    graph = NamedGraph(root, node, order)
+    by_name: dict[str, list[Value]] = {}
+    for n in order:
+        if n.name is not None:
+            by_name.setdefault(n.name, []).append(n)
+    for alias, target in (aliases or {}).items():
+        if target not in by_name:
+            raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
+    parsed = parse_formula(formula, by_name, aliases)
+    values: dict[str, float] = {}
+    for name in parsed.names():
+        inner = name[2:-1] if name.startswith("δ(") and name.endswith(")") and name[2:-1] in by_name else None
+        nodes = by_name[inner if inner is not None else name]
+        if len(nodes) > 1:
+            raise FormulaError(f"the name {name!r} labels {len(nodes)} different nodes of the graph; rename them")
+        values[name] = graph.grads.get(nodes[0], 0.0) if inner is not None else nodes[0].data
+    try:
+        formula_value = parsed.evaluate(values)
+    except (ArithmeticError, ValueError) as error:
+        raise FormulaError(f"the formula cannot be evaluated on the graph's values: {error}") from None
+
+    gradient = graph.grads.get(node, 0.0)
+    floor = rel_tol * graph.bounds.get(node, 0.0) if node in graph.grads else 0.0
+    ok = _close(formula_value, gradient, rel_tol, floor)
+    lhs = f"∂{graph.label(root)}/∂{graph.label(node)}"
+    nodes = graph.on_the_way()
+    count = graph.count_paths(nodes).get(node, 0) if nodes else 0
+    paths = graph.paths() if count <= max_paths else None
+
+    head = f"{formula.strip()} = {_num(formula_value, 10)}"
+    if ok:
+        how_many = f"all {count} paths" if count != 1 else "its one path"
+        text = f"OK: {head} equals {lhs} = {_num(gradient, 10)} (from backward; {how_many})."
+        all_paths = tuple(paths or ())
+        return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
+                       all_paths, ())
+
+    lines = [f"WRONG: {head}, but {lhs} = {_num(gradient, 10)} (from backward)."]
+    same_as = tuple(
+        graph.label(n) for n in sorted(graph.grads, key=lambda v: (not v.is_leaf, graph.index[v]))
+        if n is not node and n.name is not None and n is not root and formula_value != 0
+        and _close(formula_value, graph.grads[n], rel_tol, rel_tol * graph.bounds.get(n, 0.0))
+    )
+    if same_as:
+        lines.append("It equals the gradient of " + ", ".join(f"{name} (∂{graph.label(root)}/∂{name})" for name in same_as)
+                     + f": a derivation of {' or '.join(same_as)}, labelled as one of {graph.label(node)}?")
+    matched: list[Path] = []
+    missing: list[Path] = []
+    off: list[OffFactor] = []
+    if paths is None:
+        lines.append(f"{graph.label(node)} reaches {graph.label(root)} along {count} paths, too many to compare one "
+                     f"by one (max_paths={max_paths}).")
+    elif not paths:
+        lines.append(f"{graph.label(root)} does not depend on {graph.label(node)}: the gradient is 0.")
+    else:
+        back = {v: k for k, v in (aliases or {}).items()}
+        matched, missing, off, analysis = _diagnose(parsed, values, paths, rel_tol, floor, graph, back)
+        lines.extend(analysis)
+    unrelated = _unrelated_names(parsed, paths or [], graph, by_name, aliases)
+    if unrelated:
+        lines.append(f"The formula uses {', '.join(unrelated)}, which no path from {graph.label(root)} to "
+                     f"{graph.label(node)} passes through or has in its factors.")
+    return Verdict(False, formula, parsed, formula_value, gradient, "\n".join(lines), tuple(paths) if paths else None,
+                   tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated))
+
+
+def _describe(p: Path) -> str:
+    return f"path {p.index} ({p.route()}) = {_num(p.value)}"
+
+
+def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float, graph: NamedGraph,
+              back: Mapping[str, str]) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
+    def as_written(name: str) -> str:  # show aliases as the formula wrote them
+        if name.startswith("δ(") and name.endswith(")"):
+            return f"δ({back.get(name[2:-1], name[2:-1])})"
+        return back.get(name, name)
+
+    lines: list[str] = []
+    n = len(paths)
+    counts = graph.count_paths(graph.on_the_way())
+    terms = []
+    for coef, syms in _formula_terms(parsed, values):
+        factors = [_FFactor(_factor_text(_rename(s, as_written)), s.evaluate(values), pos) for pos, s in enumerate(syms, start=1)]
+        if coef != 1:
+            factors.insert(0, _FFactor(_num(coef), coef, 0))
+        terms.append(factors)
+    # Assign each term of the formula to the path it follows (most factors in common).
+    scored = []
+    for t, term in enumerate(terms):
+        value = math.prod(f.value for f in term)
+        for p in paths:
+            score, off = _match_term(term, p, rel)
+            exact = _close(value, p.value, rel, floor)
+            if score or exact:
+                scored.append((exact, score, -t, -p.index, t, p, off))
+    scored.sort(key=lambda s: s[:4], reverse=True)
+    term_path: dict[int, tuple[Path, bool, list[tuple[list[_FFactor], list[int]]]]] = {}
+    taken: set[int] = set()
+    for exact, score, _, _, t, p, off in scored:
+        if t not in term_path and p.index not in taken:
+            term_path[t] = (p, exact, off)
+            taken.add(p.index)
+    all_exact = len(term_path) == len(terms) and all(exact for _, exact, _ in term_path.values())
+    if not all_exact and n <= 14:
+        target = sum(math.prod(f.value for f in term) for term in terms)
+        for size in range(1, n):
+            hit = next((c for c in combinations(paths, size) if _close(sum(p.value for p in c), target, rel, floor)), None)
+            if hit:
+                matched = list(hit)
+                missing = [p for p in paths if p not in hit]
+                lines.append(f"{graph.label(graph.node)} reaches {graph.label(graph.root)} along {n} paths; the formula "
+                             f"equals the sum over {len(matched)} of them:")
+                lines.extend(f"  accounts for {_describe(p)}" for p in matched)
+                lines.extend(f"  misses {_describe(p)}" for p in missing)
+                return matched, missing, [], lines
+    matched = sorted((p for p, _, _ in term_path.values()), key=lambda p: p.index)
+    missing = [p for p in paths if p.index not in taken]
+    off_all: list[OffFactor] = []
+    if n > 1 or len(terms) > 1:
+        follows = "follows" if len(matched) != 1 else "follows only"
+        lines.append(f"{graph.label(graph.node)} reaches {graph.label(graph.root)} along {n} path{'s' if n != 1 else ''}; "
+                     f"the formula has {len(terms)} term{'s' if len(terms) != 1 else ''} and {follows} "
+                     f"{len(matched)} of the paths:")
+        lines.extend(f"  accounts for {_describe(p)}" for p in matched)
+        lines.extend(f"  misses {_describe(p)}" for p in missing)
+        if all_exact:
+            lines.append(f"Each term equals its path exactly: add the missing path{'s' if len(missing) != 1 else ''}.")
+    unassigned = [t for t in range(len(terms)) if t not in term_path]
+    for t in unassigned:
+        text = "·".join(f.text for f in terms[t]) or "1"
+        lines.append(f"  the term {text} = {_num(math.prod(f.value for f in terms[t]))} follows none of the paths")
+    for t in sorted(term_path):
+        p, exact, groups = term_path[t]
+        if exact:
+            continue
+        if not groups:
+            lines.append(f"  the term for path {p.index} has the right factors but a different value")
+            continue
+        lines.append(f"On path {p.index}, {'a factor is' if len(groups) == 1 else 'factors are'} off:")
+        for fs, idx in groups:
+            ftext = "·".join(f.text for f in fs)
+            fval = math.prod(f.value for f in fs)
+            chain = " · ".join(p.factors[i].chain() for i in idx)
+            sym = _product_text([p.factors[i].symbol for i in idx]) if idx else "1"
+            pval = math.prod(p.factors[i].value for i in idx)
+            notes = []
+            if fs and idx and _close(fval, -pval, rel):
+                notes.append("opposite sign")
+            if idx and idx == list(range(idx[-1] + 1)) and idx[-1] + 1 < len(p.factors):
+                below = p.factors[idx[-1]].lower
+                if counts.get(below, 0) == 1:
+                    notes.append(f"together they are δ({p.factors[idx[-1]].lower_label})")
+            item = OffFactor(p.index, ftext, fval, chain, sym, pval, "; ".join(notes))
+            off_all.append(item)
+            lines.append("  " + item.text())
+    return matched, missing, off_all, lines
+
+
+def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: NamedGraph, by_name: Mapping[str, list[Value]],
+                     aliases: Mapping[str, str] | None) -> list[str]:
+    if not paths:
+        return []
+    allowed: set[str] = set()
+    for p in paths:
+        allowed.update(p.nodes)
+        for f in p.factors:
+            allowed |= f.symbol.names()
+    back = {v: k for k, v in (aliases or {}).items()}
+    out = []
+    for name in sorted(parsed.names()):
+        bare = name[2:-1] if name.startswith("δ(") and name.endswith(")") else name
+        if bare not in allowed:
+            out.append(back.get(name, name) if name == bare else f"δ({back.get(bare, bare)})")
+    return out

@@ -1,0 +1,84 @@
+"""Copying graphs: ``copy_graph``, and how Values (and so models) pickle and deep-copy, without recursion.
+
+``copy_graph(root)`` makes a fresh copy of root's whole graph, node for node in the same
+order, so that it draws, explains and animates exactly as the original (the lab works on
+such copies). ``pickle``, ``copy.deepcopy`` and ``multiprocessing`` reach a Value through the reducer
+registered here. A leaf is saved as its data, grad and name. A computed node is saved with
+the graph behind it as one flat table, parents first: its leaves as Values (so a parameter
+keeps its identity wherever else it is pickled in the same stream) and every other node as a
+record. Loading rebuilds the nodes in that order, so each gets a creation number of the
+process that loads it, after its parents': graph order never depends on the numbers of the
+process that saved it. Interior nodes shared by two Values pickled separately are copied for
+each; operations are saved by name (``Op.__reduce__``).
+"""
+
+from __future__ import annotations
+
+import copyreg
+from typing import Any, Sequence
+
+from .dotnode import ManyInputValue
+from .engine import Value, _node
+from .ops import Op
+from .traversal import topological_order
+
+_Record = tuple[float, float, "str | None", Op, tuple[int, ...], tuple[float, ...]]
+
+
+def _reduce(value: Value) -> tuple[Any, ...]:
+    if value.op is None:
+        return (_leaf, (value.data, value.grad, value.name))
+    nodes = topological_order(value)[::-1]  # parents first, `value` last
+    leaves = [n for n in nodes if n.op is None]
+    index = {n: i for i, n in enumerate(leaves)}
+    records: list[_Record] = []
+    for n in nodes:
+        if n.op is not None:
+            index[n] = len(index)
+            records.append((n.data, n.grad, n.name, n.op, tuple(index[p] for p in n.parents), n.local_grads))
+    return (_rebuild, (leaves, records))
+
+
+def _leaf(data: float, grad: float, name: str | None) -> Value:
+    leaf = Value(data, name)
+    leaf.grad = grad
+    return leaf
+
+
+def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
+    nodes = list(leaves)
+    for data, grad, name, op, parents, local in records:
+        inputs = tuple(nodes[i] for i in parents)
+        if op.arity is None:
+            node = _node(data, op, None, None, 0.0, 0.0, ManyInputValue)
+            node._inputs, node._locals = inputs, tuple(local)  # type: ignore[attr-defined]
+        else:
+            a, b = (inputs + (None, None))[:2]
+            da, db = (tuple(local) + (0.0, 0.0))[:2]
+            node = _node(data, op, a, b, da, db)
+        node.grad, node.name = grad, name
+        nodes.append(node)
+    return nodes[-1]
+
+
+def copy_graph(root: Value) -> tuple[Value, dict[Value, Value]]:
+    """A copy of root's graph (every node new, in the same order) and the map from each node to its copy."""
+    copies: dict[Value, Value] = {}
+    for n in reversed(topological_order(root)):  # in the order the nodes were made
+        if n.op is None:
+            new = Value(n.data, n.name)
+        elif n.op.arity is None:
+            new = _node(n.data, n.op, None, None, 0.0, 0.0, ManyInputValue)
+            new._inputs = tuple(copies[p] for p in n.parents)  # type: ignore[attr-defined]
+            new._locals = n.local_grads  # type: ignore[attr-defined]
+        else:
+            new = _node(n.data, n.op, n._a and copies[n._a], n._b and copies[n._b], n._da, n._db)
+            new.name = n.name
+        new.grad = n.grad
+        new.name = n.name
+        copies[n] = new
+    return copies[root], copies
+
+
+copyreg.pickle(Value, _reduce)
+copyreg.pickle(ManyInputValue, _reduce)

@@ -1,0 +1,258 @@
+"""Explanations: d(root)/d(node) derived the way a teacher writes it, and its renderings.
+
+``explain(root, node)`` describes d(root)/d(node) in one of two forms:
+
+* ``form='paths'``: every path from ``root`` down to ``node``, each the product of its local
+  derivatives, symbolically (in node names) and numerically, and their sum::
+
+      ∂E/∂w11 = ∂E/∂A3 · ∂A3/∂z3 · ∂z3/∂A1 · ∂A1/∂z1 · ∂z1/∂w11
+              = (A3 − y_t)·A3(1 − A3)·w31·A1(1 − A1)·x1
+              = 0.190283·0.213792·0.3·0.217504·0.35
+              = 0.00092907116080966
+
+* ``form='delta'``: the factored form of the documents' "delta" method. δ(v) = ∂root/∂v is
+  computed once for every named node v on the way, from the δ of the nodes just above it,
+  so the derivation stays short when paths multiply (``DeltaStep``).
+
+The result, an ``Explanation``, holds the structured derivation (``Path``s of ``Factor``s,
+``DeltaStep``s) and renders it as plain text, Markdown or LaTeX. How the graph is read (named
+nodes, steps between them) is ``paths``'s job; numbers and names are written by ``formatting``.
+No ``.grad`` is changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .engine import Value
+from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
+from .paths import Factor, NamedGraph, Path, resolve_node
+from .symbolic import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
+
+__all__ = ["explain", "Explanation", "Factor", "Path", "DeltaStep", "TooManyPathsError", "FORMS"]
+
+FORMS = ("paths", "delta")
+
+
+class TooManyPathsError(ValueError):
+    """The path form was asked for more paths than ``max_paths``."""
+
+
+def _num(x: float, digits: int = 6, latex: bool = False) -> str:
+    return format_number(x, "derivation", digits, latex)
+
+
+@dataclass(frozen=True)
+class DeltaStep:
+    """δ(node) = ∂root/∂node = Σ δ(upper)·∂upper/∂node over the named nodes just above it."""
+
+    node: Value = field(repr=False)
+    label: str
+    terms: tuple[Factor, ...]  # each ∂upper/∂node
+    upper_deltas: tuple[float, ...]  # δ(upper) for each term (1 for the root)
+    value: float
+    is_target: bool
+
+
+def _delta_label(label: str, latex: bool = False) -> str:
+    return rf"\delta_{{{latex_name(label)}}}" if latex else f"δ({label})"
+
+
+class Explanation:
+    """d(root)/d(node), derived. ``value`` equals ``node.grad`` after ``root.backward()``.
+
+    Structured data: ``paths`` (each a ``Path`` of ``Factor``s; ``None`` when not enumerated),
+    ``path_count``, ``path_sum`` (Σ of the path products), ``deltas`` (the ``DeltaStep``s of the
+    factored form, root side first). Render with ``text()``, ``markdown()`` or ``latex()``.
+    """
+
+    def __init__(self, graph: NamedGraph, form: str, paths: list[Path] | None, path_count: int, deltas: list[DeltaStep]):
+        self.form = form
+        self._root = graph.root
+        self.root_label, self.node_label = graph.label(graph.root), graph.label(graph.node)
+        self.value: float = graph.grads.get(graph.node, 0.0)
+        self.paths: tuple[Path, ...] | None = tuple(paths) if paths is not None else None
+        self.path_count = path_count
+        self.path_sum: float | None = math.fsum(p.value for p in paths) if paths is not None else None
+        self.deltas = tuple(deltas)
+        self.bound = graph.bounds.get(graph.node, 0.0)  # Σ |path products|: the scale of rounding errors
+
+    # --- plain text -----------------------------------------------------------------------
+    def lhs(self, latex: bool = False) -> str:
+        if latex:
+            return rf"\frac{{\partial {latex_name(self.root_label)}}}{{\partial {latex_name(self.node_label)}}}"
+        return f"∂{self.root_label}/∂{self.node_label}"
+
+    def text(self) -> str:
+        if self.path_count == 0:
+            return f"{self.lhs()} = 0   ({self.root_label} does not depend on {self.node_label})"
+        if self.form == "delta":
+            return self._delta_text()
+        return self._paths_text()
+
+    __str__ = text
+
+    def _paths_text(self) -> str:
+        lhs = self.lhs()
+        paths = self.paths or ()
+        if len(paths) == 1:
+            p = paths[0]
+            pad = " " * len(lhs)
+            lines = [f"{lhs} = {p.chain()}"]
+            for part in (p.symbolic(), p.numeric()):
+                if not lines[-1].endswith(f"= {part}"):
+                    lines.append(f"{pad} = {part}")
+            lines.append(f"{pad} = {_final(self.value)}")
+            return "\n".join(lines)
+        lines = [f"{lhs}: {len(paths)} paths from {self.root_label} to {self.node_label}; the gradient is their sum."]
+        for p in paths:
+            lines.append(f"path {p.index}: {p.route()}")
+            lines.append(f"    {p.chain()}")
+            lines.append(f"    = {p.symbolic()}")
+            lines.append(f"    = {p.numeric()} = {_num(p.value)}")
+        total = " + ".join(_num_in_product(p.value) if i else _num(p.value) for i, p in enumerate(paths))
+        lines.append(f"{lhs} = " + " + ".join(f"path {p.index}" for p in paths))
+        lines.append(f"{' ' * len(lhs)} = {total}")
+        lines.append(f"{' ' * len(lhs)} = {_final(self.value)}")
+        return "\n".join(lines)
+
+    def _delta_parts(self, step: DeltaStep, latex: bool) -> tuple[str, str, str, str]:
+        """(left side, chain, symbolic, numeric) of one delta line."""
+        left = self.lhs(latex) if step.is_target else _delta_label(step.label, latex)
+        chains: list[str] = []
+        syms: list[str] = []
+        nums: list[str] = []
+        dot = r" \cdot " if latex else "·"
+        for f, d in zip(step.terms, step.upper_deltas):
+            is_root = f.upper is self._root
+            up = _delta_label(f.upper_label, latex)
+            if is_root:
+                chains.append(f.chain(latex))
+                single = len(step.terms) == 1
+                syms.append((_latex_sym(f.symbol) if latex else f.symbol.text()) if single else _product_text([f.symbol], latex))
+                nums.append(_num_in_product(f.value, latex) if nums else _num(f.value, latex=latex))
+            else:
+                chains.append(up if _is_one(f.symbol) else f"{up}{dot}{f.chain(latex)}")
+                syms.append(up if _is_one(f.symbol) else f"{up}{dot}{_product_text([f.symbol], latex)}")
+                factor = [_num_in_product(d, latex)] + ([] if _is_one(f.symbol) else [_num_in_product(f.value, latex)])
+                nums.append(dot.join(factor))
+        return left, " + ".join(chains), " + ".join(syms), " + ".join(nums)
+
+    def _delta_text(self) -> str:
+        lines = [f"{self.lhs()} in the factored (delta) form: δ(v) = ∂{self.root_label}/∂v, each computed once "
+                 f"from the δ of the nodes above it ({self.path_count} path{'s' if self.path_count != 1 else ''} in all)."]
+        for step in self.deltas:
+            left, chain, sym, nums = self._delta_parts(step, False)
+            parts = [chain]
+            if sym != chain:
+                parts.append(sym)
+            parts.append(nums)
+            value = _final(step.value) if step.is_target else _num(step.value)
+            if parts[-1] != value:
+                parts.append(value)
+            lines.append(f"{left} = " + " = ".join(parts))
+        return "\n".join(lines)
+
+    # --- Markdown -------------------------------------------------------------------------
+    def markdown(self) -> str:
+        if self.path_count == 0:
+            return f"**{self.lhs()}** = 0 (`{self.root_label}` does not depend on `{self.node_label}`)"
+        if self.form == "delta":
+            rows = [f"**{self.lhs()}** = {_final(self.value)}, factored (delta) form, "
+                    f"δ(v) = ∂{self.root_label}/∂v ({self.path_count} path{'s' if self.path_count != 1 else ''})", "",
+                    "| δ | chain rule | symbolic | numeric | value |", "|---|---|---|---|---|"]
+            for step in self.deltas:
+                left, chain, sym, nums = self._delta_parts(step, False)
+                rows.append(f"| {_md(left)} | {_md(chain)} | `{_md(sym)}` | {_md(nums)} | {_md(_num(step.value))} |")
+            return "\n".join(rows)
+        paths = self.paths or ()
+        rows = [f"**{self.lhs()}** = {_final(self.value)} ({len(paths)} path{'s' if len(paths) != 1 else ''})", "",
+                "| path | chain rule | symbolic | numeric | value |", "|---|---|---|---|---|"]
+        for p in paths:
+            rows.append(f"| {p.index} | {_md(p.chain())} | `{_md(p.symbolic())}` | {_md(p.numeric())} | {_md(_num(p.value))} |")
+        if len(paths) > 1:
+            rows.append(f"| **sum** | | | | **{_md(_final(self.value))}** |")
+        return "\n".join(rows)
+
+    # --- LaTeX ----------------------------------------------------------------------------
+    def latex(self) -> str:
+        lhs = self.lhs(latex=True)
+        if self.path_count == 0:
+            return rf"{lhs} = 0"
+        lines = []
+        if self.form == "delta":
+            for step in self.deltas:
+                left, chain, sym, nums = self._delta_parts(step, True)
+                value = _final(step.value, True) if step.is_target else _num(step.value, latex=True)
+                lines.append(rf"{left} &= {chain} \\ &= {sym} = {nums} = {value}")
+        else:
+            paths = self.paths or ()
+            if len(paths) == 1:
+                p = paths[0]
+                lines.append(rf"{lhs} &= {p.chain(True)} \\ &= {p.symbolic(True)} \\ &= {p.numeric(True)} \\ "
+                             rf"&= {_final(self.value, True)}")
+            else:
+                for p in paths:
+                    lines.append(rf"\text{{path {p.index}}} &: {p.chain(True)} \\ &\phantom{{:}} = {p.symbolic(True)} "
+                                 rf"= {_num(p.value, latex=True)}")
+                total = " + ".join(_num_in_product(p.value, True) for p in paths)
+                lines.append(rf"{lhs} &= {total} = {_final(self.value, True)}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def __repr__(self) -> str:
+        return f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", r"\|")
+
+
+def _too_many(graph: NamedGraph, count: int, max_paths: int) -> TooManyPathsError:
+    lhs = f"∂{graph.label(graph.root)}/∂{graph.label(graph.node)}"
+    return TooManyPathsError(
+        f"explain: {lhs} has {count} paths from {graph.label(graph.root)} to {graph.label(graph.node)}, more than "
+        f"max_paths={max_paths}; use form='delta' (the factored form computes each δ once and stays short) "
+        f"or pass a larger max_paths"
+    )
+
+
+def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: int = 64) -> Explanation:
+    """Derive d(root)/d(node) as a teacher writes it: every path, or the factored (delta) form.
+
+    ``node`` is a Value or the name of a node in root's graph. ``form='paths'`` lists every path
+    from root to node (refusing past ``max_paths``, see ``TooManyPathsError``); ``form='delta'``
+    computes δ(v) = ∂root/∂v once per named node v on the way. The result's ``value`` equals
+    ``node.grad`` after ``root.backward()``; no ``.grad`` is changed.
+    """
+    if form not in FORMS:
+        raise ValueError(f"explain: form must be one of {', '.join(map(repr, FORMS))}, got {form!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"explain: max_paths must be a positive int, got {max_paths!r}")
+    order, node = resolve_node(root, node, "explain")
+    graph = NamedGraph(root, node, order)
+    nodes = graph.on_the_way()
+    counts = graph.count_paths(nodes)
+    count = counts.get(node, 0) if nodes else 0
+    if form == "paths" and count > max_paths:
+        raise _too_many(graph, count, max_paths)
+    paths = graph.paths() if count <= max_paths else None
+    return Explanation(graph, form, paths, count, _delta_steps(graph, nodes))
+
+
+def _delta_steps(graph: NamedGraph, nodes: list[Value]) -> list[DeltaStep]:
+    deltas: dict[Value, float] = {graph.root: 1.0}
+    incoming: dict[Value, list[tuple[Factor, float]]] = {}
+    for u in nodes:  # root first, each node before the nodes below it
+        d = deltas.get(u, 0.0)
+        for v, sym, value in graph.segments(u):
+            deltas[v] = deltas.get(v, 0.0) + d * value
+            incoming.setdefault(v, []).append((graph.factor(u, v, sym, value), d))
+    steps = []
+    for v in nodes:
+        if v is graph.root:
+            continue
+        terms = incoming.get(v, [])
+        steps.append(DeltaStep(v, graph.label(v), tuple(f for f, _ in terms), tuple(d for _, d in terms),
+                               deltas[v], v is graph.node))
+    return steps

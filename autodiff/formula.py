@@ -1,0 +1,243 @@
+"""Reading a hand-written formula: text → ``Sym``, with a clear error for anything else.
+
+``parse_formula(text, names, aliases)`` tokenizes and parses a formula in the checker's
+syntax: node names (names with spaces matched whole, the longest known name first), numbers,
+``+ - * / ^ **`` (also ``− × · ÷``), parentheses, implicit multiplication (``A3(1-A3)``,
+``2x``), the ``FUNCTIONS`` and ``δ(v)`` (``DELTA_NAMES``). Nothing is ever evaluated as
+Python; anything else raises ``FormulaError`` with the offending token and its position.
+Used by the checker (``checking``) and the expression builder (``expression``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+from .symbolic import Sym
+
+__all__ = ["parse_formula", "FormulaError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH", "OPERATOR_CHARACTERS"]
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be read (or evaluated); ``position`` and ``token`` say where."""
+
+    def __init__(self, message: str, formula: str = "", position: int | None = None, token: str | None = None):
+        self.formula, self.position, self.token, self.reason = formula, position, token, message
+        if position is not None:
+            shown = formula.replace("\n", " ")
+            message = f"{message} at position {position}:\n    {shown}\n    {' ' * position}^"
+        super().__init__(message)
+
+
+FUNCTIONS = {"sigma": "sigmoid", "σ": "sigmoid", "sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
+             "tanh": "tanh", "relu": "relu"}
+"""Function names a formula may call (``σ(z)``, ``sigmoid(z)``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``)."""
+DELTA_NAMES = ("δ", "delta")
+"""``δ(v)`` / ``delta(v)`` in a formula stands for ∂root/∂v, the gradient of node v."""
+MAX_FORMULA_LENGTH = 2000
+_OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "/": "/",
+              "÷": "/", "^": "^", "(": "(", ")": ")"}
+OPERATOR_CHARACTERS = frozenset(_OPERATORS)
+"""The characters a formula reads as operators or parentheses (``*`` also as part of ``**``)."""
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "num", "name", "func", "delta", "op", "end"
+    text: str
+    position: int
+    value: object = None
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
+    by_length = sorted(set(names), key=len, reverse=True)
+    tokens: list[_Token] = []
+    i, n = 0, len(formula)
+    while i < n:
+        c = formula[i]
+        if c.isspace():
+            i += 1
+            continue
+        match = next((name for name in by_length if formula.startswith(name, i)
+                      and (i + len(name) == n or not (_is_word_char(formula[i + len(name)])
+                                                      and _is_word_char(name[-1])))), None)
+        if match is not None:
+            tokens.append(_Token("name", match, i, match))
+            i += len(match)
+            continue
+        if c.isdigit() or (c == "." and i + 1 < n and formula[i + 1].isdigit()):
+            j = i
+            while j < n and formula[j].isdigit():
+                j += 1
+            if j < n and formula[j] == ".":
+                j += 1
+                while j < n and formula[j].isdigit():
+                    j += 1
+            if j < n and formula[j] in "eE":
+                k = j + 1 + (j + 1 < n and formula[j + 1] in "+-")
+                if k < n and formula[k].isdigit():
+                    j = k
+                    while j < n and formula[j].isdigit():
+                        j += 1
+            tokens.append(_Token("num", formula[i:j], i, float(formula[i:j])))
+            i = j
+            continue
+        if _is_word_char(c):
+            j = i
+            while j < n and _is_word_char(formula[j]):
+                j += 1
+            word = formula[i:j]
+            if word in FUNCTIONS:
+                tokens.append(_Token("func", word, i, FUNCTIONS[word]))
+            elif word in DELTA_NAMES:
+                tokens.append(_Token("delta", word, i))
+            else:
+                raise FormulaError(f"unknown name {word!r} (not a node of this graph, an alias or a function)",
+                                   formula, i, word)
+            i = j
+            continue
+        if formula.startswith("**", i):
+            tokens.append(_Token("op", "^", i))
+            i += 2
+            continue
+        if c in _OPERATORS:
+            tokens.append(_Token("op", _OPERATORS[c], i))
+            i += 1
+            continue
+        raise FormulaError(f"unexpected character {c!r} (a formula may hold node names, numbers, + - * / ^ **, "
+                           f"parentheses and the functions {', '.join(sorted(FUNCTIONS))}, δ)", formula, i, c)
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent: sum → product → unary → power → atom. Implicit × binds like ×."""
+
+    MAX_DEPTH = 100
+
+    def __init__(self, formula: str, tokens: list[_Token], resolve: Callable[[str], str], allow_delta: bool = True):
+        self.formula, self.tokens, self.i, self.depth, self.resolve = formula, tokens, 0, 0, resolve
+        self.allow_delta = allow_delta
+
+    def peek(self) -> _Token:
+        return self.tokens[self.i]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def fail(self, message: str, token: _Token) -> FormulaError:
+        return FormulaError(message, self.formula, token.position, token.text)
+
+    def expect(self, text: str) -> None:
+        token = self.peek()
+        if token.kind != "op" or token.text != text:
+            found = repr(token.text) if token.kind != "end" else "the end of the formula"
+            raise self.fail(f"expected {text!r} but found {found}", token)
+        self.take()
+
+    def parse(self) -> Sym:
+        if self.peek().kind == "end":
+            raise FormulaError("the formula is empty", self.formula, 0, "")
+        result = self.sum()
+        token = self.peek()
+        if token.kind != "end":
+            raise self.fail(f"unexpected {token.text!r}", token)
+        return result
+
+    def sum(self) -> Sym:
+        self.depth += 1
+        if self.depth > self.MAX_DEPTH:
+            raise self.fail("the formula nests too deeply", self.peek())
+        left = self.product()
+        while self.peek().kind == "op" and self.peek().text in "+-":
+            op = self.take().text
+            right = self.product()
+            left = Sym("add" if op == "+" else "sub", (left, right))
+        self.depth -= 1
+        return left
+
+    def product(self) -> Sym:
+        left = self.unary()
+        while True:
+            token = self.peek()
+            if token.kind == "op" and token.text in "*/":
+                self.take()
+                right = self.unary()
+                left = Sym("mul" if token.text == "*" else "div", (left, right))
+            elif token.kind in ("num", "name", "func", "delta") or (token.kind == "op" and token.text == "("):
+                left = Sym("mul", (left, self.unary()))  # implicit multiplication: A3(1 - A3), 2x
+            else:
+                return left
+
+    def unary(self) -> Sym:
+        token = self.peek()
+        if token.kind == "op" and token.text in "+-":
+            self.take()
+            self.depth += 1
+            if self.depth > self.MAX_DEPTH:
+                raise self.fail("the formula nests too deeply", token)
+            inner = self.unary()
+            self.depth -= 1
+            return inner if token.text == "+" else Sym("neg", (inner,))
+        return self.power()
+
+    def power(self) -> Sym:
+        base = self.atom()
+        token = self.peek()
+        if token.kind == "op" and token.text == "^":
+            self.take()
+            return Sym("pow", (base, self.unary()))
+        return base
+
+    def atom(self) -> Sym:
+        token = self.take()
+        if token.kind == "num":
+            return Sym.num(token.value)  # type: ignore[arg-type]
+        if token.kind == "name":
+            return Sym.var(self.resolve(token.text))
+        if token.kind == "func":
+            self.expect("(")
+            arg = self.sum()
+            self.expect(")")
+            return Sym("call", (arg,), token.value)
+        if token.kind == "delta":
+            if not self.allow_delta:
+                raise self.fail(f"{token.text}( ) stands for a gradient, which has no place here; "
+                                f"write the expression itself", token)
+            self.expect("(")
+            named = self.peek()
+            if named.kind != "name":
+                raise self.fail("δ( ) takes one node name, e.g. δ(z1)", named)
+            self.take()
+            self.expect(")")
+            return Sym.var(f"δ({self.resolve(named.text)})")
+        if token.kind == "op" and token.text == "(":
+            inner = self.sum()
+            self.expect(")")
+            return inner
+        found = repr(token.text) if token.kind != "end" else "the end of the formula"
+        raise self.fail(f"expected a number, a name, a function or '(' but found {found}", token)
+
+
+def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str] | None = None, *,
+                  allow_delta: bool = True) -> Sym:
+    """Parse ``formula`` into a ``Sym`` over the given node names (and alias → name pairs).
+
+    Names may contain spaces (``net h1``): at each position the longest known name is taken.
+    Never uses ``eval``; anything else is refused with a ``FormulaError`` naming the token and
+    its position. With ``allow_delta=False``, ``δ(v)`` is refused too.
+    """
+    if not isinstance(formula, str):
+        raise TypeError(f"check_formula: formula must be a str, got {type(formula).__name__}")
+    if len(formula) > MAX_FORMULA_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+    aliases = dict(aliases or {})
+    known = list(names) + list(aliases)
+    tokens = _tokenize(formula, known)
+    return _Parser(formula, tokens, lambda name: aliases.get(name, name), allow_delta).parse()
