@@ -328,8 +328,12 @@ OPS: dict[str, Op] = {
 
 
 def find(name: str) -> Op:
-    """The fixed operation called ``name`` (``OPS[name]``), or a KeyError listing the known names."""
-    try:
+    """The operation called ``name``: a fixed one (``OPS[name]``) or one made with ``define_op``
+    (``USER_OPS``), else a KeyError listing the known names."""
+    if name in OPS:
         return OPS[name]
-    except KeyError:
-        raise KeyError(f"no operation named {name!r}; known: {', '.join(sorted(OPS))}") from None
+    if name in USER_OPS:
+        user_op: Op = USER_OPS[name].op
+        return user_op
+    known = ", ".join(sorted([*OPS, *USER_OPS]))
+    raise KeyError(f"no operation named {name!r} (an operation of define_op must be defined first); known: {known}")
