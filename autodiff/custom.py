@@ -13,13 +13,12 @@ to ``check_formula`` may call it, and ``nn`` neurons may use it as their activat
     y = softplus(Value(0.5))            # a node whose op is named "softplus"
 
 ``define_op`` returns an ``Operation``: a typed function of one Value (or number) to a Value;
-the ``Value`` class itself is not changed. This module owns the registry ``ops.USER_OPS``
-(filled here, read by ``Op.apply`` and the formula reader).
+the ``Value`` class itself is not changed. This module fills the registry ``ops.USER_OPS``,
+which ``Op.apply``, ``ops.find`` (pickling), the formula reader and the expression builder read.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import keyword
 import re
@@ -27,6 +26,7 @@ from typing import Any, Callable
 
 from . import ops, symbolic
 from .engine import Value, _unary
+from .formula import DELTA_NAMES, FUNCTIONS
 from .ops import Op
 from .reals import as_real, is_real
 from .symbolic import Sym
@@ -60,11 +60,7 @@ class Operation:
 
 
 def _builtin_names() -> set[str]:
-    # the formula reader's function names (imported here: it imports the engine; and the package
-    # attribute `autodiff.explain` is the function, not the module)
-    explain = importlib.import_module("autodiff.explain")
-    words = set(getattr(explain, "FUNCTIONS", {})) | set(getattr(explain, "DELTA_NAMES", ()))
-    return set(ops.OPS) | words | _RESERVED
+    return set(ops.OPS) | set(FUNCTIONS) | set(DELTA_NAMES) | _RESERVED
 
 
 def _positional_count(rule: Callable[..., Any]) -> int | None:
