@@ -152,3 +152,49 @@ def test_the_readme_example_runs_as_written():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # a fresh registry
     assert result.returncode == 0, result.stderr
     assert "= (softplus(x) + x·σ(x))" in result.stdout and "= 1.28530664978103" in result.stdout
+
+
+# --- formulas: the checker and the expression builder know the new functions and define_op's ----
+
+def test_check_formula_reads_a_defined_operation_by_name():
+    from autodiff import check_formula
+
+    x = Value(0.5, name="x")
+    y = softplus(x) * x
+    y.name = "y"
+    assert check_formula(y, "x", "softplus(x) + x*σ(x)").ok
+    verdict = check_formula(y, "x", "softplus(x) + σ(x)")
+    assert not verdict.ok and "WRONG" in str(verdict)
+
+
+def test_check_formula_reads_sin_cos_sqrt_and_abs():
+    from autodiff import check_formula
+
+    x = Value(0.7, name="x")
+    y = x.sin() * x.cos() + x.sqrt() + abs(x)
+    y.name = "y"
+    assert check_formula(y, "x", "cos(x)*cos(x) - sin(x)*sin(x) + 1/(2*sqrt(x)) + abs(x)/x").ok
+
+
+def test_the_expression_builder_makes_nodes_of_the_new_functions_and_of_define_op():
+    from autodiff.expression import build_expression
+
+    out = build_expression("softplus(a) + sin(a)*cos(b) + sqrt(b) + abs(a - b)", {"a": -0.5, "b": 2.0})
+    ops_used = {n.op.name for n in __import__("autodiff").topological_order(out) if n.op is not None}
+    assert {"softplus", "sin", "cos", "sqrt", "abs"} <= ops_used
+    expected = _softplus_float(-0.5) + math.sin(-0.5) * math.cos(2.0) + math.sqrt(2.0) + 2.5
+    assert out.data == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_graph_with_a_defined_operation_pickles_by_name():
+    import pickle
+
+    x = Value(0.25, name="x")
+    y = softplus(x) * x.sin()
+    copy = pickle.loads(pickle.dumps(y))
+    assert copy.data == y.data and copy.parents[0].op == softplus.op
+    copy.backward()
+    y.backward()
+    assert [p.grad for p in copy.parents] == [p.grad for p in y.parents]
+    with pytest.raises(KeyError, match="no operation named 'nosuchop' \\(an operation of define_op must be defined first\\)"):
+        ops.find("nosuchop")
