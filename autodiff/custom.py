@@ -25,7 +25,7 @@ import re
 from typing import Any, Callable
 
 from . import ops, symbolic
-from .engine import Value, _unary
+from .engine import Value, _unary, _unary_method
 from .formula import DELTA_NAMES, FUNCTIONS
 from .ops import Op
 from .reals import as_real, is_real
@@ -124,6 +124,10 @@ def define_op(
         return tuple(result)
 
     op = Op(name, symbol or name, 1, checked_forward, checked_derivative)
+    if name in ops.USER_OPS:
+        # Ops compare by name, so caches keyed by the old one would answer for the new one.
+        ops.constant_derivatives.cache_clear()
+        _unary_method.cache_clear()
     operation = Operation(op)
     symbolic.define_function(name, checked_forward)
     ops.USER_OPS[name] = operation

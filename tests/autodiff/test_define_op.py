@@ -131,6 +131,22 @@ def test_bad_calls_and_bad_forward_results():
         half(1.0)
 
 
+def test_redefining_with_new_rules_uses_the_new_rules_everywhere():
+    # Ops compare by name: cached facts about the first definition must not answer for the second
+    from autodiff.expression import build_expression
+
+    define_op("scaled", lambda x: 2 * x, lambda x, out: (2.0,), replace=True)
+    assert build_expression("scaled(a)", {"a": 1.0}).data == 2.0
+    again = define_op("scaled", lambda x: 3 * x, lambda x, out: (3.0,), replace=True)
+    a = Value(1.0)
+    y = again(a)
+    y.backward()
+    assert (y.data, a.grad) == (3.0, 3.0)
+    built = build_expression("scaled(a)", {"a": 1.0})
+    built.backward()
+    assert built.data == 3.0 and built.local_grads == (3.0,)
+
+
 def test_redefining_with_replace_makes_a_new_operation():
     first = define_op("twice", lambda x: 2 * x, lambda x, out: (2.0,), replace=True)
     again = define_op("twice", lambda x: 2 * x + 0.0, lambda x, out: (2.0,), replace=True)
