@@ -1,9 +1,11 @@
-"""nn: neurons, layers, losses and SGD on top of ``autodiff.Value``.
+"""nn: neurons, layers, losses (also softmax cross-entropy) and optimizers on top of ``autodiff.Value``.
 
     from nn import MLP, SGD, mse_loss
-    model = MLP(2, [3, 1])                       # MLP(2 -> 3 sigmoid -> 1 sigmoid)
+    model = MLP(2, [3, 1])                       # MLP(2 -> 3 sigmoid -> 1 sigmoid, with bias)
     loss = mse_loss([model(x) for x in xs], ys)
     model.zero_grad(); loss.backward(); SGD(model.parameters(), lr=0.5).step()
+
+For classes: ``cross_entropy(model(x), label)`` on a linear last layer, with ``Adam`` or ``AdamW``.
 
 ``nn.reference.build('000')`` .. ``build('004')`` rebuild the five hand-derived reference
 networks with the documents' own names, loaded with the golden instance.
