@@ -135,10 +135,15 @@ def sign(x: Any) -> Any:
 
 
 def over(a: Any, b: Any) -> Any:
-    """a / b for a float, a Value or a symbol; on floats a / 0 is ±inf (an infinite slope), not an error."""
-    if _is_number(b) and b == 0:
-        return math.copysign(math.inf, a) if a else math.nan
-    return a / b
+    """a / b for a float, a Value or a symbol. At b = 0 it is ±inf (an infinite slope), not the
+    division's error, on floats (for ``backward()``) and on Values (for ``grad(create_graph=True)``)."""
+    if isinstance(b, Sym):
+        return a / b
+    if _is_number(b):
+        if b == 0:
+            return math.copysign(math.inf, a) if a else math.nan
+        return a / b
+    return a * raise_to(b, -1)  # a Value
 
 
 def sin(x: Any) -> Any:
