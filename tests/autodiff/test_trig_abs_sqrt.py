@@ -45,6 +45,9 @@ def test_sqrt_at_zero_has_an_infinite_slope_and_a_negative_input_is_a_domain_err
     z = Value(0.0)
     z.sqrt().backward()
     assert z.grad == math.inf  # as PyTorch: d√x/dx = 1/(2√x) = inf at 0
+    assert grad(Value(0.0).sqrt(), [Value(0.0)]) == [0.0]
+    z2 = Value(0.0)
+    assert grad(z2.sqrt(), z2, create_graph=True).data == math.inf  # the same inf, not a division error
     with pytest.raises(ValueError, match="sqrt: input must be non-negative, got -1.0"):
         Value(-1.0).sqrt()
 
