@@ -35,7 +35,7 @@ _TEXT_CALLS = {"sigmoid": "σ", "step": "step", "sqrt": "√"}
 _LATEX_CALLS = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "tanh": r"\tanh",
                 "relu": r"\operatorname{relu}", "step": r"\mathbb{1}", "sin": r"\sin", "cos": r"\cos",
                 "sign": r"\operatorname{sign}"}
-_FUNCTIONS: dict[str, Callable[[float], float]] = {
+_FUNCTIONS: dict[str, Callable[..., float]] = {
     "exp": math.exp,
     "log": math.log,
     "tanh": math.tanh,
@@ -50,7 +50,7 @@ _FUNCTIONS: dict[str, Callable[[float], float]] = {
 }
 
 
-def define_function(name: str, on_float: Callable[[float], float]) -> None:
+def define_function(name: str, on_float: Callable[..., float]) -> None:
     """Let ``Sym.call(name)`` evaluate with ``on_float`` and print as ``name(x)`` (LaTeX
     ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
     _FUNCTIONS[name] = on_float
@@ -140,8 +140,9 @@ class Sym:
                 return Sym.num(1)
         return Sym(kind, (a, b))
 
-    def call(self, function: str) -> "Sym":
-        return Sym("call", (self,), function)
+    def call(self, function: str, *more: "Sym") -> "Sym":
+        """``function(self, *more)``: a function of one input, or of several (define_op's)."""
+        return Sym("call", (self, *more), function)
 
     # --- the same surface as Value, so derivative rules run on symbols ----------------
     def __add__(self, other: Operand) -> "Sym":
@@ -239,7 +240,7 @@ class Sym:
         if kind == "neg":
             return -args[0]
         if kind == "call":
-            return _FUNCTIONS[self.value](args[0])  # type: ignore[index]
+            return _FUNCTIONS[self.value](*args)  # type: ignore[index]
         return _FOLD[kind](*args)
 
     def text(self) -> str:
@@ -269,7 +270,7 @@ class Sym:
         if kind == "var":
             return str(self.value)
         if kind == "call":
-            inner = args[0]._render(latex)
+            inner = ", ".join(arg._render(latex) for arg in args)
             if self.value == "abs":  # |x|
                 return rf"\left|{inner}\right|" if latex else f"|{inner}|"
             if self.value == "sqrt" and latex:
