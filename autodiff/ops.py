@@ -65,8 +65,10 @@ class Op:
         if self.name in _OPERATORS:
             return _OPERATORS[self.name](*operands)
         if self.name in USER_OPS:  # made with define_op: a call of its name (on Values, the operation itself)
-            x = operands[0]
-            return x.call(self.name) if isinstance(x, Sym) else USER_OPS[self.name](x)
+            if any(isinstance(x, Sym) for x in operands):
+                first, *more = map(Sym.lift, operands)
+                return first.call(self.name, *more)
+            return USER_OPS[self.name](*operands)
         return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu, ...: methods of the same name
 
 
