@@ -96,6 +96,9 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             if word in FUNCTIONS:
                 tokens.append(_Token("func", word, i, FUNCTIONS[word]))
             elif word in USER_OPS:  # an operation made with define_op: called by its name
+                if USER_OPS[word].op.arity != 1:
+                    raise FormulaError(f"{word!r} is an operation of two inputs; a formula can call only "
+                                       f"functions of one input", formula, i, word)
                 tokens.append(_Token("func", word, i, word))
             elif word in DELTA_NAMES:
                 tokens.append(_Token("delta", word, i))
