@@ -81,10 +81,11 @@ def _check_activation(activation: object, where: str) -> str:
     """The activation's name: a built-in one, or an operation made with ``autodiff.define_op``."""
     if isinstance(activation, Operation):
         return activation.name
-    if activation not in ACTIVATIONS and activation not in USER_OPS:
+    defined = isinstance(activation, str) and isinstance(USER_OPS.get(activation), Operation)  # of one input
+    if activation not in ACTIVATIONS and not defined:
         raise ValueError(
-            f"{where}: activation must be one of {', '.join(ACTIVATIONS)} or an operation made with "
-            f"autodiff.define_op; got {_brief(activation)}"
+            f"{where}: activation must be one of {', '.join(ACTIVATIONS)} or an operation of one input made "
+            f"with autodiff.define_op; got {_brief(activation)}"
         )
     return str(activation)
 

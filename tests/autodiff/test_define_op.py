@@ -108,7 +108,10 @@ def test_an_mlp_with_it_as_activation_trains_saves_and_loads(tmp_path):
     (dict(derivative=lambda x, out: (math.exp(x),)), TypeError, "must work on symbols as well as floats.*ops.exp.*raised TypeError"),
     (dict(derivative=lambda x, out: ("1",)), TypeError, "returned str '1', not a number or an expression"),
     (dict(derivative=lambda x: (1.0,)), TypeError, "the derivative rule takes 1 arguments; it must be derivative\\(x, out\\)"),
-    (dict(forward=lambda x, y: x), TypeError, "the forward rule takes 2 arguments; it must be forward\\(x\\)"),
+    (dict(forward=lambda x, y, z: x), TypeError, "the forward rule takes 3 arguments; an operation has one or two inputs"),
+    (dict(forward=lambda x, y: x), TypeError, "the derivative rule takes 2 arguments; it must be derivative\\(a, b, out\\)"),
+    (dict(forward=lambda a, b: a, derivative=lambda a, b, out: (1.0,)), ValueError, "returned 1 derivatives for an operation of 2 inputs"),
+    (dict(arity=3), ValueError, "arity must be 1 or 2, got 3"),
     (dict(forward=3.0), TypeError, "the forward rule must be callable, got float"),
     (dict(symbol=""), ValueError, "symbol must be a non-empty str"),
 ])
@@ -214,3 +217,74 @@ def test_a_graph_with_a_defined_operation_pickles_by_name():
     assert [p.grad for p in copy.parents] == [p.grad for p in y.parents]
     with pytest.raises(KeyError, match="no operation named 'nosuchop' \\(an operation of define_op must be defined first\\)"):
         ops.find("nosuchop")
+
+
+# --- two inputs --------------------------------------------------------------------------------
+
+def _logaddexp_float(a: float, b: float) -> float:
+    m = max(a, b)
+    return m + math.log(math.exp(a - m) + math.exp(b - m))
+
+
+# ln(e^a + e^b): its derivatives are e^(a − out) and e^(b − out), the softmax weights of a and b
+logaddexp = define_op("logaddexp", _logaddexp_float, lambda a, b, out: (ops.exp(a - out), ops.exp(b - out)),
+                      symbol="⊕", replace=True)
+
+
+def test_a_two_input_operation_backward_grad_and_gradcheck():
+    from autodiff import BinaryOperation
+
+    a, b = Value(0.3, name="a"), Value(-1.2, name="b")
+    y = logaddexp(a, b)
+    assert isinstance(logaddexp, BinaryOperation) and y.op.arity == 2 and y.parents == (a, b)
+    y.backward()
+    wa, wb = math.exp(0.3) / (math.exp(0.3) + math.exp(-1.2)), math.exp(-1.2) / (math.exp(0.3) + math.exp(-1.2))
+    assert a.grad == pytest.approx(wa, rel=1e-15) and b.grad == pytest.approx(wb, rel=1e-15)
+    daa = grad(grad(logaddexp(a, b), a, create_graph=True), a)
+    assert daa == pytest.approx(wa * (1 - wa), rel=1e-13)  # the softmax weight's own slope
+    assert logaddexp(2.0, a).data == _logaddexp_float(2.0, 0.3) and logaddexp(a, 2).parents[1].data == 2.0
+    assert gradcheck(lambda p, q: logaddexp(p * q, q) * p, [0.7, -0.4], second_order=True, eps=1e-5, atol=1e-6)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(st.floats(-3, 3), st.floats(-3, 3))
+def test_a_two_input_operation_passes_gradcheck_at_both_orders(p, q):
+    f = lambda x, y: logaddexp(softplus(x), x * y) + cube(y)  # noqa: E731
+    assert gradcheck(f, [p, q], eps=1e-5, atol=1e-5, rtol=1e-5, second_order=True)
+
+
+def test_a_two_input_operation_is_drawn_explained_animated_and_pickled(tmp_path):
+    import pickle
+
+    a, b = Value(0.3, name="a"), Value(-1.2, name="b")
+    y = logaddexp(a, b)
+    y.name = "y"
+    source = draw(y, edge_symbols=True).source
+    assert "<⊕>" in source and "exp(a − y)" in source and "exp(b − y)" in source
+    z = logaddexp(a, b) * a
+    z.name = "z"
+    text = explain(z, b).text()
+    assert "exp(b − logaddexp(a, b))" in text
+    assert explain(z, b).value == pytest.approx(grad(z, b), rel=1e-15)
+    assert r"\operatorname{logaddexp}\left(a, b\right)" in explain(z, b).latex()
+    steps = frames(y)
+    assert [s.formula.text() for s in steps[1:]] == ["exp(a − y)", "exp(b − y)"]
+    animate(y, tmp_path / "page.html")
+    copy = pickle.loads(pickle.dumps(y))
+    assert copy.op == logaddexp.op and copy.data == y.data
+
+
+def test_a_formula_cannot_call_a_two_input_operation():
+    from autodiff import check_formula
+    from autodiff.formula import FormulaError
+
+    a, b = Value(0.3, name="a"), Value(-1.2, name="b")
+    y = logaddexp(a, b) * a
+    with pytest.raises(FormulaError, match="'logaddexp' is an operation of two inputs; a formula can call only functions of one input"):
+        check_formula(y, "a", "logaddexp(a) + a")
+
+
+def test_a_two_input_operation_is_not_an_activation():
+    for bad in (logaddexp, "logaddexp"):
+        with pytest.raises(ValueError, match="activation must be one of sigmoid, tanh, relu, linear or an operation of one input"):
+            MLP(2, [1], activations=[bad])  # type: ignore[list-item]

@@ -227,7 +227,7 @@ def test_a_numpy_array_of_inputs_still_works():
 def test_one_activation_string_means_every_layer():
     m = MLP(2, [3, 1], activations="relu")
     assert [n.activation for n in m.neurons()] == ["relu"] * 4
-    with pytest.raises(ValueError, match="activation must be one of sigmoid, tanh, relu, linear or an operation made with autodiff.define_op; got 'rleu'"):
+    with pytest.raises(ValueError, match="activation must be one of sigmoid, tanh, relu, linear or an operation of one input made with autodiff.define_op; got 'rleu'"):
         MLP(2, [3, 1], activations="rleu")
 
 

@@ -70,7 +70,7 @@ def test_bias_must_be_true_false_or_value():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(nin=0), "nin must be a positive int"),
-    (dict(nin=2, activation="softmax"), "activation must be one of sigmoid, tanh, relu, linear or an operation made with autodiff.define_op; got 'softmax'"),
+    (dict(nin=2, activation="softmax"), "activation must be one of sigmoid, tanh, relu, linear or an operation of one input made with autodiff.define_op; got 'softmax'"),
     (dict(nin=2, weight_names=["a"]), "1 weight names given for 2 inputs"),
 ])
 def test_bad_neuron_arguments(kwargs, message):
