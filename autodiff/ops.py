@@ -130,9 +130,11 @@ def step(x: Any) -> Any:
 
 
 def sign(x: Any) -> Any:
-    """The sign of x (−1, 0 or 1; 0 at 0): abs's derivative. Its own derivative is 0 wherever it exists."""
+    """The sign of x (−1, 0 or 1; 0 at 0): abs's derivative. Its own derivative is 0 wherever it exists.
+
+    NaN at NaN, as PyTorch's: a NaN input's gradient stays NaN, not hidden as 0."""
     if _is_number(x):
-        return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+        return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan
     return x.sign()
 
 
@@ -325,7 +327,7 @@ _OPERATORS: dict[str, Callable[..., Any]] = {  # for Op.apply
 }
 
 USER_OPS: dict[str, Any] = {}
-"""The operations made with ``autodiff.define_op``, by name (each an ``autodiff.custom.Operation``)."""
+"""The operations made with ``autodiff.define_op``, by name (``autodiff.custom.Operation`` or ``BinaryOperation``)."""
 
 OPS: dict[str, Op] = {
     op.name: op

@@ -46,7 +46,7 @@ _FUNCTIONS: dict[str, Callable[..., float]] = {
     "cos": math.cos,
     "sqrt": math.sqrt,
     "abs": abs,
-    "sign": lambda x: 1.0 if x > 0 else -1.0 if x < 0 else 0.0,
+    "sign": lambda x: 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan,
 }
 
 
