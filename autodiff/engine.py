@@ -154,7 +154,8 @@ class Value:
     """A scalar in a computation graph: its value, its gradient, and the operation that made it.
 
     ``Value(2.0, name="x")`` makes a leaf. Arithmetic (``+ - * / **``, unary ``-``) and the
-    methods ``exp log tanh sigmoid relu sin cos sqrt abs`` (and ``abs(x)``) make new nodes that remember their parents.
+    methods ``exp log tanh sigmoid relu sin cos sqrt abs`` (and ``abs(x)``) make new nodes that
+    remember their parents.
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
