@@ -62,6 +62,12 @@ def test_abs_by_hand_with_the_kink_at_zero(x, slope):
     assert d1_d2(lambda t: t.abs(), x) == (slope, 0.0)
 
 
+def test_a_nan_input_to_abs_keeps_a_nan_gradient_as_pytorch():
+    v = Value(math.nan)
+    abs(v).backward()
+    assert math.isnan(v.grad)
+
+
 def test_abs_leaves_a_parameter_at_its_minimum_where_it_is():
     w = Value(0.0)
     abs(w).backward()
