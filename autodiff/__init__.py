@@ -28,11 +28,12 @@ from . import render
 from .render import draw
 from .explain import check_formula, explain
 from .animate import animate
+from .custom import BinaryOperation, Operation, define_op
 
 __all__ = [
     "Value", "dot", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad", "is_recording", "zero_grad",
     "gc_paused", "is_real", "as_real", "copy_graph",
     "topological_order", "backward_order", "OPS", "Op", "power", "Sym",
-    "draw", "render", "explain", "check_formula", "animate",
+    "draw", "render", "explain", "check_formula", "animate", "define_op", "Operation", "BinaryOperation",
 ]
 __version__ = "0.1.0"

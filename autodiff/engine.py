@@ -159,7 +159,8 @@ class Value:
     """A scalar in a computation graph: its value, its gradient, and the operation that made it.
 
     ``Value(2.0, name="x")`` makes a leaf. Arithmetic (``+ - * / **``, unary ``-``) and the
-    methods ``exp log tanh sigmoid relu`` make new nodes that remember their parents.
+    methods ``exp log tanh sigmoid relu sin cos sqrt abs`` (and ``abs(x)``) make new nodes that
+    remember their parents.
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
@@ -223,6 +224,11 @@ class Value:
     tanh = _unary(ops.TANH)
     sigmoid = _unary(ops.SIGMOID)
     relu = _unary(ops.RELU)
+    sin = _unary(ops.SIN)
+    cos = _unary(ops.COS)
+    sqrt = _unary(ops.SQRT)
+    abs = _unary(ops.ABS)  # derivative sign(x): 0 at the kink x = 0, as in PyTorch (see ops.ABS)
+    __abs__ = abs
 
     def __pow__(self, exponent: Value | float) -> Value:
         if isinstance(exponent, Value):
@@ -242,19 +248,26 @@ class Value:
         """The unit step [data > 0] as a constant: relu's derivative, through which no gradient flows."""
         return Value(0.0 if self.data <= 0 else 1.0)
 
-    # --- gradients -----------------------------------------------------------------------
-    def backward(self) -> None:
-        """Set ``node.grad = d(self)/d(node)`` for every node this Value depends on.
+    def sign(self) -> Value:
+        """The sign of data (−1, 0 or 1) as a constant: abs's derivative, through which no gradient flows."""
+        return Value(ops.sign(self.data))
 
+    # --- gradients -----------------------------------------------------------------------
+    def backward(self, gradient: Value | float = 1.0) -> None:
+        """Set ``node.grad = gradient · d(self)/d(node)`` for every node this Value depends on.
+
+        ``gradient`` is the seed d(loss)/d(self), 1 by default; another number starts the pass
+        from it, as PyTorch's ``backward(gradient)`` does (a Value gives its ``data``).
         Leaves *accumulate* (``+=``) across calls, as in PyTorch: call ``zero_grad()`` between
         passes you do not want summed. Every other node is reset first, so its ``grad``
         always describes the latest pass. Runs in reverse topological order, without recursion,
         so graphs of any depth work.
         """
+        seed = gradient.data if isinstance(gradient, Value) else as_real(gradient, "backward: gradient")
         order = backward_order(self)
         for node in order:
             node.grad = 0.0
-        self.grad += 1.0
+        self.grad += seed
         for node in order:  # each node before its parents, so its grad is complete
             g = node.grad
             a = node._a
@@ -295,24 +308,29 @@ def zero_grad(values: Iterable[Value]) -> None:
 
 
 @overload
-def grad(output: Value, inputs: Value, create_graph: Literal[False] = ...) -> float: ...
+def grad(output: Value, inputs: Value, create_graph: Literal[False] = ...,
+         grad_output: Value | float = ...) -> float: ...
 @overload
-def grad(output: Value, inputs: Value, create_graph: Literal[True]) -> Value: ...
+def grad(output: Value, inputs: Value, create_graph: Literal[True], grad_output: Value | float = ...) -> Value: ...
 @overload
-def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[False] = ...) -> list[float]: ...
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[False] = ...,
+         grad_output: Value | float = ...) -> list[float]: ...
 @overload
-def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True],
+         grad_output: Value | float = ...) -> list[Value]: ...
 
 
 def grad(
-    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
+    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False, grad_output: Value | float = 1.0
 ) -> float | Value | list[float] | list[Value]:
-    """d(output)/d(input) for each input, leaving every ``.grad`` untouched.
+    """d(output)/d(input) for each input, times ``grad_output``, leaving every ``.grad`` untouched.
 
     ``inputs`` may be one Value (one result is returned) or a sequence (a list is returned).
     An input the output does not depend on gets 0. With ``create_graph=True`` the results
     are Values built from the operations' derivative rules, so they can be differentiated
-    again (higher-order derivatives); otherwise they are floats.
+    again (higher-order derivatives); otherwise they are floats. ``grad_output`` is the seed
+    d(loss)/d(output), 1 by default, as in ``backward(gradient)``; with ``create_graph=True``
+    a Value seed is part of the graph, so the results can be differentiated with respect to it.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
@@ -324,8 +342,14 @@ def grad(
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
 
-    one, zero = (Value(1.0), Value(0.0)) if create_graph else (1.0, 0.0)
-    grads: dict[Value, float | Value] = {output: one}
+    seed: float | Value
+    if isinstance(grad_output, Value):
+        seed = grad_output if create_graph else grad_output.data
+    else:
+        seed = as_real(grad_output, "grad: grad_output")
+        seed = Value(seed) if create_graph else seed
+    zero = Value(0.0) if create_graph else 0.0
+    grads: dict[Value, float | Value] = {output: seed}
     with enable_grad() if create_graph else nullcontext():  # the results' own graph is recorded, even in no_grad
         for node in backward_order(output):  # backward()'s order: the same sums
             upstream = grads.get(node)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .ops import USER_OPS
 from .symbolic import Sym
 
 __all__ = ["parse_formula", "FormulaError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH", "OPERATOR_CHARACTERS"]
@@ -30,8 +31,9 @@ class FormulaError(ValueError):
 
 
 FUNCTIONS = {"sigma": "sigmoid", "σ": "sigmoid", "sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
-             "tanh": "tanh", "relu": "relu"}
-"""Function names a formula may call (``σ(z)``, ``sigmoid(z)``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``)."""
+             "tanh": "tanh", "relu": "relu", "sin": "sin", "cos": "cos", "sqrt": "sqrt", "abs": "abs"}
+"""Function names a formula may call (``σ(z)``, ``sigmoid(z)``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``,
+``sin``, ``cos``, ``sqrt``, ``abs``), besides the operations made with ``define_op`` (``ops.USER_OPS``)."""
 DELTA_NAMES = ("δ", "delta")
 """``δ(v)`` / ``delta(v)`` in a formula stands for ∂root/∂v, the gradient of node v."""
 MAX_FORMULA_LENGTH = 2000
@@ -94,6 +96,11 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             word = formula[i:j]
             if word in FUNCTIONS:
                 tokens.append(_Token("func", word, i, FUNCTIONS[word]))
+            elif word in USER_OPS:  # an operation made with define_op: called by its name
+                if USER_OPS[word].op.arity != 1:
+                    raise FormulaError(f"{word!r} is an operation of two inputs; a formula can call only "
+                                       f"functions of one input", formula, i, word)
+                tokens.append(_Token("func", word, i, word))
             elif word in DELTA_NAMES:
                 tokens.append(_Token("delta", word, i))
             else:

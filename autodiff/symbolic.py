@@ -32,9 +32,12 @@ Operand = Union["Sym", int, float]
 # Binding strength, loosest first; used to decide where parentheses are needed.
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "num": 5, "var": 5, "call": 5}
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_TEXT_CALLS = {"sigmoid": "σ", "step": "step"}
+_TEXT_CALLS = {"sigmoid": "σ", "step": "step", "sqrt": "√"}
 _LATEX_CALLS = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "tanh": r"\tanh",
-                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}"}
+                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}", "sin": r"\sin", "cos": r"\cos",
+                "sign": r"\operatorname{sign}"}
+
+
 def format_number(x: float, digits: int = 6) -> str:
     """Short decimal form: 2 not 2.0, 0.5, 1e-04 only when it must (the ``symbolic`` style of ``formatting``)."""
     return _format(x, "symbolic", digits)
@@ -122,8 +125,9 @@ class Sym:
                 return Sym.num(1)
         return Sym(kind, (a, b))
 
-    def call(self, function: str) -> "Sym":
-        return Sym("call", (self,), function)
+    def call(self, function: str, *more: "Sym") -> "Sym":
+        """``function(self, *more)``: a function of one input, or of several (define_op's)."""
+        return Sym("call", (self, *more), function)
 
     # --- the same surface as Value, so derivative rules run on symbols ----------------
     def __add__(self, other: Operand) -> "Sym":
@@ -180,6 +184,23 @@ class Sym:
 
     def step(self) -> "Sym":
         return self.call("step")
+
+    def sin(self) -> "Sym":
+        return self.call("sin")
+
+    def cos(self) -> "Sym":
+        return self.call("cos")
+
+    def sqrt(self) -> "Sym":
+        return self.call("sqrt")
+
+    def abs(self) -> "Sym":
+        return self.call("abs")
+
+    __abs__ = abs
+
+    def sign(self) -> "Sym":
+        return self.call("sign")
 
     # --- reading (every method walks with an explicit stack: expressions may be deep) ---------
     def nodes(self) -> list[Sym]:
@@ -293,9 +314,16 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         return [str(s.value)]
     if kind == "call":
         name = str(s.value)
+        inner: list[str | Sym] = [args[0]]
+        for more in args[1:]:  # a two-input operation made with define_op: f(a, b)
+            inner += [", ", more]
+        if name == "abs":
+            return [r"\left|", *inner, r"\right|"] if latex else ["|", *inner, "|"]
+        if name == "sqrt" and latex:
+            return [r"\sqrt{", *inner, "}"]
         if latex:
-            return [rf"{_LATEX_CALLS.get(name, name)}\left(", args[0], r"\right)"]
-        return [f"{_TEXT_CALLS.get(name, name)}(", args[0], ")"]
+            return [rf"{_LATEX_CALLS.get(name, name)}\left(", *inner, r"\right)"]
+        return [f"{_TEXT_CALLS.get(name, name)}(", *inner, ")"]
     if kind == "neg":
         return ["-" if latex else "−", *_wrapped(args[0], latex, _PRECEDENCE["mul"])]  # −2x, −(a + b)
     a, b = args
@@ -330,14 +358,26 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
 
 
-_FUNCTIONS: dict[str, Callable[[float], float]] = {
+_FUNCTIONS: dict[str, Callable[..., float]] = {
     "exp": math.exp,
     "log": math.log,
     "tanh": math.tanh,
     "sigmoid": _sigmoid,
-    "relu": lambda x: x if x > 0 else 0.0,
-    "step": lambda x: 1.0 if x > 0 else 0.0,
+    "relu": lambda x: 0.0 if x <= 0 else x,  # NaN stays NaN, as in ops
+    "step": lambda x: 0.0 if x <= 0 else 1.0,
+    "sin": math.sin,
+    "cos": math.cos,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "sign": lambda x: 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan,
 }
+
+
+def define_function(name: str, on_float: Callable[..., float]) -> None:
+    """Let ``Sym.call(name)`` evaluate with ``on_float`` and print as ``name(x)`` (LaTeX
+    ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
+    _FUNCTIONS[name] = on_float
+    _LATEX_CALLS[name] = rf"\operatorname{{{name}}}"
 _FOLD: dict[str, Callable[[float, float], float]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv, "pow": operator.pow,
 }
@@ -345,12 +385,12 @@ _FOLD: dict[str, Callable[[float, float], float]] = {
 
 def _step(kind: str, function: object, args: list[float]) -> float:
     """One step of an evaluation on floats; a step without a real float value raises ``ValueError``."""
-    shown = f"{function}({args[0]!r})" if kind == "call" else f"{args[0]!r} {kind} {args[-1]!r}"
+    shown = f"{function}({', '.join(map(repr, args))})" if kind == "call" else f"{args[0]!r} {kind} {args[-1]!r}"
     try:
         if kind == "neg":
             result: object = -args[0]
         elif kind == "call":
-            result = _FUNCTIONS[str(function)](args[0])
+            result = _FUNCTIONS[str(function)](*args)
         else:
             result = _FOLD[kind](args[0], args[1])
     except ZeroDivisionError:
