@@ -531,7 +531,7 @@ class _Drawing:
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
 
-def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike, **draw_kwargs: Any) -> Path:
+def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Path:
     """Write a drawing to ``path``; the suffix chooses the format: .svg, .png, .pdf or .dot (.gv).
 
     ``graph_or_root`` is a graph from ``draw`` or a root Value (then drawn with ``draw_kwargs``).
