@@ -45,7 +45,8 @@ def _golden_text() -> str:
 
 def load_golden() -> dict[str, Any]:
     """A fresh copy of golden.json (all seeds)."""
-    return json.loads(_golden_text())
+    golden: dict[str, Any] = json.loads(_golden_text())
+    return golden
 
 
 def full_id(seed: str) -> str:
@@ -211,7 +212,7 @@ def _build_001(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
     def forward() -> Value:
         preds, targets = [], []
         for k, (x, y) in enumerate(zip(xs, ys), start=1):
-            preds.append(model([Value(x, f"x[{k}]")], suffix=f"[{k}]"))
+            preds.append(model.output([Value(x, f"x[{k}]")], suffix=f"[{k}]"))
             targets.append(Value(y, f"y[{k}]"))
         loss = mse_loss(preds, targets)
         loss.name = "L"
@@ -265,7 +266,7 @@ def _build_003(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
         def forward_batch() -> Value:
             preds, targets = [], []
             for k, (x, y) in enumerate(zip(samples, trues), start=1):
-                preds.append(model([Value(x[0], f"x_0[{k}]"), Value(x[1], f"x_1[{k}]")], suffix=f"[{k}]"))
+                preds.append(model.output([Value(x[0], f"x_0[{k}]"), Value(x[1], f"x_1[{k}]")], suffix=f"[{k}]"))
                 targets.append(Value(y, f"true[{k}]"))
             loss = half_sse_loss(preds, targets)  # ½·Σ_k: the sum over samples that Xᵀ·δ computes
             loss.name = "loss"
