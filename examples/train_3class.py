@@ -35,7 +35,7 @@ def spiral_data(per_class: int = 20, noise: float = 0.08, seed: int = 0) -> tupl
 
 
 def predict(model: MLP, x: list[float]) -> int:
-    logits = model(x)
+    logits = model.outputs(x)
     return max(range(CLASSES), key=lambda k: logits[k].data)
 
 
@@ -52,7 +52,7 @@ def train(epochs: int = 120, report_every: int = 20, lr: float = 0.05) -> list[t
     history = []
     for epoch in range(1, epochs + 1):
         with gc_paused():  # one step; our graphs have no cycles for the collector to find
-            loss = cross_entropy([model(x) for x in xs], ys)
+            loss = cross_entropy([model.outputs(x) for x in xs], ys)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -60,7 +60,7 @@ def train(epochs: int = 120, report_every: int = 20, lr: float = 0.05) -> list[t
             acc = accuracy(model, xs, ys)
             history.append((epoch, loss.data, acc))
             print(f"  epoch {epoch:4d}  cross-entropy {loss.data:.5f}  accuracy {acc:6.1%}")
-    probs = [round(p.data, 3) for p in softmax(model(xs[0]))]
+    probs = [round(p.data, 3) for p in softmax(model.outputs(xs[0]))]
     print(f"point {xs[0]} (class {ys[0]}): probabilities {probs}")
     print(f"final accuracy: {history[-1][2]:.1%}")
     return history
