@@ -11,8 +11,9 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Iterable, Sequence
 
-from . import engine, ops
+from . import ops
 from .engine import Value, _lift, _node, _numbering
+from .gradmode import is_recording, open_blocks
 from .ops import Op
 
 
@@ -69,7 +70,7 @@ def dot(
         operands = tuple(x if isinstance(x, Value) else _lift_operand(x) for x in given)
     numbers = [x.data for x in operands]
     data = ops.DOT.forward(*numbers)
-    if engine._open_no_grad_blocks and not engine.is_recording():
+    if open_blocks[0] and not is_recording():
         return _node(data, None, None, None, 0.0, 0.0)
     return many_input_node(data, ops.DOT, operands, ops.DOT.derivative(*numbers, data))
 

@@ -1,10 +1,11 @@
 """The engine core: a scalar ``Value`` that records how it was made, and ``backward()``.
 
-Read it top to bottom: ``no_grad``, the ``Value`` class with its operators (each made once from
-one entry of the table in ``ops.py``), ``backward`` and ``grad``. Helpers a first reading may skip
-live beside it: ``traversal.py`` (the orders in which a graph is walked), ``dotnode.py`` (``dot``,
-the one operation with any number of inputs, and the node class that holds them),
-``collector.py`` (``gc_paused``) and ``reals.py`` (which numbers a Value takes).
+Read it top to bottom: the ``Value`` class with its operators (each made once from one entry of
+the table in ``ops.py``), ``backward`` and ``grad``. Helpers a first reading may skip live beside
+it: ``gradmode.py`` (``no_grad``: whether operations are recorded), ``traversal.py`` (the orders
+in which a graph is walked), ``dotnode.py`` (``dot``, the one operation with any number of
+inputs, and the node class that holds them), ``collector.py`` (``gc_paused``) and ``reals.py``
+(which numbers a Value takes).
 
 A node made by a one- or two-input operation keeps its parents in ``_a`` and ``_b`` and the
 local derivative along each edge in ``_da`` and ``_db``, computed once when the node is made.
@@ -13,65 +14,19 @@ A leaf has ``op`` None and no parents.
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
+from contextlib import nullcontext
 from functools import lru_cache
 from itertools import count
-from typing import Callable, Iterable, Iterator, Literal, Sequence, overload
+from typing import Callable, Iterable, Literal, Sequence, overload
 
 from . import ops
+from .gradmode import enable_grad, is_recording, no_grad, open_blocks, recording_off
 from .ops import Op
 from .reals import as_real, is_real
 from .traversal import backward_order, topological_order
 
 __all__ = ["Value", "grad", "no_grad", "enable_grad", "is_recording", "zero_grad",
            "backward_order", "topological_order", "is_real", "as_real", "gc_paused"]  # (the last four: re-exported)
-
-
-# --- recording: on, except inside `with no_grad():` in the same thread or async task -----------
-
-_recording_off: ContextVar[bool] = ContextVar("autodiff_recording_off", default=False)
-_open_no_grad_blocks = 0  # in all threads; while 0, no operation needs to look at _recording_off
-_blocks_lock = threading.Lock()
-
-
-def is_recording() -> bool:
-    """False inside ``no_grad()`` (in this thread or task), unless an ``enable_grad()`` is nested in it."""
-    return not (_open_no_grad_blocks and _recording_off.get())
-
-
-@contextmanager
-def _recording(on: bool) -> Iterator[None]:
-    """Recording on or off for this thread or task until the block ends (no_grad, enable_grad)."""
-    global _open_no_grad_blocks
-    with _blocks_lock:
-        _open_no_grad_blocks += 1
-    token = _recording_off.set(not on)
-    try:
-        yield
-    finally:
-        _recording_off.reset(token)
-        with _blocks_lock:
-            _open_no_grad_blocks -= 1
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Within this block operations are computed but not recorded (results are leaves).
-
-    Use it for parameter updates and evaluation. Like PyTorch's, it holds for the thread (and
-    the async task) that entered it: other threads keep recording. Works as a decorator too.
-    """
-    with _recording(False):
-        yield
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record again inside a ``no_grad()`` block (``grad(create_graph=True)`` and ``gradcheck`` use it)."""
-    with _recording(True):
-        yield
 
 
 # --- the node ----------------------------------------------------------------------------------
@@ -115,6 +70,7 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
     ``no_grad()`` is on.
     """
     forward, derivative, constant = op.forward, op.derivative, ops.constant_derivatives(op)
+    blocks, off = open_blocks, recording_off  # (see gradmode: read the ContextVar only while a block is open)
 
     def method(self: Value, other: Value | float) -> Value:
         if not isinstance(other, Value):
@@ -124,7 +80,7 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
             other = lifted
         x, y = self.data, other.data
         data = forward(x, y)
-        if _open_no_grad_blocks and _recording_off.get():
+        if blocks[0] and off.get():
             return _node(data, None, None, None, 0.0, 0.0)
         da, db = constant or derivative(x, y, data)
         return _node(data, op, self, other, da, db)
@@ -142,11 +98,12 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
 def _unary(op: Op) -> UnaryMethod:
     """The method ``x.method()`` for a one-input operation, made once (see ``_binary``)."""
     forward, derivative, constant = op.forward, op.derivative, ops.constant_derivatives(op)
+    blocks, off = open_blocks, recording_off
 
     def method(self: Value) -> Value:
         x = self.data
         data = forward(x)
-        if _open_no_grad_blocks and _recording_off.get():
+        if blocks[0] and off.get():
             return _node(data, None, None, None, 0.0, 0.0)
         (da,) = constant or derivative(x, data)
         return _node(data, op, self, None, da, 0.0)

@@ -6,7 +6,8 @@ from typing import Callable, Sequence, TypeVar, Union
 
 import math
 
-from .engine import Value, enable_grad, grad, no_grad
+from .engine import Value, grad
+from .gradmode import enable_grad, no_grad
 from .reals import as_real as _as_real, is_real
 
 Number = Union[int, float]

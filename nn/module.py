@@ -377,7 +377,8 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
         """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
-        _check_sequence(x, "inputs", f"Neuron {self.name!r}")
+        if type(x) is not list and type(x) is not tuple:  # (the check costs: it runs per neuron and sample)
+            _check_sequence(x, "inputs", f"Neuron {self.name!r}")
         if len(x) != self.nin:
             raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
         z = dot(self.w, x, self.b)
@@ -458,7 +459,8 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
         """The list of the neurons' activations (one item for a one-neuron layer)."""
-        _check_sequence(x, "inputs", f"Layer {self.name!r}")
+        if type(x) is not list and type(x) is not tuple:
+            _check_sequence(x, "inputs", f"Layer {self.name!r}")
         return [n(x, suffix) for n in self.units]
 
     def bias_mode(self) -> str:
