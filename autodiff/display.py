@@ -1,13 +1,14 @@
 """How the project's objects show themselves in Jupyter (and in nbconvert's HTML).
 
 Owns the pieces the rich displays share: ``AnimationPath`` (what ``animate`` returns: the page's
-path, which embeds the player inline), ``fit_svg_to_width`` (graphs never run off the cell),
+path, which embeds the player inline), ``fit_svg_to_width`` and ``svg_as_html`` (graphs never run off the cell),
 ``one_line`` (short ``repr`` text) and ``markdown_table`` / ``markdown_escape`` (tables in
 Markdown displays). It imports nothing from the rest of the package.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Sequence
 
-__all__ = ["AnimationPath", "fit_svg_to_width", "one_line", "markdown_table", "markdown_escape", "REPR_LIMIT"]
+__all__ = ["AnimationPath", "fit_svg_to_width", "svg_as_html", "one_line", "markdown_table", "markdown_escape", "REPR_LIMIT"]
 
 REPR_LIMIT = 200
 """Every public object's ``repr`` is one line of at most this many characters."""
@@ -67,6 +68,16 @@ def fit_svg_to_width(svg: str) -> str:
         return svg
     new_tag = tag.group(0)[:-1] + ' style="max-width: 100%; height: auto">'
     return svg[:tag.start()] + new_tag + svg[tag.end():]
+
+
+def svg_as_html(svg: str, alt: str = "computation graph") -> str:
+    """The SVG as an ``<img>`` capped at the cell's width: JupyterLab shows ``image/svg+xml`` outputs
+    as images with no width limit, and an HTML output is the one place a notebook can set one.
+    (An image, not inline SVG, so that two drawings' element ids cannot collide in one page.)
+    """
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            f'style="max-width: 100%; height: auto">')
 
 
 def one_line(text: str, limit: int = REPR_LIMIT) -> str:
