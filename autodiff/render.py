@@ -26,7 +26,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import graphviz
 
-from .display import fit_svg_to_width
+from .display import fit_svg_to_width, svg_as_html
 from .engine import Value, topological_order
 from .formatting import format_number as _format
 from .paths import count_paths, paths_between, reaching
@@ -96,6 +96,14 @@ class Graph(graphviz.Digraph):
     def _repr_image_svg_xml(self) -> str:
         """Jupyter's picture, sized to the cell's width (no wider than drawn), so wide graphs do not run off it."""
         return fit_svg_to_width(str(self.pipe(format="svg", encoding="utf-8")))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        """graphviz's bundle plus the same SVG as HTML, which JupyterLab shows within the cell's width."""
+        bundle: dict[str, Any] = super()._repr_mimebundle_(include, exclude, **kwargs)
+        svg = bundle.get("image/svg+xml")
+        if isinstance(svg, str) and "text/html" not in (exclude or ()):
+            bundle["text/html"] = svg_as_html(svg)
+        return bundle
 
 
 @contextmanager

@@ -393,8 +393,9 @@ def test_save_writes_each_format(tmp_path) -> None:
 def test_jupyter_displays_the_graph_inline() -> None:
     x = Value(1.0, name="가중치")
     bundle = draw(x * 2.0)._repr_mimebundle_()
-    assert list(bundle) == ["image/svg+xml"]
+    assert list(bundle) == ["image/svg+xml", "text/html"]  # the HTML: the same SVG, capped at the cell's width
     assert "가중치" in bundle["image/svg+xml"] and "<svg" in bundle["image/svg+xml"]
+    assert bundle["text/html"].startswith('<img src="data:image/svg+xml;base64,')
 
 
 def test_without_dot_building_works_and_rendering_says_how_to_install(monkeypatch, tmp_path) -> None:
