@@ -10,6 +10,7 @@ The notebooks are committed without outputs; one test keeps them that way.
 from __future__ import annotations
 
 import ast
+import base64
 import html
 import re
 from pathlib import Path
@@ -57,8 +58,16 @@ def result(notebook: Any, tag: str) -> dict[str, Any]:
 
 
 def svg_text(notebook: Any, tag: str) -> str:
-    """The cell's SVG picture, with Graphviz's character references (``&#45;`` for '-') read back."""
-    return html.unescape(result(notebook, tag)["image/svg+xml"])
+    """The cell's SVG picture, with Graphviz's character references (``&#45;`` for '-') read back.
+
+    The same SVG is also offered as HTML, an ``<img>`` capped at the cell's width (what JupyterLab shows).
+    """
+    data = result(notebook, tag)
+    svg = data["image/svg+xml"]
+    img = re.fullmatch(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="[^"]*" '
+                       r'style="max-width: 100%; height: auto">', data["text/html"])
+    assert img is not None and base64.b64decode(img.group(1)).decode("utf-8") == svg
+    return html.unescape(svg)
 
 
 def displays(notebook: Any, tag: str) -> list[dict[str, Any]]:
