@@ -9,7 +9,8 @@ document's exercises are those of ``python -m autodiff.practice --case 000 --see
 * ``exercises_payload``: ``{"graph", "seed", "title", "total", "exercises": [{"id", "kind",
   "prompt", "node", ...}]}``: one entry per question, never an answer;
 * ``grade_payload``: ``Grade.as_dict()`` (``{"correct", "mistakes", "expected", "text",
-  "status", ...}``) for an exercise id, or for the gradient of a node.
+  "status", ...}``) and each mistake's catalogue description, for an exercise id or for the
+  gradient of a node.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections import OrderedDict
 from typing import Any, Mapping
 
 from ..engine import Value
-from ..practice import grade
+from ..practice import MISTAKES, grade
 from ..practice.exercises import Exercise, make_exercises
 from ..practice.grading import MAX_ANSWER_LENGTH
 from ..render import format_number
@@ -135,7 +136,8 @@ def grade_payload(graph: LabGraph, body: Mapping[str, Any]) -> dict[str, Any]:
     data = result.as_dict()
     value = data["value"]
     return {**data, "expected": number(result.expected), "value": number(value) if isinstance(value, float) else value,
-            "graph": graph.gid, "node": graph.ids[node], **where}
+            "mistake_descriptions": [MISTAKES[m] for m in result.mistakes], "graph": graph.gid,
+            "node": graph.ids[node], **where}
 
 
 __all__ = ["exercises_payload", "grade_payload", "exercises_of", "seed_field", "MAX_SEED"]
