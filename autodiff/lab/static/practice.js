@@ -25,6 +25,7 @@
     already: "(Only the first answer to a question counts in the score.)",
     error: "The lab could not answer: {message}",
     tag: "? asked",
+    asked_label: "{label} (asked in the practice exercise)",
     mistake_item: "{description} ({id})"
   };
   function say(key, params) {
@@ -102,7 +103,13 @@
         t.setAttribute("y", String(box.y - 3));
         t.setAttribute("text-anchor", "end");
         t.textContent = say("tag");
-        g.appendChild(t);
+        t.setAttribute("aria-hidden", "true");  /* said by the node's label instead */
+        g.parentNode.appendChild(t);  /* beside the node, not inside its accessible name */
+        var label = g.getAttribute("data-practice-label") || g.getAttribute("aria-label");
+        if (label) {
+          if (!g.hasAttribute("data-practice-label")) { g.setAttribute("data-practice-label", label); }
+          g.setAttribute("aria-label", say("asked_label", { label: g.getAttribute("aria-label") }));
+        }
       }
     });
   }
