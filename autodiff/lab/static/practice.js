@@ -156,8 +156,14 @@
     panel.dataset.kind = q.kind;
     showScore();
     mark();
-    var asked = svg() && svg().querySelector("#n-" + q.node);
-    if (asked && state.active && asked.scrollIntoView) { asked.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+    reveal(q.node);
+  }
+  function reveal(id) {  /* scroll the graph's own box (only it) so that the node asked about is in its middle */
+    var stage = $("stage"), asked = svg() && svg().querySelector("#n-" + id);
+    if (!asked || !state.active) { return; }
+    var box = asked.getBoundingClientRect(), view = stage.getBoundingClientRect();
+    stage.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
+    stage.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
   }
   function showScore() {
     var s = $("practice-score");
