@@ -45,6 +45,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from .engine import Value
 from .traversal import backward_order, topological_order
 from .symbolic import Sym
+from .display import AnimationPath, one_line
 from .render import edge_formula, format_number
 
 __all__ = [
@@ -116,6 +117,9 @@ class Frame:
     @property
     def is_seed(self) -> bool:
         return self.parent is None
+
+    def __repr__(self) -> str:
+        return one_line(f"Frame({self.index + 1}/{self.total} of the backward pass: {self.caption})")
 
     def edge_note(self, precision: int = 4) -> str | None:
         """``local × upstream = contribution``, for the edge this frame uses (None for the seed)."""
@@ -616,7 +620,7 @@ def animate(
     workers: int | None = None,
     compress: bool | None = None,
     timeout: float | None = DOT_TIMEOUT,
-) -> Path:
+) -> AnimationPath:
     """Write the backward pass of ``root`` as one self-contained HTML page; return its path.
 
     The graph is laid out once by ``autodiff.render.draw`` and Graphviz's ``dot`` with every
@@ -702,7 +706,7 @@ def animate(
             (directory / name).write_text(frame_svg(layout, data, k), encoding="utf-8")
         (directory / MANIFEST).write_text(json.dumps({"written_by": "autodiff.animate", "files": names}, indent=0),
                                           encoding="utf-8")
-    return path
+    return AnimationPath(path)  # a Path that, in Jupyter, shows the player inline
 
 
 STEPS_JS = r"""/* autodiff: show one step of the backward pass on the one layout (from autodiff.animate). */

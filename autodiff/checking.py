@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from .display import markdown_escape, one_line
 from .engine import Value
 from .formatting import format_number
 from .formula import FormulaError, parse_formula
@@ -74,6 +75,20 @@ class Verdict:
         return self.explanation
 
     __str__ = text
+
+    def __repr__(self) -> str:
+        verdict = "OK" if self.ok else "WRONG"
+        return one_line(f"Verdict({verdict}: {one_line(self.formula, 60)!r} = {self.formula_value!r}, "
+                        f"gradient {self.gradient!r})")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: **OK** or **WRONG** in bold, then the checker's explanation line by line."""
+        verdict = "OK" if self.ok else "WRONG"
+        first, *rest = self.explanation.splitlines() or [""]
+        first = first.removeprefix(f"{verdict}: ")
+        lines = [f"**{verdict}**: {markdown_escape(first)}"]
+        lines += [("&nbsp;" * 4 if line.startswith("  ") else "") + markdown_escape(line.strip()) for line in rest]
+        return "  \n".join(lines)
 
     def __bool__(self) -> bool:
         return self.ok

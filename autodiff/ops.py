@@ -30,7 +30,7 @@ class Op:
     symbol: str  # what a drawing writes in the operation's node, e.g. "×"
     arity: int | None  # 1 or 2; None for ``dot``, which takes any number of inputs
     forward: Callable[..., float]  # floats in, float out; raises on a domain error
-    derivative: Callable[..., tuple]  # (*inputs, output) -> one local derivative per input
+    derivative: Callable[..., tuple[Any, ...]]  # (*inputs, output) -> one local derivative per input
     exponent: float | None = None  # only for `pow`: the constant power
     zero_to_negative: str = "raise"  # only for `pow`: "raise", or "inf" in derivative rules (see raise_to)
 
@@ -235,7 +235,8 @@ def _power(base: float, exponent: float, op_name: str = "pow") -> float:
             f"{op_name}: negative base {base!r} to the non-integer power {exponent!r} is not a real number"
         )
     try:
-        return base**exponent
+        result: float = base**exponent  # (typeshed types float ** float as Any)
+        return result
     except OverflowError:
         odd = exponent == int(exponent) and int(exponent) % 2 == 1
         return -math.inf if base < 0 and odd else math.inf
@@ -257,7 +258,7 @@ def _dot(*operands: Any) -> Any:
     return total + operands[-1] if len(operands) % 2 else total
 
 
-def _dot_derivative(*args: Any) -> tuple:
+def _dot_derivative(*args: Any) -> tuple[Any, ...]:
     """d/d(w_k) = x_k, d/d(x_k) = w_k and d/d(b) = 1 (the last argument, the output, is not needed)."""
     n = (len(args) - 1) // 2
     weights, inputs = args[:n], args[n : 2 * n]

@@ -567,12 +567,30 @@ class MLP(Module):
         return [n for layer in self.layers for n in layer.units]
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value | list[Value]:
+        """The output Value of a single-output network, else the list of outputs (as micrograd does).
+
+        A type checker cannot tell which from the sizes, so typed code calls ``output`` (one
+        output: a ``Value``) or ``outputs`` (always a ``list[Value]``) instead.
+        """
+        out = self.outputs(x, suffix)
+        return out[0] if len(out) == 1 else out
+
+    def output(self, x: Sequence[Input], suffix: str = "") -> Value:
+        """The one output of a single-output network; a ``ValueError`` (before any work) if it has several."""
+        n_out = len(self.layers[-1].units)
+        if n_out != 1:
+            raise ValueError(f"MLP.output: this network has {n_out} outputs; use outputs(x) for the list")
+        return self.outputs(x, suffix)[0]
+
+    def outputs(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
+        """Every output Value, as a list, also for a single output."""
         _check_sequence(x, "inputs", "MLP")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
+        inputs: Sequence[Input] = x
         for layer in self.layers:
-            x = layer(x, suffix)
-        return x[0] if len(x) == 1 else x  # type: ignore[return-value]
+            inputs = out = layer(inputs, suffix)
+        return out
 
     def __repr__(self) -> str:
         """``MLP(2 -> 3 sigmoid -> 1 sigmoid, with bias)``: one bias mode at the end when every
