@@ -94,3 +94,30 @@ def test_no_serious_accessibility_violation_with_practice_open(browser: Browser,
         assert pg.errors == []  # type: ignore[attr-defined]
     finally:
         pg.context.close()
+
+
+def test_the_exercises_follow_the_graph_and_the_seed(page: Page) -> None:
+    open_practice(page)
+    first = page.get_attribute("#practice-panel", "data-graph")
+    assert first == page.get_attribute("#lab", "data-graph")
+    page.focus("#case-select")
+    page.select_option("#case-select", "twice")
+    page.keyboard.press("Enter")  # another graph while practising: its own exercises
+    page.wait_for_function("() => { const p = document.getElementById('practice-panel'); return p.dataset.ready === "
+                           "'true' && p.dataset.graph !== '" + str(first) + "'; }", timeout=20000)
+    assert page.get_attribute("#practice-panel", "data-graph") == page.get_attribute("#lab", "data-graph")
+    assert page.text_content("#practice-prompt") == "Compute ∂b/∂a, the gradient of b with respect to a."
+    page.focus("#practice-answer")
+    answer(page, "1", "s0-1-1")  # b = a + a: one path counted, the "=" instead of "+=" bug
+    assert page.get_attribute("#practice-verdict", "data-mistakes") == "missed_path"
+    page.focus("#practice-seed")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("x")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#practice-seed", "aria-invalid") == "true"
+    assert "whole number" in page.text_content("#practice-counter")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#practice-panel[data-ready=true][data-question^=s4-]", timeout=20000)
+    assert page.text_content("#practice-score") == "Score: 0 right out of 0 answered."  # a new set, a new score

@@ -24,6 +24,7 @@
     unreadable: "Cannot read that answer (it does not count): try again.",
     already: "(Only the first answer to a question counts in the score.)",
     error: "The lab could not answer: {message}",
+    bad_seed: "The seed must be a whole number from 0 to 2147483647, got {seed}.",
     tag: "? asked",
     asked_label: "{label} (asked in the practice exercise)",
     mistake_item: "{description} ({id})"
@@ -235,7 +236,7 @@
     var text = $("practice-seed").value.trim();
     if (!/^\d{1,10}$/.test(text)) {
       $("practice-seed").setAttribute("aria-invalid", "true");
-      $("practice-counter").textContent = say("error", { message: "seed must be a whole number, got " + JSON.stringify(text) });
+      $("practice-counter").textContent = say("bad_seed", { seed: JSON.stringify(text) });
       return Promise.resolve();
     }
     $("practice-seed").removeAttribute("aria-invalid");
