@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
+from autodiff import Value
+from autodiff.lab.graphs import lab_graph
 from autodiff.lab.server import LabServer
 from autodiff.practice import MISTAKES
 from autodiff.practice.exercises import from_case
@@ -121,3 +123,21 @@ def test_the_exercises_follow_the_graph_and_the_seed(page: Page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_selector("#practice-panel[data-ready=true][data-question^=s4-]", timeout=20000)
     assert page.text_content("#practice-score") == "Score: 0 right out of 0 answered."  # a new set, a new score
+
+
+def test_a_name_with_markup_shows_as_text_in_practice(browser: Browser, server: LabServer) -> None:  # noqa: F811
+    evil = '<img src=x onerror="document.title=1">'
+    a = Value(2.0, name=evil)
+    y = a * a * a
+    y.name = "<b>y</b>"
+    graph = server.store.add(lab_graph(y, "markup"))
+    pg = open_lab(browser, server.url + f"&graph={graph.gid}")
+    try:
+        open_practice(pg)
+        assert evil in pg.text_content("#practice-prompt") and "<b>y</b>" in pg.text_content("#practice-prompt")
+        pg.focus("#practice-answer")
+        answer(pg, "12", "s0-1-1")  # d(a³)/da = 3a² = 12
+        assert pg.get_attribute("#practice-verdict", "data-correct") == "true"
+        assert pg.locator("main img, main b").count() == 0 and pg.title() != "1"
+    finally:
+        pg.context.close()
