@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -159,6 +160,11 @@ def _import_nn_demo() -> Callable[[Path], None]:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    from .render import INSTALL_HINT
+
+    if shutil.which("dot") is None:  # refused before anything is printed or written, not halfway
+        raise InputError(f"the demo draws and animates graphs with Graphviz's `dot` program, which was not found. "
+                         f"{INSTALL_HINT}")
     run = _import_nn_demo()
     run(args.out)
     return EXIT_OK

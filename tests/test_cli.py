@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -193,3 +194,13 @@ def test_a_tool_subcommand_hands_its_arguments_to_the_tool(command: str, tmp_pat
     assert result.stdout == direct.stdout and result.stdout.startswith(f"usage: python -m {package}")
     bad = run(command, "--no-such-option", cwd=tmp_path)
     assert bad.returncode == 2 and "unrecognized arguments: --no-such-option" in bad.stderr
+
+
+def test_demo_without_graphviz_says_how_to_install_it_before_doing_anything(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run([sys.executable, "-m", "autodiff", "demo", "--out", str(tmp_path / "out")], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, env={**os.environ, "PATH": str(empty)})
+    assert result.returncode == 1 and result.stdout == ""
+    assert "Graphviz's `dot` program, which was not found" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert not (tmp_path / "out").exists()
