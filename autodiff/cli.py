@@ -69,18 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folder for the pictures and pages (default: ./autodiff-demo)")
     demo.set_defaults(run=_run_demo)
 
-    expression_help = "an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"
-    values_help = "values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"
-    name_help = "the name of the result, as derivations write it (default: f)"
+    def expression_arguments(command: argparse.ArgumentParser) -> None:
+        """The arguments every expression command takes: EXPR, --values and --name."""
+        command.add_argument("expression", metavar="EXPR",
+                             help="an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'")
+        command.add_argument("--values", required=True, metavar="NAME=NUMBER,...",
+                             help="values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'")
+        command.add_argument("--name", default="f", help="the name of the result, as derivations write it (default: f)")
 
     draw = commands.add_parser(
         "draw", help="draw an expression's graph after backward",
         description="Build the expression, run backward() and draw the graph: every value with its data and "
                     "gradient, every edge with its local derivative. The suffix of -o chooses the format "
                     "(.svg, .png, .pdf need Graphviz's dot; .dot does not).")
-    draw.add_argument("expression", metavar="EXPR", help=expression_help)
-    draw.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
-    draw.add_argument("--name", default="f", help=name_help)
+    expression_arguments(draw)
     draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"), metavar="FILE",
                       help="where to write the drawing (default: graph.svg)")
     draw.add_argument("--highlight", metavar="NAME", help="colour every path from the result back to this node")
@@ -91,9 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="derive d(EXPR)/d(NAME) path by path, as a teacher does",
         description="Build the expression and write the derivative of its result with respect to one node: "
                     "every path as a product of local derivatives (symbolic and numeric), and their sum.")
-    explain.add_argument("expression", metavar="EXPR", help=expression_help)
-    explain.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
-    explain.add_argument("--name", default="f", help=name_help)
+    expression_arguments(explain)
     explain.add_argument("--wrt", required=True, metavar="NAME", help="the node to differentiate with respect to")
     explain.add_argument("--form", choices=("paths", "delta"), default="paths",
                          help="every path (default), or the factored delta form")
@@ -106,9 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the expression, compare a hand-derived formula (written with the node names) with "
                     "the gradient from backward(), and say what differs. Exit code 0 when it is right, "
                     "3 when it is wrong.")
-    check.add_argument("expression", metavar="EXPR", help=expression_help)
-    check.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
-    check.add_argument("--name", default="f", help=name_help)
+    expression_arguments(check)
     check.add_argument("--wrt", required=True, metavar="NAME", help="the node the formula differentiates by")
     check.add_argument("--formula", required=True, metavar="FORMULA", help="the hand formula, e.g. 'x1*(1-y^2)'")
     check.set_defaults(run=_run_check)

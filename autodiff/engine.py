@@ -165,8 +165,9 @@ class Value:
         """True for a node no recorded operation made (inputs, parameters, constants)."""
         return self.op is None
 
-    def __repr__(self) -> str:
-        label = f", name={self.name!r}" if self.name is not None else ""
+    def __repr__(self) -> str:  # one line, and short even for a long name
+        name = self.name if self.name is None or len(self.name) <= 60 else self.name[:59] + "…"
+        label = f", name={name!r}" if name is not None else ""
         made_by = f", op={self.op.name!r}" if self.op is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{made_by})"
 

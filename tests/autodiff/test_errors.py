@@ -244,3 +244,10 @@ def test_a_name_too_long_to_draw_is_a_clear_error_and_graphviz_failures_say_what
     broken.body.append("  v0 -> {")  # DOT that dot cannot read
     with pytest.raises(RenderError, match="Graphviz's dot failed .*syntax error"):
         broken.pipe(format="svg")
+
+
+def test_the_repr_of_a_value_with_a_long_name_stays_short_and_on_one_line():
+    v = Value(1.5, name="w" * 500 + "\n")
+    text = repr(v * 2.0) + repr(v)
+    assert len(repr(v)) < 120 and "\n" not in text and "…" in repr(v)
+    assert repr(Value(2.0, name="x")) == "Value(data=2.0, grad=0.0, name='x')"
