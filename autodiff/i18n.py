@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
-    "translate", "translate_plural", "current_language", "resolve_language", "available_languages",
+    "translate", "translate_plural", "N_", "current_language", "resolve_language", "available_languages",
     "LanguageError", "PoError", "PoEntry", "read_po", "parse_po", "compile_mo", "placeholders",
     "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT",
 ]
@@ -389,6 +389,11 @@ def _fill(template: str, values: Mapping[str, object], source: str, optional: fr
     return template.format(**values)
 
 
+def N_(message: str) -> str:
+    """Mark a template for the catalogue where it is written, to be translated later (gettext's ``N_``)."""
+    return message
+
+
 def translate(message: str, lang: str | None = None, **values: object) -> str:
     """The sentence ``message`` (its English template) in ``lang``, with its placeholders filled in.
 
@@ -409,7 +414,7 @@ def translate_plural(singular: str, plural: str, count: int, lang: str | None = 
 
 # --- keeping the template true to the code ---------------------------------------------------------
 
-_CALLS = {"translate": 1, "translate_plural": 2}
+_CALLS = {"translate": 1, "translate_plural": 2, "N_": 1}
 PENDING = "pending: "
 """An extracted comment ``#. pending: <module>`` marks a drafted message its module does not use yet."""
 SOURCES = ("autodiff", "nn", "examples")
@@ -417,7 +422,7 @@ SOURCES = ("autodiff", "nn", "examples")
 
 
 def extract(paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str] = ".") -> list[PoEntry]:
-    """The messages of every ``translate``/``translate_plural`` call with literal text in ``paths``.
+    """The messages of every ``translate``/``translate_plural``/``N_`` call with literal text in ``paths``.
 
     One entry per message, in order of first use, its references the files (relative to
     ``root``, without line numbers, so that moving code does not change the template).

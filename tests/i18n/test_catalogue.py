@@ -178,9 +178,11 @@ def test_extract_finds_literal_translate_calls_and_ignores_others(tmp_path):
                       'a = translate("Hello {name}", lang, name="x")\n'
                       'b = translate_plural("{count} path", "{count} paths", n)\n'
                       'c = translate(variable)\n'
-                      'd = i18n.translate("Hello {name}", name="y")\n', encoding="utf-8")
+                      'd = i18n.translate("Hello {name}", name="y")\n'
+                      'MESSAGES = {"k": N_("Marked for later")}\n', encoding="utf-8")
     found = i18n.extract([source], tmp_path)
     assert [(e.msgid, e.msgid_plural, e.references, e.flags) for e in found] == [
         ("Hello {name}", None, ("mod.py",), ("python-brace-format",)),
         ("{count} path", "{count} paths", ("mod.py",), ("python-brace-format",)),
+        ("Marked for later", None, ("mod.py",), ()),
     ]

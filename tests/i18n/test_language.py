@@ -19,10 +19,6 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
-def test_the_test_suite_is_pinned_to_english():
-    assert os.environ["AUTODIFF_LANG"] == "en"
-    assert current_language() == "en"
-
 
 def test_with_nothing_set_the_language_is_english(clean_env):
     assert current_language() == "en"
