@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from autodiff import check_formula, explain
@@ -111,3 +113,22 @@ def test_the_environment_chooses_korean_when_no_lang_is_given(losses, monkeypatc
     monkeypatch.setenv("AUTODIFF_LANG", "ko")
     assert check_formula(loss, "w31", "(A3 - y_t)(A3(1 - A3))(A1)").text().startswith("정답:")
     assert check_formula(loss, "w31", "(A3 - y_t)(A3(1 - A3))(A1)", lang="en").text().startswith("OK:")
+
+
+def test_a_drawings_title_lines_in_korean(losses):
+    from autodiff import render
+
+    case, loss = losses["000"]
+    b1 = case.model.named_parameters()
+    b1 = dict(b1)["b_1"]
+    korean = render.draw(loss, highlight=b1, lang="ko").source
+    english = render.draw(loss, highlight=b1).source
+    count = re.search(r"(\d+) paths from 'Loss' back to 'b_1', which is used 3 times: dLoss/db_1 sums one term per path",
+                      english).group(1)
+    assert (f"'Loss'에서 'b_1'까지 거꾸로 가는 경로 {count}개. 이 노드는 3번 쓰인다: "
+            "dLoss/db_1에서는 경로마다 항이 하나씩 더해진다") in korean
+    fresh = build("004").loss()  # no backward() yet
+    assert "아직 역전파 전: 모든 기울기(grad)가 0이다" in render.draw(fresh, lang="ko").source
+    assert "no backward pass yet" in render.draw(fresh).source
+    with pytest.raises(LanguageError):
+        render.draw(fresh, lang="xx")
