@@ -186,3 +186,25 @@ def test_extract_finds_literal_translate_calls_and_ignores_others(tmp_path):
         ("{count} path", "{count} paths", ("mod.py",), ("python-brace-format",)),
         ("Marked for later", None, ("mod.py",), ()),
     ]
+
+
+# The glossary (docs/i18n.md): an English term in a message means its Korean term in the translation.
+GLOSSARY = {
+    "gradient descent": "경사하강법", "chain rule": "연쇄 법칙", "local derivative": "국소 미분",
+    "backpropagation": "역전파", "gradient": "기울기", "path": "경로", "weight": "가중치", "bias": "편향",
+    "loss": "손실", "forward": "순전파", "sigmoid": "시그모이드", "node": "노드", "edge": "간선",
+    "term": "항", "factor": "인수",
+}
+
+
+def test_the_korean_catalogue_uses_the_glossarys_terms():
+    wrong = []
+    for entry in _entries("ko"):
+        english = re.sub(r"\{[^}]*\}", " ", (entry.msgid_plural or entry.msgid).lower())
+        for term, korean in GLOSSARY.items():  # longest first: "gradient descent" is not "gradient"
+            pattern = rf"\b{term}(?:s|es)?\b"
+            if re.search(pattern, english):
+                english = re.sub(pattern, " ", english)
+                if not all(korean in text for text in entry.translations()):
+                    wrong.append((term, entry.msgid[:60], entry.translations()[0][:60]))
+    assert not wrong, f"terms not translated as the glossary says: {wrong[:5]}"
