@@ -200,11 +200,12 @@ GLOSSARY = {
 def test_the_korean_catalogue_uses_the_glossarys_terms():
     wrong = []
     for entry in _entries("ko"):
-        english = re.sub(r"\{[^}]*\}", " ", (entry.msgid_plural or entry.msgid).lower())
+        english = re.sub(r"\{[^}]*\}", " ", (entry.msgid_plural or entry.msgid).lower()).replace("in terms of", " ")
         for term, korean in GLOSSARY.items():  # longest first: "gradient descent" is not "gradient"
             pattern = rf"\b{term}(?:s|es)?\b"
             if re.search(pattern, english):
                 english = re.sub(pattern, " ", english)
-                if not all(korean in text for text in entry.translations()):
+                kept = [text for text in entry.translations() if re.search(pattern, text.lower())]  # a symbol, e.g. loss
+                if not all(korean in text for text in entry.translations()) and not kept:
                     wrong.append((term, entry.msgid[:60], entry.translations()[0][:60]))
     assert not wrong, f"terms not translated as the glossary says: {wrong[:5]}"
