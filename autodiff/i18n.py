@@ -19,8 +19,9 @@ source; compiling a few hundred messages takes milliseconds, once per process an
 ``compile_mo`` writes the same bytes ``msgfmt`` writes (without its optional hash table), so
 ``python -m autodiff.i18n compile`` can still produce a ``.mo`` for other tools.
 
-**The language**: an explicit ``lang=`` wherever text is produced; else the environment
-variable ``AUTODIFF_LANG``; else the locale, read in gettext's order (``LANGUAGE``, ``LC_ALL``,
+**The language**: an explicit ``lang=`` wherever text is produced; else the language of an
+enclosing ``with using_language(lang):`` (how a function that writes many sentences passes its
+``lang=`` on, per thread and task); else the environment variable ``AUTODIFF_LANG``; else the locale, read in gettext's order (``LANGUAGE``, ``LC_ALL``,
 ``LC_MESSAGES``, ``LANG``: ``LANG=ko_KR.UTF-8`` means Korean); else English. ``ko``, ``ko_KR``,
 ``ko-KR.UTF-8`` all name Korean. An unknown ``lang=`` or ``AUTODIFF_LANG`` is a ``LanguageError``
 naming it and the languages available; a locale in a language we lack just means English.
@@ -29,6 +30,8 @@ naming it and the languages available; a locale in a language we lack just means
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import gettext
 import io
 import os
@@ -43,7 +46,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
-    "translate", "translate_plural", "N_", "current_language", "resolve_language", "available_languages",
+    "translate", "translate_plural", "N_", "using_language", "current_language", "resolve_language", "available_languages",
     "LanguageError", "PoError", "PoEntry", "read_po", "parse_po", "compile_mo", "placeholders",
     "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT",
 ]
@@ -309,14 +312,34 @@ def _match(name: str, available: Sequence[str]) -> str | None:
     return base if base in available else None
 
 
+_context_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("autodiff_language", default=None)
+
+
+@contextlib.contextmanager
+def using_language(lang: str | None) -> Iterator[str]:
+    """Within the block, text produced without ``lang=`` is in ``lang`` (None: the usual default).
+
+    Yields the language in force. Per thread and per asyncio task, like ``decimal.localcontext``.
+    """
+    resolved = resolve_language(lang)
+    token = _context_language.set(resolved if lang is not None else _context_language.get())
+    try:
+        yield resolved
+    finally:
+        _context_language.reset(token)
+
+
 def resolve_language(lang: str | None = None) -> str:
-    """The language to write in: ``lang``, else ``AUTODIFF_LANG``, else the locale, else English.
+    """The language to write in: ``lang``, else ``using_language``'s, else ``AUTODIFF_LANG``, else the locale, else English.
 
     Returns a code of ``available_languages()`` ('en', 'ko'). An unknown ``lang`` or
     ``AUTODIFF_LANG`` is a ``LanguageError``; a locale in a language without a catalogue
     (or C/POSIX) means English.
     """
     available = available_languages()
+    enclosing = _context_language.get()
+    if lang is None and enclosing is not None:
+        return enclosing
     for given, what in ((lang, "lang"), (os.environ.get(_ENV) if lang is None else None, _ENV)):
         if given is None or (what == _ENV and not given.strip()):
             continue

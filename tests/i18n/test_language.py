@@ -108,3 +108,36 @@ def test_a_message_missing_from_the_catalogue_falls_back_to_english():
 def test_positional_placeholders_are_refused():
     with pytest.raises(ValueError, match="positional"):
         i18n.placeholders("{} and {0}")
+
+
+def test_using_language_sets_the_default_inside_the_block_only(clean_env):
+    from autodiff.i18n import using_language
+
+    clean_env.setenv("AUTODIFF_LANG", "en")
+    with using_language("ko") as lang:
+        assert lang == "ko" and current_language() == "ko"
+        assert translate("the chain rule") == "연쇄 법칙"
+        assert translate("the chain rule", lang="en") == "the chain rule"  # lang= still wins
+        with using_language(None) as inner:  # None keeps the enclosing choice
+            assert inner == "ko" and current_language() == "ko"
+        with using_language("en"):
+            assert current_language() == "en"
+        assert current_language() == "ko"
+    assert current_language() == "en"
+    with pytest.raises(LanguageError):
+        with using_language("xx"):
+            pass
+
+
+def test_using_language_holds_per_thread(clean_env):
+    import threading
+
+    from autodiff.i18n import using_language
+
+    seen = []
+    with using_language("ko"):
+        thread = threading.Thread(target=lambda: seen.append(current_language()))
+        thread.start()
+        thread.join()
+        assert current_language() == "ko"
+    assert seen == ["en"]  # a new thread starts from the process default
