@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
-    "translate", "translate_plural", "N_", "using_language", "current_language", "resolve_language", "available_languages",
+    "translate", "translate_plural", "lookup", "autonym", "N_", "using_language", "current_language", "resolve_language", "available_languages",
     "LanguageError", "PoError", "PoEntry", "read_po", "parse_po", "compile_mo", "placeholders",
     "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT",
 ]
@@ -410,6 +410,21 @@ def _fill(template: str, values: Mapping[str, object], source: str, optional: fr
         raise KeyError(f"translate: the message {source[:80]!r} takes the placeholders "
                        f"{sorted(wanted) or 'none'}: {'; '.join(problems)}")
     return template.format(**values)
+
+
+def lookup(message: str, lang: str | None = None) -> str:
+    """The template ``message`` in ``lang``, its placeholders not filled in (for a page's script to fill)."""
+    return catalogue(resolve_language(lang)).gettext(message)
+
+
+def autonym(lang: str) -> str:
+    """A language's name in itself ("English", "한국어"), for a language switch."""
+    if lang == SOURCE_LANGUAGE:
+        return "English"
+    if lang not in available_languages():
+        raise LanguageError(f"{lang!r} is not a language autodiff speaks; available: {', '.join(available_languages())}")
+    name = header(parse_po((_locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po").read_text(encoding="utf-8")))
+    return name.get("X-Language-Name", lang)
 
 
 def N_(message: str) -> str:

@@ -141,3 +141,13 @@ def test_using_language_holds_per_thread(clean_env):
         thread.join()
         assert current_language() == "ko"
     assert seen == ["en"]  # a new thread starts from the process default
+
+
+def test_lookup_gives_the_template_unfilled_and_autonym_names_each_language():
+    from autodiff.i18n import autonym, lookup
+
+    assert lookup("Step {step} / {total}", "ko") == "{step} / {total}단계"
+    assert lookup("Step {step} / {total}", "en") == "Step {step} / {total}"
+    assert [autonym(code) for code in i18n.available_languages()] == ["English", "한국어"]
+    with pytest.raises(LanguageError, match="'xx'"):
+        autonym("xx")
