@@ -33,6 +33,8 @@ import ast
 import contextlib
 import contextvars
 import gettext
+import html.parser
+import json
 import io
 import os
 import re
@@ -48,7 +50,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 __all__ = [
     "translate", "translate_plural", "lookup", "autonym", "N_", "using_language", "current_language", "resolve_language", "available_languages",
     "LanguageError", "PoError", "PoEntry", "read_po", "parse_po", "compile_mo", "placeholders",
-    "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT",
+    "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT", "page_messages",
 ]
 
 SOURCE_LANGUAGE = "en"
@@ -459,8 +461,56 @@ SOURCES = ("autodiff", "nn", "examples")
 """The folders (of the repository) whose ``translate`` calls make the template."""
 
 
+class _MarkedText(html.parser.HTMLParser):
+    """The texts of a page marked for translation: ``data-i18n`` elements and their ``data-i18n-attr`` attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._open: list[bool] = []  # per open element: is it a data-i18n one
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        given = dict(attrs)
+        for name in (given.get("data-i18n-attr") or "").split():
+            if given.get(name):
+                self.found.append(str(given[name]))
+        if tag in ("input", "meta", "link", "br", "img", "option") and "data-i18n" not in given:
+            return  # void elements never close
+        marked = "data-i18n" in given
+        if marked:
+            self._text = []
+        self._open.append(marked)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open.pop():
+            text = " ".join("".join(self._text).split())
+            if text:
+                self.found.append(text)
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[-1]:
+            self._text.append(data)
+
+
+_JS_MESSAGE = re.compile(r"""\btr\(\s*("(?:[^"\\\n]|\\.)*")""")
+
+
+def page_messages(text: str, kind: str) -> list[str]:
+    """The messages of a page's HTML (``data-i18n``) or script (``tr("...")`` calls with literal text)."""
+    if kind == "html":
+        parser = _MarkedText()
+        parser.feed(text)
+        parser.close()
+        return parser.found
+    if kind == "js":
+        return [str(json.loads(m.group(1))) for m in _JS_MESSAGE.finditer(text)]
+    raise ValueError(f"page_messages: kind must be 'html' or 'js', got {kind!r}")
+
+
 def extract(paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str] = ".") -> list[PoEntry]:
-    """The messages of every ``translate``/``translate_plural``/``N_`` call with literal text in ``paths``.
+    """The messages of every ``translate``/``translate_plural``/``N_`` call with literal text in ``paths``,
+    and of the pages' ``.html`` and ``.js`` files (``page_messages``).
 
     One entry per message, in order of first use, its references the files (relative to
     ``root``, without line numbers, so that moving code does not change the template).
@@ -469,8 +519,17 @@ def extract(paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str
     base = Path(root)
     for path in paths:
         p = Path(path)
-        tree = ast.parse(p.read_text(encoding="utf-8"), str(p))
         where = p.relative_to(base).as_posix() if p.is_absolute() == base.is_absolute() else p.as_posix()
+        if p.suffix in (".html", ".js"):
+            for text in page_messages(p.read_text(encoding="utf-8"), p.suffix[1:]):
+                entry = found.get((text, None))
+                if entry is None:
+                    flags = ("python-brace-format",) if placeholders(text) else ()
+                    entry = found[(text, None)] = PoEntry(text, flags=flags)
+                if where not in entry.references:
+                    entry.references += (where,)
+            continue
+        tree = ast.parse(p.read_text(encoding="utf-8"), str(p))
         calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
         for node in calls:
             func = node.func
@@ -492,9 +551,10 @@ def extract(paths: Iterable[str | os.PathLike[str]], root: str | os.PathLike[str
 
 
 def source_files(root: str | os.PathLike[str]) -> list[Path]:
-    """The Python files whose messages make the template, under ``SOURCES`` of ``root``."""
+    """The files whose messages make the template: Python files under ``SOURCES`` of ``root``, and the pages."""
     base = Path(root)
-    return [p for folder in SOURCES for p in sorted((base / folder).rglob("*.py")) if ".venv" not in p.parts]
+    return [p for folder in SOURCES for pattern in ("*.py", "*.html", "*.js") for p in sorted((base / folder).rglob(pattern))
+            if ".venv" not in p.parts and (p.suffix == ".py" or "static" in p.parts)]
 
 
 def template(root: str | os.PathLike[str], pending: Iterable[PoEntry] = ()) -> str:

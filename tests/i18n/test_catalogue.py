@@ -209,3 +209,16 @@ def test_the_korean_catalogue_uses_the_glossarys_terms():
                 if not all(korean in text for text in entry.translations()) and not kept:
                     wrong.append((term, entry.msgid[:60], entry.translations()[0][:60]))
     assert not wrong, f"terms not translated as the glossary says: {wrong[:5]}"
+
+
+def test_page_messages_reads_marked_html_and_tr_calls_in_scripts():
+    page = ('<p data-i18n>Pick a graph.</p><input data-i18n-attr="placeholder aria-label" placeholder="e.g. x" '
+            'aria-label="Formula"><h2><span data-i18n>The   graph</span> <b>not marked</b></h2>'
+            '<select><option data-i18n value="a">on</option><option value="b">x</option></select>'
+            '<optgroup data-i18n-attr="label" label="The five documents"></optgroup><p data-i18n>a &amp; b</p>')
+    assert i18n.page_messages(page, "html") == ["Pick a graph.", "e.g. x", "Formula", "The graph", "on",
+                                                "The five documents", "a & b"]
+    script = 'tr("Building the graph…"); tr( "a \\"q\\" {n}", {n: 1}); xtr("no"); tr(name)'
+    assert i18n.page_messages(script, "js") == ["Building the graph…", 'a "q" {n}']
+    with pytest.raises(ValueError, match="kind"):
+        i18n.page_messages("", "css")
