@@ -12,7 +12,8 @@ the graph orders in ``traversal.py`` and ``gc_paused`` in ``collector.py``. The 
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from .engine import Value, enable_grad, grad, is_recording, no_grad, zero_grad
+from .engine import Value, grad, zero_grad
+from .gradmode import enable_grad, is_recording, no_grad
 from .reals import as_real, is_real
 from .traversal import backward_order, topological_order
 from .dotnode import dot
@@ -28,11 +29,12 @@ from . import render
 from .render import draw
 from .explain import check_formula, explain
 from .animate import animate
+from .custom import BinaryOperation, Operation, define_op
 
 __all__ = [
     "Value", "dot", "grad", "gradcheck", "GradcheckError", "no_grad", "enable_grad", "is_recording", "zero_grad",
     "gc_paused", "is_real", "as_real", "copy_graph",
     "topological_order", "backward_order", "OPS", "Op", "power", "Sym",
-    "draw", "render", "explain", "check_formula", "animate",
+    "draw", "render", "explain", "check_formula", "animate", "define_op", "Operation", "BinaryOperation",
 ]
 __version__ = "0.1.0"

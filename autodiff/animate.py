@@ -13,9 +13,13 @@ symbols (``Sym``).
   used k times (000's shared bias ``b_1``; ``a + a``) receives k contributions, one frame each,
   and the frames show the running sum.
 
-``animate(root, path)`` draws every frame with the renderer (``autodiff.render.draw``) and
-writes one HTML file with all frames inlined: previous / next / play, the arrow keys and
-space, a step counter and a caption. It needs no network and no other file.
+``animate(root, path)`` lays the graph out once, with the renderer (``autodiff.render.draw``)
+and one run of Graphviz's ``dot``, with every gradient filled in, and writes one HTML file
+holding that drawing, the steps as data (``step_data``) and a small script (``STEPS_JS``)
+that shows a step by changing texts and styles inside the drawing: nodes never move.
+Previous / next / play, the arrow keys and space, a step counter and a caption. It needs no
+network and no other file. Its cost is bounded before any work: ``check_size`` refuses a
+graph by nodes and by edges, and ``dot`` runs with a time limit.
 
 The gradients shown are those of one pass: what ``.grad`` holds after ``zero_grad()`` and
 ``backward()``. ``frames`` and ``animate`` never change ``.grad``.
@@ -26,24 +30,34 @@ from __future__ import annotations
 import base64
 import gzip
 import html
+import json
+import math
 import os
 import re
+import shutil
+import subprocess
 from bisect import bisect_right
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from .engine import Value, backward_order, topological_order
+from .engine import Value
+from .traversal import backward_order, topological_order
 from .symbolic import Sym
+from .display import AnimationPath, one_line
 from .render import edge_formula, format_number
 
-__all__ = ["Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula"]
+__all__ = [
+    "Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula", "check_size",
+    "render_svg", "stable_svg", "layout_svg", "step_data", "frame_svg", "STEPS_JS", "DEFAULT_MAX_EDGES",
+    "RenderTimeoutError",
+]
 
 
 # --- frames: pure data ----------------------------------------------------------------------
 
-class GradsSoFar(Mapping):
+class GradsSoFar(Mapping[Value, 'float | None']):
     """Every node of the graph -> its gradient after a given frame, or None if none has reached it yet.
 
     A read-only view: the frames share one record of each node's successive gradients, so
@@ -104,11 +118,14 @@ class Frame:
     def is_seed(self) -> bool:
         return self.parent is None
 
+    def __repr__(self) -> str:
+        return one_line(f"Frame({self.index + 1}/{self.total} of the backward pass: {self.caption})")
+
     def edge_note(self, precision: int = 4) -> str | None:
         """``local × upstream = contribution``, for the edge this frame uses (None for the seed)."""
         if self.parent is None:
             return None
-        f = lambda x: format_value(x, precision)  # noqa: E731
+        f = partial(format_value, precision=precision)
         return f"{f(self.local)} × {_paren(f(self.upstream))} = {f(self.contribution)}"  # type: ignore[arg-type]
 
 
@@ -178,7 +195,7 @@ def frames(root: Value, *, precision: int = 4) -> list[Frame]:
     history[root][0].append(0)
     history[root][1].append(1.0)
     received: dict[Value, int] = {}
-    f = lambda x: format_value(x, precision)  # noqa: E731
+    f = partial(format_value, precision=precision)
     out: list[Frame] = []
     caption = (
         f"Step 1 of {total}: start at the output, {_describe(root, precision)}"
@@ -219,7 +236,7 @@ def _step_caption(
     before: float | None, accumulated: float, k: int, n: int, precision: int,
 ) -> str:
     """The words for one edge: where we are, the local derivative, what is added, the running sum."""
-    f = lambda x: format_value(x, precision)  # noqa: E731
+    f = partial(format_value, precision=precision)
     parent, local = node.parents[i], node.local_grads[i]
     target = _short(parent, precision)
     if formula is None or formula.kind == "num":
@@ -250,7 +267,257 @@ def _name_or(node: Value) -> str:
     return name if len(name) == 1 else f"({name})"
 
 
-# --- the page ---------------------------------------------------------------------------------
+_SVG_START = re.compile(r"<svg\b")
+
+
+# --- bounding the cost ---------------------------------------------------------------------------
+
+DEFAULT_MAX_EDGES = 2000
+"""animate() and the lab refuse graphs with more edges than this (pass ``max_edges=None`` for no limit)."""
+
+DOT_TIMEOUT = 120.0
+"""Seconds one run of Graphviz's ``dot`` may take in ``animate()`` before it is stopped."""
+
+
+class RenderTimeoutError(RuntimeError):
+    """Graphviz's ``dot`` ran longer than its time limit and was stopped."""
+
+
+def check_size(root: Value, *, max_nodes: int | None, max_edges: int | None, where: str = "animate") -> tuple[int, int]:
+    """Count ``root``'s nodes and edges; raise ``GraphTooLargeError`` as soon as either passes its limit.
+
+    The walk stops at the first node or edge over a limit, so refusing a graph of a million
+    nodes costs about as much as looking at ``max_nodes`` of them. Returns (nodes, edges).
+    """
+    from .render import GraphTooLargeError
+
+    seen = {root}
+    stack = [root]
+    edges = 0
+    while stack:
+        parents = stack.pop().parents
+        edges += len(parents)
+        if max_edges is not None and edges > max_edges:
+            raise GraphTooLargeError(
+                f"{where}: the graph has more than {max_edges} edges (max_edges={max_edges}); laying out a graph "
+                f"this large is slow and the picture is hard to read. Pass max_edges=None (no limit) or a larger number."
+            )
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                if max_nodes is not None and len(seen) > max_nodes:
+                    raise GraphTooLargeError(
+                        f"{where}: the graph has more than {max_nodes} value nodes (max_nodes={max_nodes}); a picture "
+                        f"this large is slow to lay out and hard to read. Pass max_nodes=None (no limit) or a larger "
+                        f"number."
+                    )
+                stack.append(parent)
+    return len(seen), edges
+
+
+def render_svg(graph: Any, *, timeout: float | None = DOT_TIMEOUT) -> str:
+    """The SVG text of a Graphviz graph, from one run of ``dot`` stopped after ``timeout`` seconds."""
+    from .render import GraphvizNotFoundError
+
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFoundError("no `dot` on the PATH")
+    try:
+        done = subprocess.run([exe, "-Tsvg"], input=graph.source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderTimeoutError(
+            f"render: Graphviz's dot took longer than {timeout} s on this graph and was stopped; draw a smaller graph"
+        ) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise RuntimeError(f"render: Graphviz's dot failed (exit status {done.returncode}): {detail}")
+    svg: str = done.stdout.decode("utf-8")
+    return svg
+
+
+# --- one layout for every step ------------------------------------------------------------------
+
+_GROUP = re.compile(r'<g id="(?:node|edge)(\d+)" class="(node|edge)">\n<title>([^<]*)</title>(.*?)</g>', re.S)
+_GRAD_TEXT = re.compile(r"<text ([^>]*)>grad ([^<]*)</text>")
+_TEXT_XY = re.compile(r'<text [^>]*\bx="([-\d.]+)" y="([-\d.]+)"')
+_PATH_START = re.compile(r'<path [^>]*\bd="M([-\d.]+),([-\d.]+)')
+
+STEP_STYLE = """
+.node.focus polygon, .node.focus ellipse { stroke: #2171b5; stroke-width: 3px; fill: #deebf7; }
+.node.target polygon, .node.target ellipse { stroke: #e6550d; stroke-width: 2.5px; stroke-dasharray: 5 3; }
+.edge.current path { stroke: #2171b5; stroke-width: 3px; }
+.edge.current polygon { stroke: #2171b5; fill: #2171b5; }
+.edge.current text { fill: #2171b5; font-weight: bold; }
+text.grad.unknown { fill: #969696; }
+text.note { fill: #2171b5; font-weight: bold; font-size: 10px; font-family: Helvetica, Arial, sans-serif;
+            paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }
+"""
+"""The styles of a step, put inside the layout's SVG so that a frame file carries them too."""
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text)
+
+
+def stable_svg(svg: str, root: Value, ids: Mapping[Value, str]) -> str:
+    """``dot``'s SVG of ``draw(root)`` with ids a page's script can find, and the step styles.
+
+    A Value's box gets ``id="n-v3"`` (its ``node_ids`` id), an operation's circle ``n-v3_op``,
+    the edge from ``node``'s input ``i`` ``e-v3-i`` (the k-th of several edges between the
+    same two nodes is the k-th such input), the edge out of the circle ``e-v3-out``; each
+    grad cell's text is ``<text class="grad" data-node="v3">``, and each input edge carries
+    ``data-note-x`` / ``data-note-y``, where a step's note goes (below the edge's label).
+    """
+    match = _SVG_START.search(svg)
+    if match is None:
+        raise ValueError("animate: the renderer returned no <svg> element")
+    body = re.sub(r"<!--.*?-->\n?", "", svg[match.start():], flags=re.S)
+    by_id = {vid: node for node, vid in ids.items()}
+    pending: dict[tuple[str, str], list[int]] = {}  # (parent id, node id) -> the input indices not yet matched
+
+    def inputs_between(parent_id: str, node_id: str) -> list[int]:
+        key = (parent_id, node_id)
+        if key not in pending:
+            node, parent = by_id.get(node_id), by_id.get(parent_id)
+            pending[key] = [] if node is None else [i for i, p in enumerate(node.parents) if p is parent]
+        return pending[key]
+
+    groups = list(_GROUP.finditer(body))
+    # Graphviz numbers edges in the order they were added: the k-th edge between two nodes is the k-th input.
+    edge_order = sorted((int(m.group(1)), k) for k, m in enumerate(groups) if m.group(2) == "edge")
+    edge_ids: dict[int, str] = {}
+    for _, k in edge_order:
+        tail, _, head = _unescape(groups[k].group(3)).partition("->")
+        if head.endswith("_op"):
+            indices = inputs_between(tail, head[:-3])
+            edge_ids[k] = f"e-{head[:-3]}-{indices.pop(0)}" if indices else f"e-{tail}-{head}"
+        else:
+            edge_ids[k] = f"e-{head}-out"
+
+    out: list[str] = []
+    last = 0
+    for k, m in enumerate(groups):
+        out.append(body[last:m.start()])
+        last = m.end()
+        title, inner = _unescape(m.group(3)), m.group(4)
+        if m.group(2) == "node":
+            inner = _GRAD_TEXT.sub(lambda t: f'<text class="grad" data-node="{title}" {t.group(1)}>grad {t.group(2)}</text>',
+                                   inner)
+            out.append(f'<g id="n-{title}" class="node">\n<title>{m.group(3)}</title>{inner}</g>')
+            continue
+        extra = ""
+        if not edge_ids[k].endswith("-out"):
+            points = _TEXT_XY.findall(inner)
+            if points:
+                x, y = min(float(p[0]) for p in points), max(float(p[1]) for p in points) + 12
+            else:
+                start = _PATH_START.search(inner)
+                x, y = (float(start.group(1)), float(start.group(2))) if start else (0.0, 0.0)
+            extra = f' data-note-x="{x:.2f}" data-note-y="{y:.2f}"'
+        out.append(f'<g id="{edge_ids[k]}" class="edge"{extra}>\n<title>{m.group(3)}</title>{inner}</g>')
+    out.append(body[last:])
+    text = "".join(out).strip()
+    opening = re.match(r"<svg\b[^>]*>", text)
+    assert opening is not None
+    return text[:opening.end()] + f"\n<style>{STEP_STYLE}</style>" + text[opening.end():]
+
+
+def layout_svg(root: Value, frame_list: Sequence[Frame], *, precision: int = 4, timeout: float | None = DOT_TIMEOUT,
+               **draw_options: Any) -> str:
+    """The one layout every step is shown on: ``draw(root)`` with every gradient filled in (the last frame's).
+
+    Laid out once by ``dot`` (stopped after ``timeout`` seconds), with the final labels, so
+    that nodes never move: a step only changes texts and styles inside it (see ``step_data``).
+    """
+    from .render import draw
+
+    graph = draw(root, precision=precision, show_grad=True, grads=frame_list[-1].grads, **draw_options)
+    return stable_svg(render_svg(graph, timeout=timeout), root, _node_ids(root))
+
+
+def _json_number(x: float) -> float | str:
+    return x if math.isfinite(x) else str(x)  # JSON has no inf or nan
+
+
+def step_data(frame_list: Sequence[Frame], ids: Mapping[Value, str], precision: int = 4) -> dict[str, Any]:
+    """The steps as plain data (JSON-ready), for a page's script to apply to the one layout.
+
+    ``steps[k]``: ``caption``, ``focus`` (node id), ``focus_name``, ``focus_grad`` (number) and
+    ``focus_grad_text``; for every step but the seed also ``target``, ``target_name``,
+    ``target_grad``, ``target_grad_text``, ``edge`` (the edge's element id, ``e-v3-1``) and
+    ``note`` (``local × upstream = contribution``). ``grads``: node id -> ``[[step, text], ...]``,
+    the steps at which its gradient changed and the text shown from then on (no entry yet:
+    "grad ?"). Memory grows with the edges, not edges × nodes.
+    """
+    f = partial(format_value, precision=precision)
+    steps: list[dict[str, Any]] = []
+    grads: dict[str, list[list[Any]]] = {vid: [] for vid in ids.values()}
+    for frame in frame_list:
+        step: dict[str, Any] = {
+            "index": frame.index,
+            "caption": frame.caption,
+            "focus": ids.get(frame.node, ""),
+            "focus_name": frame.node.name,
+            "focus_grad": _json_number(frame.upstream),
+            "focus_grad_text": f(frame.upstream),
+            "target": None, "target_name": None, "target_grad": None, "target_grad_text": None,
+            "edge": None, "note": None,
+        }
+        if frame.parent is None:
+            if frame.node in ids:
+                grads[ids[frame.node]].append([frame.index, f(frame.upstream)])
+        else:
+            accumulated = frame.accumulated
+            assert accumulated is not None
+            target = ids.get(frame.parent, "")
+            step.update({
+                "target": target, "target_name": frame.parent.name,
+                "target_grad": _json_number(accumulated), "target_grad_text": f(accumulated),
+                "edge": f"e-{ids.get(frame.node, '')}-{frame.parent_index}", "note": frame.edge_note(precision),
+            })
+            if target:
+                grads[target].append([frame.index, f(accumulated)])
+        steps.append(step)
+    return {"total": len(frame_list), "steps": steps, "grads": grads}
+
+
+def _grad_at(history: Sequence[Sequence[Any]], k: int) -> str | None:
+    found = None
+    for index, text in history:  # short lists: a node's contributions
+        if index > k:
+            break
+        found = text
+    return found
+
+
+def frame_svg(layout: str, data: Mapping[str, Any], k: int) -> str:
+    """Step ``k`` drawn on the layout, as a standalone SVG document: what the page shows at that step."""
+    step = data["steps"][k]
+    grads = data["grads"]
+
+    def grad_text(m: re.Match[str]) -> str:
+        node = m.group(1)
+        text = _grad_at(grads.get(node, ()), k)
+        cls = "grad" if text is not None else "grad unknown"
+        return f'<text class="{cls}" data-node="{node}" {m.group(2)}>grad {"?" if text is None else html.escape(text)}</text>'
+
+    marks = {step["focus"]: "focus"}
+    if step["target"]:
+        marks[step["target"]] = marks.get(step["target"], "") + " target"
+    svg = re.sub(r'<text class="grad" data-node="([^"]*)" ([^>]*)>grad [^<]*</text>', grad_text, layout)
+    svg = re.sub(r'<g id="n-([^"]*)" class="node">',
+                 lambda m: f'<g id="n-{m.group(1)}" class="node {marks[m.group(1)].strip()}">'
+                 if m.group(1) in marks else m.group(0), svg)
+    if step["edge"]:
+        edge = re.escape(step["edge"])
+        pattern = re.compile(rf'<g id="{edge}" class="edge" data-note-x="([^"]*)" data-note-y="([^"]*)">(.*?)</g>', re.S)
+        note = html.escape(step["note"] or "")
+        svg = pattern.sub(lambda m: f'<g id="{step["edge"]}" class="edge current" data-note-x="{m.group(1)}" '
+                          f'data-note-y="{m.group(2)}">{m.group(3)}<text class="note" x="{m.group(1)}" '
+                          f'y="{m.group(2)}">{note}</text></g>', svg, count=1)
+    return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg + "\n"
+
 
 def _node_ids(root: Value) -> dict[Value, str]:
     from .render import node_ids
@@ -258,51 +525,18 @@ def _node_ids(root: Value) -> dict[Value, str]:
     return dict(node_ids(root))
 
 
-def _draw_frame(root: Value, frame: Frame, precision: int, draw_options: Mapping[str, Any]) -> Any:
-    from .render import draw
-
-    notes = {}
-    if frame.parent is not None:
-        notes[(frame.node, frame.parent_index)] = frame.edge_note(precision)
-    return draw(
-        root,
-        precision=precision,
-        show_grad=True,
-        grads=frame.grads,
-        focus=frame.node,
-        edge_notes=notes,
-        **draw_options,
-    )
-
-
-def _svg_text(graph: Any) -> str:
-    return graph.pipe(format="svg").decode("utf-8")
-
-
-_SVG_START = re.compile(r"<svg\b")
-_ID_ATTR = re.compile(r'\bid="([^"]*)"')
-_ID_REF = re.compile(r'(url\(#|href="#)([^")]*)')
-
-
-def _inline_svg(svg: str, prefix: str) -> str:
-    """The <svg> element of an SVG file, its ids prefixed so that many can share one page."""
-    match = _SVG_START.search(svg)
-    if match is None:
-        raise ValueError("animate: the renderer returned no <svg> element")
-    body = svg[match.start():]
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    body = _ID_ATTR.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
-    body = _ID_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", body)
-    return body.strip()
-
-
 def _attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _script_json(data: Any) -> str:
+    """JSON to put inside a <script> element: no '<' can end it early."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
 def page_html(
     frame_list: Sequence[Frame],
-    svgs: Sequence[str],
+    svg: str,
     ids: Mapping[Value, str],
     *,
     title: str = "Backpropagation, step by step",
@@ -310,137 +544,252 @@ def page_html(
     interval_ms: int = 1500,
     compress: bool = False,
 ) -> str:
-    """The self-contained page: every frame's SVG inlined, with its caption and data attributes.
+    """The self-contained page: the one layout (``layout_svg``), the steps as data and the script that shows them.
 
-    ``svgs`` holds one SVG document per frame (``<?xml`` headers are dropped). ``ids`` maps
-    nodes to the ids the renderer gave them (``render.node_ids``); they appear as
-    ``data-focus-node`` / ``data-target-node``. With ``compress`` each SVG is stored gzipped
-    (base64, in ``data-packed``) and unpacked by the browser when first shown
-    (``DecompressionStream``: Chrome 80, Firefox 113, Safari 16.4 or later), about 5 times smaller.
+    ``ids`` maps nodes to the ids the renderer gave them (``render.node_ids``). With
+    ``compress`` the SVG is stored gzipped (base64, in ``data-packed``) and unpacked by the
+    browser (``DecompressionStream``: Chrome 80, Firefox 113, Safari 16.4 or later).
     """
-    if len(frame_list) != len(svgs):
-        raise ValueError(f"page_html: {len(frame_list)} frames but {len(svgs)} SVGs")
     if not frame_list:
         raise ValueError("page_html: no frames")
-    f = lambda x: format_value(x, precision)  # noqa: E731
-    parts = []
-    for frame, svg in zip(frame_list, svgs):
-        attrs = {
-            "data-index": frame.index,
-            "data-caption": frame.caption,
-            "data-focus-node": ids.get(frame.node, ""),
-            "data-focus-name": frame.node.name or "",
-            "data-focus-grad": repr(frame.upstream),
-            "data-focus-grad-text": f(frame.upstream),
-        }
-        if frame.parent is not None:
-            attrs.update({
-                "data-target-node": ids.get(frame.parent, ""),
-                "data-target-name": frame.parent.name or "",
-                "data-target-grad": repr(frame.accumulated),
-                "data-target-grad-text": f(frame.accumulated),  # type: ignore[arg-type]
-                "data-edge-note": frame.edge_note(precision),
-            })
-        body = _inline_svg(svg, f"f{frame.index}-")
-        if compress:
-            attrs["data-packed"] = base64.b64encode(gzip.compress(body.encode("utf-8"), 9, mtime=0)).decode("ascii")
-            body = ""
-        attr_text = " ".join(f'{k}="{_attr(v)}"' for k, v in attrs.items())
-        hidden = "" if frame.index == 0 else " hidden"
-        parts.append(f'<figure class="frame" id="frame-{frame.index}" {attr_text}{hidden}>\n{body}\n</figure>')
+    if not isinstance(svg, str):
+        raise TypeError(f"page_html: svg must be the text of the one layout (see layout_svg), got {type(svg).__name__}")
+    match = _SVG_START.search(svg)
+    if match is None:
+        raise ValueError("page_html: the layout holds no <svg> element")
+    body = svg[match.start():].strip()
+    data = step_data(frame_list, ids, precision)
     first = frame_list[0]
-    total = len(frame_list)
+    packed = ""
+    if compress:
+        packed = base64.b64encode(gzip.compress(body.encode("utf-8"), 9, mtime=0)).decode("ascii")
+        body = ""
     return _PAGE.format(
         title=html.escape(title),
-        total=total,
+        total=len(frame_list),
         interval=int(interval_ms),
         caption=html.escape(first.caption),
         focus=_attr(ids.get(first.node, "")),
         focus_grad=_attr(repr(first.upstream)),
-        frames="\n".join(parts),
+        packed=f' data-packed="{packed}"' if packed else "",
+        svg=body,
+        data=_script_json(data),
+        steps_js=STEPS_JS,
     )
 
 
 COMPRESS_ABOVE = 20_000_000
-"""animate() stores the frames gzipped when their SVGs together are longer than this."""
+"""animate() stores the drawing gzipped when its SVG is longer than this."""
 
 _RENDERER_DEFAULT: Any = object()  # max_nodes not given: the renderer's own limit applies
+MANIFEST = ".autodiff-frames.json"
+"""The file in ``frames_dir`` listing the frame files animate() wrote there (the only ones it deletes)."""
+
+
+def _positive_int(value: object, what: str, none_ok: bool = False) -> None:
+    if value is None and none_ok:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        allowed = "a positive int or None" if none_ok else "a positive int"
+        raise ValueError(f"animate: {what} must be {allowed}, got {type(value).__name__} {value!r}")
+
+
+def _own_frames(directory: Path) -> list[str]:
+    """The frame files a previous animate() listed in the manifest (names only, never a path elsewhere)."""
+    try:
+        listed = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [name for name in listed if isinstance(name, str) and re.fullmatch(r"frame_\d+\.svg", name)]
 
 
 def animate(
     root: Value,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     model: Any = None,
     clusters: Mapping[str, Sequence[Value]] | None = None,
     title: str | None = None,
-    frames_dir: str | os.PathLike | None = None,
+    frames_dir: str | os.PathLike[str] | None = None,
     precision: int = 4,
     rankdir: str = "LR",
     edge_symbols: bool = False,
     interval_ms: int = 1500,
     max_nodes: int | None | object = _RENDERER_DEFAULT,
+    max_edges: int | None = DEFAULT_MAX_EDGES,
     workers: int | None = None,
     compress: bool | None = None,
-) -> Path:
+    timeout: float | None = DOT_TIMEOUT,
+) -> AnimationPath:
     """Write the backward pass of ``root`` as one self-contained HTML page; return its path.
 
-    Every frame of ``frames(root)`` is drawn by ``autodiff.render.draw`` (with that frame's
-    gradients, the current node as focus and the edge just used annotated) and inlined.
+    The graph is laid out once by ``autodiff.render.draw`` and Graphviz's ``dot`` with every
+    gradient filled in (``layout_svg``); each step of ``frames(root)`` is then a change of
+    texts and styles in that drawing, made by the page's script, so nodes never move.
     ``model`` or ``clusters`` group a network's nodes into neurons, as for ``draw``. With
-    ``frames_dir`` each frame is also written there as ``frame_001.svg`` ... A graph larger
-    than the renderer's limit (``max_nodes``, by default ``render.DEFAULT_MAX_NODES``; None for
-    none) raises the renderer's ``GraphTooLargeError`` before anything is drawn or written.
-    Each frame is one run of Graphviz's ``dot`` (``workers`` of them at a time).
-    ``compress``: store the frames gzipped in the page (see ``page_html``); by default only
-    when the frames' SVGs exceed ``COMPRESS_ABOVE`` characters (20 MB), i.e. for large graphs.
+    ``frames_dir`` each step is also written there as ``frame_001.svg`` ... (listed in
+    ``MANIFEST``; a later call deletes only the files it listed, never others). A graph with
+    more nodes than ``max_nodes`` (by default ``render.DEFAULT_MAX_NODES``; None for none)
+    or more edges than ``max_edges`` raises ``GraphTooLargeError`` before any other work.
+    ``timeout``: seconds ``dot`` may run. ``compress``: store the drawing gzipped (see
+    ``page_html``); by default only when it exceeds ``COMPRESS_ABOVE`` characters.
+    ``workers`` is accepted for compatibility: there is one layout, so one ``dot`` run.
     """
+    from .render import DEFAULT_MAX_NODES
+
     if not isinstance(root, Value):
         raise TypeError(f"animate: expected a Value, got {type(root).__name__}")
-    draw_options: dict[str, Any] = {"rankdir": rankdir, "edge_symbols": edge_symbols}
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"animate: path must be a str or a path, got {type(path).__name__} {path!r}")
+    if frames_dir is not None and not isinstance(frames_dir, (str, os.PathLike)):
+        raise TypeError(f"animate: frames_dir must be a str, a path or None, got {type(frames_dir).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"animate: title must be a str or None, got {type(title).__name__} {title!r}")
+    if compress is not None and not isinstance(compress, bool):
+        raise TypeError(f"animate: compress must be True, False or None, got {type(compress).__name__} {compress!r}")
+    if not isinstance(edge_symbols, bool):
+        raise TypeError(f"animate: edge_symbols must be True or False, got {type(edge_symbols).__name__} {edge_symbols!r}")
+    _positive_int(interval_ms, "interval_ms")
+    _positive_int(precision, "precision")
+    _positive_int(workers, "workers", none_ok=True)
+    _positive_int(max_edges, "max_edges", none_ok=True)
+    limit = DEFAULT_MAX_NODES if max_nodes is _RENDERER_DEFAULT else max_nodes
+    _positive_int(limit, "max_nodes", none_ok=True)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0):
+        raise ValueError(f"animate: timeout must be a positive number of seconds or None, got {timeout!r}")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"animate: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if model is not None and clusters is not None:
+        raise ValueError("animate: pass either clusters= or model=, not both")
+    check_size(root, max_nodes=limit, max_edges=max_edges)  # type: ignore[arg-type]
+
+    frame_list = frames(root, precision=precision)
+    names: list[str] = []
+    directory = Path(frames_dir) if frames_dir is not None else None
+    if directory is not None:
+        width = max(3, len(str(len(frame_list))))
+        names = [f"frame_{frame.index + 1:0{width}d}.svg" for frame in frame_list]
+        own = set(_own_frames(directory))
+        foreign = [n for n in names if n not in own and (directory / n).exists()]
+        if foreign:
+            raise FileExistsError(
+                f"animate: {directory / foreign[0]} exists and was not written by animate(); frames_dir would "
+                f"overwrite {len(foreign)} file(s) of yours: choose another frames_dir"
+            )
+
+    draw_options: dict[str, Any] = {"rankdir": rankdir, "edge_symbols": edge_symbols, "max_nodes": None}
     if model is not None:
         draw_options["model"] = model
     if clusters is not None:
         draw_options["clusters"] = clusters
-    if max_nodes is not _RENDERER_DEFAULT:
-        draw_options["max_nodes"] = max_nodes
-
-    frame_list = frames(root, precision=precision)
-    # The first drawing checks the renderer's size limit before any other work.
-    first = _draw_frame(root, frame_list[0], precision, draw_options)
+    layout = layout_svg(root, frame_list, precision=precision, timeout=timeout, **draw_options)
     ids = _node_ids(root)
-
-    def render(frame: Frame) -> str:
-        graph = first if frame.index == 0 else _draw_frame(root, frame, precision, draw_options)
-        return _svg_text(graph)
-
-    n_workers = workers or min(8, os.cpu_count() or 1)
-    if n_workers > 1 and len(frame_list) > 1:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:  # each frame is one `dot` process
-            svgs = list(pool.map(render, frame_list))
-    else:
-        svgs = [render(frame) for frame in frame_list]
 
     if title is None:
         name = f"'{root.name}'" if root.name else "the output"
         title = f"Backpropagation of {name}, step by step"
     if compress is None:
-        compress = sum(len(svg) for svg in svgs) > COMPRESS_ABOVE
-    page = page_html(frame_list, svgs, ids, title=title, precision=precision, interval_ms=interval_ms,
+        compress = len(layout) > COMPRESS_ABOVE
+    page = page_html(frame_list, layout, ids, title=title, precision=precision, interval_ms=interval_ms,
                      compress=compress)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
 
-    if frames_dir is not None:
-        directory = Path(frames_dir)
+    if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
-        for old in directory.glob("frame_*.svg"):  # no stale frames from a longer graph
-            old.unlink()
-        width = max(3, len(str(len(frame_list))))
-        for frame, svg in zip(frame_list, svgs):
-            (directory / f"frame_{frame.index + 1:0{width}d}.svg").write_text(svg, encoding="utf-8")
-    return path
+        for old in _own_frames(directory):  # no stale frames from a longer graph; never a file of the user's
+            if old not in names:
+                (directory / old).unlink(missing_ok=True)
+        data = step_data(frame_list, ids, precision)
+        for k, name in enumerate(names):
+            (directory / name).write_text(frame_svg(layout, data, k), encoding="utf-8")
+        (directory / MANIFEST).write_text(json.dumps({"written_by": "autodiff.animate", "files": names}, indent=0),
+                                          encoding="utf-8")
+    return AnimationPath(path)  # a Path that, in Jupyter, shows the player inline
+
+
+STEPS_JS = r"""/* autodiff: show one step of the backward pass on the one layout (from autodiff.animate). */
+var autodiffSteps = (function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  function Stepper(svg, data) {
+    this.svg = svg;
+    this.data = data;
+    this.texts = {};
+    var texts = svg.querySelectorAll("text.grad");
+    for (var i = 0; i < texts.length; i++) {
+      this.texts[texts[i].getAttribute("data-node")] = texts[i];
+    }
+    this.marked = [];
+    this.note = null;
+    this.current = -1;
+  }
+  function gradAt(history, k) {  /* the text of the last change at or before step k (binary search) */
+    var lo = 0, hi = history.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (history[mid][0] <= k) { lo = mid + 1; } else { hi = mid; } }
+    return lo ? history[lo - 1][1] : null;
+  }
+  function setText(el, text, unknown) {
+    if (el.getAttribute("data-width") === null) {  /* the width dot gave this cell (the final text) */
+      var w = el.getComputedTextLength ? el.getComputedTextLength() : 0;
+      if (w > 0) { el.setAttribute("data-width", String(w)); }
+    }
+    el.textContent = text;
+    el.classList.toggle("unknown", unknown);
+    var width = Number(el.getAttribute("data-width") || 0);
+    el.removeAttribute("textLength");
+    if (width > 0 && el.getComputedTextLength() > width) {  /* a longer running sum: squeeze it into the box */
+      el.setAttribute("textLength", String(width));
+      el.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }
+  }
+  Stepper.prototype.element = function (id) {
+    return id ? this.svg.querySelector("#" + id) : null;
+  };
+  Stepper.prototype.clear = function () {
+    this.marked.forEach(function (m) { m[0].classList.remove(m[1]); });
+    this.marked = [];
+    if (this.note) { this.note.parentNode.removeChild(this.note); this.note = null; }
+  };
+  Stepper.prototype.mark = function (el, cls) {
+    if (el) { el.classList.add(cls); this.marked.push([el, cls]); }
+  };
+  Stepper.prototype.show = function (k) {
+    var data = this.data, step = data.steps[k];
+    this.current = k;
+    for (var id in this.texts) {
+      var text = gradAt(data.grads[id] || [], k);
+      setText(this.texts[id], text === null ? "grad ?" : "grad " + text, text === null);
+    }
+    this.clear();
+    this.mark(this.element("n-" + step.focus), "focus");
+    this.mark(this.element("n-" + step.target), "target");
+    var edge = this.element(step.edge);
+    this.mark(edge, "current");
+    if (edge && step.note) {
+      var note = document.createElementNS(SVG, "text");
+      note.setAttribute("class", "note");
+      note.setAttribute("x", edge.getAttribute("data-note-x"));
+      note.setAttribute("y", edge.getAttribute("data-note-y"));
+      note.textContent = step.note;
+      edge.appendChild(note);
+      this.note = note;
+    }
+    return step;
+  };
+  Stepper.prototype.showFinal = function () {  /* every gradient, no marks: the drawing as draw() makes it */
+    this.clear();
+    for (var id in this.texts) {
+      var h = this.data.grads[id] || [];
+      setText(this.texts[id], h.length ? "grad " + h[h.length - 1][1] : "grad ?", !h.length);
+    }
+    this.current = -1;
+  };
+  return { Stepper: Stepper, gradAt: gradAt };
+})();
+"""
+"""The script that applies a step to the layout; the animation page inlines it and the lab serves it."""
 
 
 _PAGE = """<!DOCTYPE html>
@@ -459,9 +808,9 @@ _PAGE = """<!DOCTYPE html>
               border-left: 4px solid #c60; padding: .5rem .8rem; margin: .5rem 0 1rem; }}
   #stage {{ overflow: auto; max-height: calc(100vh - 15rem); min-height: 12rem; border: 1px solid #ddd;
             border-radius: 4px; }}
-  .frame {{ margin: 0; }}
-  .frame svg {{ display: block; }}
-  #stage.fit .frame svg {{ max-width: 100%; height: auto; }}
+  #graph {{ margin: 0; }}
+  #graph svg {{ display: block; }}
+  #stage.fit #graph svg {{ max-width: 100%; height: auto; }}
   .help {{ color: #666; font-size: .9rem; }}
 </style>
 </head>
@@ -479,19 +828,24 @@ _PAGE = """<!DOCTYPE html>
 <p id="caption" aria-live="polite">{caption}</p>
 <p class="help">Keys: &larr; / &rarr; previous / next step, space play / pause, Home / End first / last step,
 f fit to width / actual size. The node with the thick blue border is the current one; the blue edge shows
-local derivative &times; upstream gradient = the contribution added to the gradient of the node it comes from.
-&ldquo;grad ?&rdquo; is a gradient not computed yet.</p>
+local derivative &times; upstream gradient = the contribution added to the gradient of the node it comes from
+(dashed orange border). &ldquo;grad ?&rdquo; is a gradient not computed yet.</p>
 <div id="stage">
-<div id="frames">
-{frames}
-</div>
+<figure id="graph"{packed}>
+{svg}
+</figure>
 </div>
 </main>
+<script type="application/json" id="steps-data">{data}</script>
+<script>
+{steps_js}
+</script>
 <script>
 (function () {{
   "use strict";
+  var data = JSON.parse(document.getElementById("steps-data").textContent);
   var player = document.getElementById("player");
-  var frames = Array.prototype.slice.call(document.querySelectorAll("#frames > .frame"));
+  var graph = document.getElementById("graph");
   var counter = document.getElementById("step-counter");
   var caption = document.getElementById("caption");
   var prev = document.getElementById("prev");
@@ -500,60 +854,46 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   var zoom = document.getElementById("zoom");
   var stage = document.getElementById("stage");
   var interval = {interval};
+  var total = data.steps.length;
   var current = 0;
   var timer = null;
-  var copied = ["focusNode", "focusName", "focusGrad", "focusGradText",
-                "targetNode", "targetName", "targetGrad", "targetGradText", "edgeNote"];
+  var stepper = null;
+  var fields = {{focus: "focusNode", focus_name: "focusName", focus_grad: "focusGrad", focus_grad_text: "focusGradText",
+                target: "targetNode", target_name: "targetName", target_grad: "targetGrad",
+                target_grad_text: "targetGradText", note: "edgeNote"}};
 
-  function unpack(frame) {{  /* a compressed page keeps each SVG gzipped until it is first shown */
-    if (!frame.dataset.packed) {{ return Promise.resolve(); }}
-    if (!frame.unpacking) {{
-      var text = atob(frame.dataset.packed), bytes = new Uint8Array(text.length);
-      for (var i = 0; i < text.length; i++) {{ bytes[i] = text.charCodeAt(i); }}
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      frame.unpacking = new Response(stream).text().then(function (svg) {{
-        frame.innerHTML = svg;
-        delete frame.dataset.packed;
-      }});
-    }}
-    return frame.unpacking;
+  function unpack() {{  /* a compressed page keeps the drawing gzipped until it is first shown */
+    if (!graph.dataset.packed) {{ return Promise.resolve(); }}
+    var text = atob(graph.dataset.packed), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) {{ bytes[i] = text.charCodeAt(i); }}
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(function (svg) {{
+      graph.innerHTML = svg;
+      delete graph.dataset.packed;
+    }});
   }}
   function show(i) {{
-    current = Math.max(0, Math.min(frames.length - 1, i));
-    frames.forEach(function (f, j) {{ f.hidden = j !== current; }});
-    var frame = frames[current];
-    var shown = current;
-    counter.textContent = "Step " + (current + 1) + " / " + frames.length;
-    caption.textContent = frame.dataset.caption;
+    current = Math.max(0, Math.min(total - 1, i));
+    var step = stepper.show(current);
+    counter.textContent = "Step " + (current + 1) + " / " + total;
+    caption.textContent = step.caption;
     player.dataset.step = String(current + 1);
-    copied.forEach(function (key) {{
-      if (key in frame.dataset) {{ player.dataset[key] = frame.dataset[key]; }}
-      else {{ delete player.dataset[key]; }}
+    Object.keys(fields).forEach(function (key) {{
+      var value = step[key];
+      if (value === null || value === undefined || value === "") {{ delete player.dataset[fields[key]]; }}
+      else {{ player.dataset[fields[key]] = String(value); }}
     }});
     prev.disabled = current === 0;
-    next.disabled = current === frames.length - 1;
-    if (current === frames.length - 1) {{ stop(); }}
-    player.dataset.ready = frame.dataset.packed ? "false" : "true";
-    unpack(frame).then(function () {{
-      if (shown !== current) {{ return; }}
-      player.dataset.ready = "true";
-      follow(frame);
-      if (current + 1 < frames.length) {{ unpack(frames[current + 1]); }}
-    }}, function (err) {{
-      caption.textContent = "This browser cannot unpack the compressed drawings (" + err + "). " +
-        frame.dataset.caption;
-    }});
+    next.disabled = current === total - 1;
+    if (current === total - 1) {{ stop(); }}
+    follow(step);
   }}
-  function box(frame, id) {{
-    if (!id) {{ return null; }}
-    var titles = frame.querySelectorAll("g.node > title");
-    for (var i = 0; i < titles.length; i++) {{
-      if (titles[i].textContent === id) {{ return titles[i].parentNode.getBoundingClientRect(); }}
-    }}
-    return null;
+  function box(id) {{
+    var el = id ? graph.querySelector("#n-" + id) : null;
+    return el ? el.getBoundingClientRect() : null;
   }}
-  function follow(frame) {{  /* keep the current node and the node it feeds in view */
-    var a = box(frame, frame.dataset.focusNode), b = box(frame, frame.dataset.targetNode) || a;
+  function follow(step) {{  /* keep the current node and the node it feeds in view */
+    var a = box(step.focus), b = box(step.target) || a;
     if (!a) {{ return; }}
     var s = stage.getBoundingClientRect();
     var x = (Math.min(a.left, b.left) + Math.max(a.right, b.right)) / 2;
@@ -566,7 +906,7 @@ local derivative &times; upstream gradient = the contribution added to the gradi
     zoom.textContent = fit ? "Actual size" : "Fit to width";
     zoom.setAttribute("aria-pressed", fit ? "true" : "false");
     player.dataset.fit = fit ? "true" : "false";
-    follow(frames[current]);
+    follow(data.steps[current]);
   }}
   function stop() {{
     if (timer !== null) {{ clearInterval(timer); timer = null; }}
@@ -575,8 +915,8 @@ local derivative &times; upstream gradient = the contribution added to the gradi
     player.dataset.playing = "false";
   }}
   function start() {{
-    if (current === frames.length - 1) {{ show(0); }}
-    if (frames.length < 2) {{ return; }}
+    if (current === total - 1) {{ show(0); }}
+    if (total < 2) {{ return; }}
     play.innerHTML = "&#10073;&#10073; Pause";
     play.setAttribute("aria-pressed", "true");
     player.dataset.playing = "true";
@@ -592,17 +932,23 @@ local derivative &times; upstream gradient = the contribution added to the gradi
     b.addEventListener("keyup", function (e) {{ if (e.key === " ") {{ e.preventDefault(); }} }});
   }});
   document.addEventListener("keydown", function (e) {{
-    if (e.altKey || e.ctrlKey || e.metaKey) {{ return; }}
+    if (e.altKey || e.ctrlKey || e.metaKey || stepper === null) {{ return; }}
     if (e.key === "ArrowRight") {{ stop(); show(current + 1); }}
     else if (e.key === "ArrowLeft") {{ stop(); show(current - 1); }}
     else if (e.key === "Home") {{ stop(); show(0); }}
-    else if (e.key === "End") {{ stop(); show(frames.length - 1); }}
+    else if (e.key === "End") {{ stop(); show(total - 1); }}
     else if (e.key === " " || e.key === "Spacebar") {{ toggle(); }}  /* even on a focused button */
     else if (e.key === "f" || e.key === "F") {{ toggleFit(); }}
     else {{ return; }}
     e.preventDefault();
   }});
-  show(0);
+  unpack().then(function () {{
+    stepper = new autodiffSteps.Stepper(graph.querySelector("svg"), data);
+    show(0);
+    player.dataset.ready = "true";
+  }}, function (err) {{
+    caption.textContent = "This browser cannot unpack the compressed drawing (" + err + "). " + caption.textContent;
+  }});
 }})();
 </script>
 </body>

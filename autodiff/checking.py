@@ -14,16 +14,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from .display import markdown_escape, one_line
 from .engine import Value
 from .formatting import format_number
 from .formula import FormulaError, parse_formula
 from .i18n import resolve_language, translate, translate_plural
 from .paths import NamedGraph, Path, resolve_node
-from .symbolic import Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
+from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
 
 __all__ = ["check_formula", "Verdict", "OffFactor"]
+
+_T = TypeVar("_T")
 
 
 def _num(x: float, digits: int = 6) -> str:
@@ -79,6 +82,19 @@ class Verdict:
 
     __str__ = text
 
+    def __repr__(self) -> str:
+        verdict = "OK" if self.ok else "WRONG"
+        return one_line(f"Verdict({verdict}: {one_line(self.formula, 60)!r} = {self.formula_value!r}, "
+                        f"gradient {self.gradient!r})")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: **OK** or **WRONG** (in the verdict's language) in bold, then the explanation line by line."""
+        first, *rest = self.explanation.splitlines() or [""]
+        verdict, _, first = first.partition(": ")  # the text starts with its verdict: "OK: ", "정답: "
+        lines = [f"**{markdown_escape(verdict)}**: {markdown_escape(first)}"]
+        lines += [("&nbsp;" * 4 if line.startswith("  ") else "") + markdown_escape(line.strip()) for line in rest]
+        return "  \n".join(lines)
+
     def __bool__(self) -> bool:
         return self.ok
 
@@ -98,40 +114,103 @@ class _FFactor:
     position: int
 
 
-def _formula_terms(sym: Sym, values: Mapping[str, float], top: bool = True) -> list[tuple[float, list[Sym]]]:
-    """The formula as a sum of products: (coefficient, [formula factors as Syms])."""
-    kind = sym.kind
+class _TooLarge(Exception):
+    """The formula needs more work than ``_Budget`` allows to be matched term by term."""
+
+
+class _Budget:
+    """A bound on the diagnosis's work: terms made by multiplying out, factor combinations tried."""
+
+    def __init__(self, limit: int):
+        self.left = limit
+
+    def spend(self, amount: int) -> None:
+        self.left -= amount
+        if self.left < 0:
+            raise _TooLarge
+
+
+MAX_DIAGNOSIS_WORK = 50_000
+"""Steps of term expansion and factor matching the diagnosis may take; past it, only the value is compared."""
+MAX_TERM_FACTORS = 40
+"""A term with more factors than this is not matched factor by factor."""
+
+
+def _formula_terms(sym: Sym, budget: _Budget) -> list[tuple[float, list[Sym]]]:
+    """The formula as a sum of products: (coefficient, [formula factors as Syms]).
+
+    Sums at the top are split into terms; a sum inside a product is multiplied out only when
+    that exposes products (``(a·b + c·d)·e``), else it stays one factor (``(1 − A3)``).
+    Walked with an explicit stack; ``budget`` bounds the terms made.
+    """
+    done: dict[tuple[int, bool], list[tuple[float, list[Sym]]]] = {}
+    stack: list[tuple[Sym, bool, bool]] = [(sym, True, False)]  # (node, at the top, operands done)
+    while stack:
+        s, top, ready = stack.pop()
+        if (id(s), top) in done:
+            continue
+        operands = _term_operands(s, top)
+        if operands and not ready:
+            stack.append((s, top, True))
+            stack.extend((a, t, False) for a, t in operands)
+            continue
+        result = _terms_step(s, top, [done[(id(a), t)] for a, t in operands])
+        budget.spend(len(result) + sum(len(f) for _, f in result))
+        done[(id(s), top)] = result
+    return done[(id(sym), True)]
+
+
+def _term_operands(s: Sym, top: bool) -> list[tuple[Sym, bool]]:
+    if s.kind in ("add", "sub"):
+        return [(s.args[0], top), (s.args[1], top)]
+    if s.kind == "neg":
+        return [(s.args[0], top)]
+    if s.kind == "mul":
+        return [(s.args[0], False), (s.args[1], False)]
+    if s.kind == "div":
+        return [(s.args[0], False)]
+    return []
+
+
+def _terms_step(s: Sym, top: bool, parts: list[list[tuple[float, list[Sym]]]]) -> list[tuple[float, list[Sym]]]:
+    kind = s.kind
     if kind == "num":
-        return [(float(sym.value), [])]  # type: ignore[arg-type]
+        return [(s._float(), [])]
     if kind in ("add", "sub"):
-        left = _formula_terms(sym.args[0], values, top)
-        right = _formula_terms(sym.args[1], values, top)
+        left, right = parts
         if kind == "sub":
             right = [(-c, f) for c, f in right]
         expanded = left + right
         if top or any(sum(1 for x in f if x.kind != "num") >= 2 for _, f in expanded):
             return expanded
-        return [(1.0, [sym])]
+        return [(1.0, [s])]
     if kind == "neg":
-        return [(-c, f) for c, f in _formula_terms(sym.args[0], values, top)]
+        return [(-c, f) for c, f in parts[0]]
     if kind == "mul":
-        a = _formula_terms(sym.args[0], values, False)
-        b = _formula_terms(sym.args[1], values, False)
+        a, b = parts
+        if len(a) * len(b) > MAX_DIAGNOSIS_WORK:
+            raise _TooLarge
         return [(ca * cb, fa + fb) for ca, fa in a for cb, fb in b]
     if kind == "div":
-        num = _formula_terms(sym.args[0], values, False)
-        den = sym.args[1]
-        if den.kind == "num" and den.value != 0:
-            return [(c / den.value, f) for c, f in num]  # type: ignore[operator]
+        den = s.args[1]
+        if den.kind == "num" and den._float() != 0:
+            return [(c / den._float(), f) for c, f in parts[0]]
         recips = [Sym("div", (Sym.num(1), x)) for x in _product_factors(den)]
-        return [(c, f + recips) for c, f in num]
-    return [(1.0, [sym])]
+        return [(c, f + recips) for c, f in parts[0]]
+    return [(1.0, [s])]
 
 
 def _product_factors(sym: Sym) -> list[Sym]:
-    if sym.kind == "mul":
-        return _product_factors(sym.args[0]) + _product_factors(sym.args[1])
-    return [sym]
+    """The factors of a product, left to right (a non-product is its own one factor)."""
+    out: list[Sym] = []
+    stack = [sym]
+    while stack:
+        s = stack.pop()
+        if s.kind == "mul":
+            stack.extend((s.args[1], s.args[0]))
+        else:
+            out.append(s)
+    return out
 
 
 def _factor_text(sym: Sym) -> str:
@@ -140,19 +219,29 @@ def _factor_text(sym: Sym) -> str:
     return _wrap_text(sym)
 
 
-def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list[tuple[list[_FFactor], list[int]]]]:
+def _charged(items: Iterable[_T], budget: _Budget) -> Iterator[_T]:
+    """``items``, spending one unit of ``budget`` on each."""
+    for item in items:
+        budget.spend(1)
+        yield item
+
+
+def _match_term(term: list[_FFactor], path: Path, rel: float,
+                budget: _Budget) -> tuple[int, list[tuple[list[_FFactor], list[int]]]]:
     """Align a product's factors with a path's factors.
 
     Returns (score, off): score counts the path factors the formula accounts for; off lists
     (formula factors, path factor indices) groups that disagree.
     """
     fac = list(term)
+    if len(fac) > MAX_TERM_FACTORS:
+        raise _TooLarge
     pf = [(i, f) for i, f in enumerate(path.factors) if not _is_one(f.symbol)]
     used_f: set[int] = set()
     used_p: set[int] = set()
     anchors: list[tuple[int, int]] = []  # (formula position, path position)
     # 0. reciprocal pairs cancel: y(1 − y)/(y(1 − y))
-    for a, b in combinations(range(len(fac)), 2):
+    for a, b in _charged(combinations(range(len(fac)), 2), budget):
         if (a not in used_f and b not in used_f and (fac[a].text.startswith("1/") or fac[b].text.startswith("1/"))
                 and _close(fac[a].value * fac[b].value, 1.0, rel)):
             used_f |= {a, b}
@@ -161,6 +250,7 @@ def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list
         for i, f in pf:
             if i in used_p:
                 continue
+            budget.spend(len(fac))
             for k, x in enumerate(fac):
                 if k not in used_f and same(x, f):
                     used_f.add(k)
@@ -172,7 +262,7 @@ def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list
         if i in used_p:
             continue
         free = [k for k in range(len(fac)) if k not in used_f]
-        found = next((g for size in (2, 3) for g in combinations(free, size)
+        found = next((g for size in (2, 3) for g in _charged(combinations(free, size), budget)
                       if _close(math.prod(fac[k].value for k in g), f.value, rel)), None)
         if found:
             used_f |= set(found)
@@ -183,6 +273,7 @@ def _match_term(term: list[_FFactor], path: Path, rel: float) -> tuple[int, list
         if k in used_f:
             continue
         free = [i for i, _ in pf if i not in used_p]
+        budget.spend(len(free) ** 2)
         for start in range(len(free)):
             for end in range(start + 2, len(free) + 1):
                 run = free[start:end]
@@ -241,32 +332,53 @@ def check_formula(
     misses, and which factors are off. No ``.grad`` is changed. ``lang`` ('en', 'ko'; default:
     ``AUTODIFF_LANG``, else the locale) is the language of the verdict's text.
     """
+    if not isinstance(rel_tol, (int, float)) or isinstance(rel_tol, bool):
+        raise TypeError(f"check_formula: rel_tol must be a number, got {type(rel_tol).__name__} {rel_tol!r}")
+    if not (math.isfinite(rel_tol) and rel_tol >= 0):
+        raise ValueError(f"check_formula: rel_tol must be a finite number >= 0, got {rel_tol!r}")
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool):
+        raise TypeError(f"check_formula: max_paths must be an int, got {type(max_paths).__name__} {max_paths!r}")
+    if max_paths < 1:
+        raise ValueError(f"check_formula: max_paths must be at least 1, got {max_paths!r}")
     if lang is not None:
         lang = resolve_language(lang)  # an unknown language is refused before any work
     order, node = resolve_node(root, node, "check_formula")
     if aliases is not None:
         if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
             raise TypeError("check_formula: aliases must map names (str) to node names (str)")
+        if "" in aliases:
+            raise ValueError(f"check_formula: an alias is the empty string (for {aliases['']!r}), which a formula "
+                             f"cannot write")
     graph = NamedGraph(root, node, order)
     by_name: dict[str, list[Value]] = {}
     for n in order:
         if n.name is not None:
             by_name.setdefault(n.name, []).append(n)
+    if "" in by_name:
+        raise ValueError(f"check_formula: {len(by_name[''])} node(s) of the graph have the empty name '', which a "
+                         f"formula cannot write; name them or leave them unnamed (None), e.g. {by_name[''][0]!r}")
     for alias, target in (aliases or {}).items():
         if target not in by_name:
             raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
     parsed = parse_formula(formula, by_name, aliases)
     values: dict[str, float] = {}
-    for name in parsed.names():
+    for var in (s for s in parsed.nodes() if s.kind == "var"):
+        name = str(var.value)
+        if name in values:
+            continue
         inner = name[2:-1] if name.startswith("δ(") and name.endswith(")") and name[2:-1] in by_name else None
         nodes = by_name[inner if inner is not None else name]
         if len(nodes) > 1:
-            raise FormulaError(f"the name {name!r} labels {len(nodes)} different nodes of the graph; rename them")
+            raise FormulaError(f"the name {name!r} labels {len(nodes)} different nodes of the graph; rename them",
+                               formula, var.position, name)
         values[name] = graph.grads.get(nodes[0], 0.0) if inner is not None else nodes[0].data
     try:
         formula_value = parsed.evaluate(values)
-    except (ArithmeticError, ValueError) as error:
-        raise FormulaError(f"the formula cannot be evaluated on the graph's values: {error}") from None
+    except EvaluationError as error:
+        step = error.node.text()
+        step = step if len(step) <= 60 else step[:59] + "…"
+        raise FormulaError(f"the formula cannot be evaluated on the graph's values: {step} has no real value "
+                           f"({error})", formula, error.node.position) from None
 
     gradient = graph.grads.get(node, 0.0)
     floor = rel_tol * graph.bounds.get(node, 0.0) if node in graph.grads else 0.0
@@ -278,9 +390,13 @@ def check_formula(
 
     written, value_text, gradient_text = formula.strip(), _num(formula_value, 10), _num(gradient, 10)
     if ok:
-        text = translate_plural("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; its one path).",
-                                "OK: {formula} = {value} equals {lhs} = {gradient} (from backward; all {count} paths).",
-                                count, lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
+        if count:
+            text = translate_plural("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; its one path).",
+                                    "OK: {formula} = {value} equals {lhs} = {gradient} (from backward; all {count} paths).",
+                                    count, lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
+        else:
+            text = translate("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; no path leads to it).",
+                             lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
         all_paths = tuple(paths or ())
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
                        all_paths, ())
@@ -333,12 +449,32 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
             return f"δ({back.get(name[2:-1], name[2:-1])})"
         return back.get(name, name)
 
+    budget = _Budget(MAX_DIAGNOSIS_WORK)
+    try:
+        return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang)
+    except _TooLarge:
+        return [], [], [], [translate("The formula is too large to match term by term against the paths; only its value "
+                                      "was compared with the gradient.", lang)]
+
+
+def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
+    """A factor's value for the diagnosis; nan where it has none (the formula's own value is checked first)."""
+    try:
+        return sym.evaluate(values)
+    except EvaluationError:
+        return math.nan
+
+
+def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float,
+                     graph: NamedGraph, as_written: Callable[[str], str],
+                     budget: _Budget, lang: str | None) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
     lines: list[str] = []
     n = len(paths)
     counts = graph.count_paths(graph.on_the_way())
     terms = []
-    for coef, syms in _formula_terms(parsed, values):
-        factors = [_FFactor(_factor_text(_rename(s, as_written)), s.evaluate(values), pos) for pos, s in enumerate(syms, start=1)]
+    for coef, syms in _formula_terms(parsed, budget):
+        factors = [_FFactor(_factor_text(_rename(s, as_written)), _value_or_nan(s, values), pos)
+                   for pos, s in enumerate(syms, start=1)]
         if coef != 1:
             factors.insert(0, _FFactor(_num(coef), coef, 0))
         terms.append(factors)
@@ -347,7 +483,7 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
     for t, term in enumerate(terms):
         value = math.prod(f.value for f in term)
         for p in paths:
-            score, off = _match_term(term, p, rel)
+            score, off = _match_term(term, p, rel, budget)
             exact = _close(value, p.value, rel, floor)
             if score or exact:
                 scored.append((exact, score, -t, -p.index, t, p, off))
@@ -362,7 +498,7 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
     if not all_exact and n <= 14:
         target = sum(math.prod(f.value for f in term) for term in terms)
         for size in range(1, n):
-            hit = next((c for c in combinations(paths, size) if _close(sum(p.value for p in c), target, rel, floor)), None)
+            hit = next((c for c in _charged(combinations(paths, size), budget) if _close(sum(p.value for p in c), target, rel, floor)), None)
             if hit:
                 matched = list(hit)
                 missing = [p for p in paths if p not in hit]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copyreg
 from typing import Any, Sequence
 
-from .dotnode import ManyInputValue
+from .dotnode import ManyInputValue, many_input_node
 from .engine import Value, _node
 from .ops import Op
 from .traversal import topological_order
@@ -50,8 +50,7 @@ def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
     for data, grad, name, op, parents, local in records:
         inputs = tuple(nodes[i] for i in parents)
         if op.arity is None:
-            node = _node(data, op, None, None, 0.0, 0.0, ManyInputValue)
-            node._inputs, node._locals = inputs, tuple(local)  # type: ignore[attr-defined]
+            node: Value = many_input_node(data, op, inputs, tuple(local))
         else:
             a, b = (inputs + (None, None))[:2]
             da, db = (tuple(local) + (0.0, 0.0))[:2]
@@ -68,12 +67,9 @@ def copy_graph(root: Value) -> tuple[Value, dict[Value, Value]]:
         if n.op is None:
             new = Value(n.data, n.name)
         elif n.op.arity is None:
-            new = _node(n.data, n.op, None, None, 0.0, 0.0, ManyInputValue)
-            new._inputs = tuple(copies[p] for p in n.parents)  # type: ignore[attr-defined]
-            new._locals = n.local_grads  # type: ignore[attr-defined]
+            new = many_input_node(n.data, n.op, tuple(copies[p] for p in n.parents), n.local_grads)
         else:
             new = _node(n.data, n.op, n._a and copies[n._a], n._b and copies[n._b], n._da, n._db)
-            new.name = n.name
         new.grad = n.grad
         new.name = n.name
         copies[n] = new

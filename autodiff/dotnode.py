@@ -9,10 +9,12 @@ traversals read them through ``parents`` and ``local_grads``.
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Iterable, Sequence, cast
+from typing import Iterable, Sequence
 
 from . import ops
-from .engine import Value, _lift, _node, is_recording
+from .engine import Value, _lift, _node, _numbering
+from .gradmode import is_recording, open_blocks
+from .ops import Op
 
 
 class ManyInputValue(Value):
@@ -29,6 +31,17 @@ class ManyInputValue(Value):
     @property
     def local_grads(self) -> tuple[float, ...]:
         return self._locals
+
+
+def many_input_node(data: float, op: Op, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> ManyInputValue:
+    """A new node of ``op`` with these inputs and local derivatives (the fields of engine._node, plus two)."""
+    node = object.__new__(ManyInputValue)
+    node.data, node.grad, node.name, node.op = data, 0.0, None, op
+    node._a = node._b = None
+    node._da = node._db = 0.0
+    node._order = next(_numbering)
+    node._inputs, node._locals = inputs, local_grads
+    return node
 
 
 def dot(
@@ -57,12 +70,9 @@ def dot(
         operands = tuple(x if isinstance(x, Value) else _lift_operand(x) for x in given)
     numbers = [x.data for x in operands]
     data = ops.DOT.forward(*numbers)
-    if not is_recording():
+    if open_blocks[0] and not is_recording():
         return _node(data, None, None, None, 0.0, 0.0)
-    node = cast(ManyInputValue, _node(data, ops.DOT, None, None, 0.0, 0.0, ManyInputValue))
-    node._inputs = operands
-    node._locals = ops.DOT.derivative(*numbers, data)
-    return node
+    return many_input_node(data, ops.DOT, operands, ops.DOT.derivative(*numbers, data))
 
 
 def _as_sequence(items: object, what: str) -> Sequence[Value | float]:

@@ -1,10 +1,11 @@
 """The engine core: a scalar ``Value`` that records how it was made, and ``backward()``.
 
-Read it top to bottom: ``no_grad``, the ``Value`` class with its operators (each made once from
-one entry of the table in ``ops.py``), ``backward`` and ``grad``. Helpers a first reading may skip
-live beside it: ``traversal.py`` (the orders in which a graph is walked), ``dotnode.py`` (``dot``,
-the one operation with any number of inputs, and the node class that holds them),
-``collector.py`` (``gc_paused``) and ``reals.py`` (which numbers a Value takes).
+Read it top to bottom: the ``Value`` class with its operators (each made once from one entry of
+the table in ``ops.py``), ``backward`` and ``grad``. Helpers a first reading may skip live beside
+it: ``gradmode.py`` (``no_grad``: whether operations are recorded), ``traversal.py`` (the orders
+in which a graph is walked), ``dotnode.py`` (``dot``, the one operation with any number of
+inputs, and the node class that holds them), ``collector.py`` (``gc_paused``) and ``reals.py``
+(which numbers a Value takes).
 
 A node made by a one- or two-input operation keeps its parents in ``_a`` and ``_b`` and the
 local derivative along each edge in ``_da`` and ``_db``, computed once when the node is made.
@@ -13,14 +14,13 @@ A leaf has ``op`` None and no parents.
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
+from contextlib import nullcontext
 from functools import lru_cache
 from itertools import count
-from typing import Callable, Iterable, Iterator, Literal, Sequence, overload
+from typing import Callable, Iterable, Literal, Sequence, overload
 
 from . import ops
+from .gradmode import enable_grad, is_recording, no_grad, open_blocks, recording_off
 from .ops import Op
 from .reals import as_real, is_real
 from .traversal import backward_order, topological_order
@@ -29,63 +29,23 @@ __all__ = ["Value", "grad", "no_grad", "enable_grad", "is_recording", "zero_grad
            "backward_order", "topological_order", "is_real", "as_real", "gc_paused"]  # (the last four: re-exported)
 
 
-# --- recording: on, except inside `with no_grad():` in the same thread or async task -----------
-
-_recording_off: ContextVar[bool] = ContextVar("autodiff_recording_off", default=False)
-_open_no_grad_blocks = 0  # in all threads; while 0, no operation needs to look at _recording_off
-_blocks_lock = threading.Lock()
-
-
-def is_recording() -> bool:
-    """False inside ``no_grad()`` (in this thread or task), unless an ``enable_grad()`` is nested in it."""
-    return not (_open_no_grad_blocks and _recording_off.get())
-
-
-@contextmanager
-def _recording(on: bool) -> Iterator[None]:
-    """Recording on or off for this thread or task until the block ends (no_grad, enable_grad)."""
-    global _open_no_grad_blocks
-    with _blocks_lock:
-        _open_no_grad_blocks += 1
-    token = _recording_off.set(not on)
-    try:
-        yield
-    finally:
-        _recording_off.reset(token)
-        with _blocks_lock:
-            _open_no_grad_blocks -= 1
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Within this block operations are computed but not recorded (results are leaves).
-
-    Use it for parameter updates and evaluation. Like PyTorch's, it holds for the thread (and
-    the async task) that entered it: other threads keep recording. Works as a decorator too.
-    """
-    with _recording(False):
-        yield
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record again inside a ``no_grad()`` block (``grad(create_graph=True)`` and ``gradcheck`` use it)."""
-    with _recording(True):
-        yield
-
-
 # --- the node ----------------------------------------------------------------------------------
 
 _numbering = count()  # a node is numbered when it is made, so it comes after its parents
 _new_object = object.__new__
 
 
-def _node(data: float, op: Op | None, a: Value | None, b: Value | None, da: float, db: float,
-          cls: type[Value] | None = None) -> Value:
+def _node(data: float, op: Op | None, a: Value | None, b: Value | None, da: float, db: float) -> Value:
     """A new node (a leaf when ``op`` is None) without the checks of ``Value()``: the operators' fast path."""
-    node = _new_object(cls or Value)
-    node.data, node.grad, node.name, node.op = data, 0.0, None, op
-    node._a, node._b, node._da, node._db = a, b, da, db
+    node = _new_object(Value)
+    node.data = data
+    node.grad = 0.0
+    node.name = None
+    node.op = op
+    node._a = a
+    node._b = b
+    node._da = da
+    node._db = db
     node._order = next(_numbering)
     return node
 
@@ -110,6 +70,7 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
     ``no_grad()`` is on.
     """
     forward, derivative, constant = op.forward, op.derivative, ops.constant_derivatives(op)
+    blocks, off = open_blocks, recording_off  # (see gradmode: read the ContextVar only while a block is open)
 
     def method(self: Value, other: Value | float) -> Value:
         if not isinstance(other, Value):
@@ -119,7 +80,7 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
             other = lifted
         x, y = self.data, other.data
         data = forward(x, y)
-        if _open_no_grad_blocks and _recording_off.get():
+        if blocks[0] and off.get():
             return _node(data, None, None, None, 0.0, 0.0)
         da, db = constant or derivative(x, y, data)
         return _node(data, op, self, other, da, db)
@@ -137,11 +98,12 @@ def _binary(op: Op) -> tuple[BinaryMethod, ReflectedMethod]:
 def _unary(op: Op) -> UnaryMethod:
     """The method ``x.method()`` for a one-input operation, made once (see ``_binary``)."""
     forward, derivative, constant = op.forward, op.derivative, ops.constant_derivatives(op)
+    blocks, off = open_blocks, recording_off
 
     def method(self: Value) -> Value:
         x = self.data
         data = forward(x)
-        if _open_no_grad_blocks and _recording_off.get():
+        if blocks[0] and off.get():
             return _node(data, None, None, None, 0.0, 0.0)
         (da,) = constant or derivative(x, data)
         return _node(data, op, self, None, da, 0.0)
@@ -154,7 +116,8 @@ class Value:
     """A scalar in a computation graph: its value, its gradient, and the operation that made it.
 
     ``Value(2.0, name="x")`` makes a leaf. Arithmetic (``+ - * / **``, unary ``-``) and the
-    methods ``exp log tanh sigmoid relu`` make new nodes that remember their parents.
+    methods ``exp log tanh sigmoid relu sin cos sqrt abs`` (and ``abs(x)``) make new nodes that
+    remember their parents.
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
@@ -218,6 +181,11 @@ class Value:
     tanh = _unary(ops.TANH)
     sigmoid = _unary(ops.SIGMOID)
     relu = _unary(ops.RELU)
+    sin = _unary(ops.SIN)
+    cos = _unary(ops.COS)
+    sqrt = _unary(ops.SQRT)
+    abs = _unary(ops.ABS)  # derivative sign(x): 0 at the kink x = 0, as in PyTorch (see ops.ABS)
+    __abs__ = abs
 
     def __pow__(self, exponent: Value | float) -> Value:
         if isinstance(exponent, Value):
@@ -237,24 +205,31 @@ class Value:
         """The unit step [data > 0] as a constant: relu's derivative, through which no gradient flows."""
         return Value(0.0 if self.data <= 0 else 1.0)
 
-    # --- gradients -----------------------------------------------------------------------
-    def backward(self) -> None:
-        """Set ``node.grad = d(self)/d(node)`` for every node this Value depends on.
+    def sign(self) -> Value:
+        """The sign of data (−1, 0 or 1) as a constant: abs's derivative, through which no gradient flows."""
+        return Value(ops.sign(self.data))
 
+    # --- gradients -----------------------------------------------------------------------
+    def backward(self, gradient: Value | float = 1.0) -> None:
+        """Set ``node.grad = gradient · d(self)/d(node)`` for every node this Value depends on.
+
+        ``gradient`` is the seed d(loss)/d(self), 1 by default; another number starts the pass
+        from it, as PyTorch's ``backward(gradient)`` does (a Value gives its ``data``).
         Leaves *accumulate* (``+=``) across calls, as in PyTorch: call ``zero_grad()`` between
         passes you do not want summed. Every other node is reset first, so its ``grad``
         always describes the latest pass. Runs in reverse topological order, without recursion,
         so graphs of any depth work.
         """
+        seed = gradient.data if isinstance(gradient, Value) else as_real(gradient, "backward: gradient")
         order = backward_order(self)
         for node in order:
             node.grad = 0.0
-        self.grad += 1.0
+        self.grad += seed
         for node in order:  # each node before its parents, so its grad is complete
             g = node.grad
             a = node._a
             if a is None:  # a node of many inputs (dot) keeps them elsewhere: see dotnode.py
-                for parent, local in zip(node.parents, node.local_grads):
+                for parent, local in zip(node._inputs, node._locals):  # type: ignore[attr-defined]  # (ManyInputValue)
                     parent.grad += local * g
                 continue
             a.grad += node._da * g
@@ -290,24 +265,29 @@ def zero_grad(values: Iterable[Value]) -> None:
 
 
 @overload
-def grad(output: Value, inputs: Value, create_graph: Literal[False] = ...) -> float: ...
+def grad(output: Value, inputs: Value, create_graph: Literal[False] = ...,
+         grad_output: Value | float = ...) -> float: ...
 @overload
-def grad(output: Value, inputs: Value, create_graph: Literal[True]) -> Value: ...
+def grad(output: Value, inputs: Value, create_graph: Literal[True], grad_output: Value | float = ...) -> Value: ...
 @overload
-def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[False] = ...) -> list[float]: ...
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[False] = ...,
+         grad_output: Value | float = ...) -> list[float]: ...
 @overload
-def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True],
+         grad_output: Value | float = ...) -> list[Value]: ...
 
 
 def grad(
-    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
+    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False, grad_output: Value | float = 1.0
 ) -> float | Value | list[float] | list[Value]:
-    """d(output)/d(input) for each input, leaving every ``.grad`` untouched.
+    """d(output)/d(input) for each input, times ``grad_output``, leaving every ``.grad`` untouched.
 
     ``inputs`` may be one Value (one result is returned) or a sequence (a list is returned).
     An input the output does not depend on gets 0. With ``create_graph=True`` the results
     are Values built from the operations' derivative rules, so they can be differentiated
-    again (higher-order derivatives); otherwise they are floats.
+    again (higher-order derivatives); otherwise they are floats. ``grad_output`` is the seed
+    d(loss)/d(output), 1 by default, as in ``backward(gradient)``; with ``create_graph=True``
+    a Value seed is part of the graph, so the results can be differentiated with respect to it.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
@@ -319,8 +299,14 @@ def grad(
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
 
-    one, zero = (Value(1.0), Value(0.0)) if create_graph else (1.0, 0.0)
-    grads: dict[Value, float | Value] = {output: one}
+    seed: float | Value
+    if isinstance(grad_output, Value):
+        seed = grad_output if create_graph else grad_output.data
+    else:
+        seed = as_real(grad_output, "grad: grad_output")
+        seed = Value(seed) if create_graph else seed
+    zero = Value(0.0) if create_graph else 0.0
+    grads: dict[Value, float | Value] = {output: seed}
     with enable_grad() if create_graph else nullcontext():  # the results' own graph is recorded, even in no_grad
         for node in backward_order(output):  # backward()'s order: the same sums
             upstream = grads.get(node)

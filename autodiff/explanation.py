@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .display import one_line
 from .engine import Value
 from .i18n import resolve_language, translate, translate_plural
 from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
@@ -223,8 +224,12 @@ class Explanation:
                 lines.append(rf"{lhs} &= {total} = {_final(self.value, True)}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the derivation as display math (it reads better typeset than as a Markdown table)."""
+        return f"$$\n{self.latex()}\n$$"
+
     def __repr__(self) -> str:
-        return f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})"
+        return one_line(f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})")
 
 
 def _md(text: str) -> str:

@@ -20,6 +20,7 @@ import re
 from typing import Callable, Mapping
 
 from .engine import Value
+from .ops import find
 from .formula import DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARACTERS, FormulaError, parse_formula
 from .symbolic import Sym
 
@@ -40,6 +41,7 @@ _NEG: Callable[[Value], Value] = operator.neg
 _POW: Callable[[Value, float], Value] = operator.pow
 _METHODS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid, "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "relu": Value.relu,
+    "sin": Value.sin, "cos": Value.cos, "sqrt": Value.sqrt, "abs": Value.abs,
 }
 
 
@@ -118,7 +120,9 @@ def _build(root: Sym, leaves: Mapping[str, Value], text: str) -> Value:
         try:
             built[id(sym)] = _apply(sym, args)
         except (ArithmeticError, ValueError) as error:
-            raise FormulaError(f"build_expression: {sym.text()} cannot be computed: {error}", text) from None
+            shown = sym.text()
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise FormulaError(f"build_expression: {shown} cannot be computed: {error}", text, sym.position) from None
     return built[id(root)]
 
 
@@ -133,7 +137,9 @@ def _apply(sym: Sym, args: list[Value]) -> Value:
     if sym.kind == "neg":
         return _NEG(args[0])
     if sym.kind == "call":
-        return _METHODS[str(sym.value)](args[0])
+        name = str(sym.value)
+        method = _METHODS.get(name)
+        return method(args[0]) if method is not None else args[0].apply(find(name))  # an operation of define_op
     raise AssertionError(f"build_expression: the parser made an unknown expression kind {sym.kind!r}")
 
 

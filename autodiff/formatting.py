@@ -5,7 +5,7 @@
 * ``"drawing"`` (graph pictures and animation captions): ``digits`` significant digits
   (default 4), never ``-0``; ``nan`` and ``inf`` as Python writes them.
 * ``"symbolic"`` (numbers inside a ``Sym`` formula): whole numbers without ``.0`` (``2``),
-  otherwise ``digits`` significant digits (default 6).
+  otherwise ``digits`` significant digits (default 6); ``inf``, ``-inf``, ``nan`` as such.
 * ``"derivation"`` (the explainer's and the checker's numbers): ``digits`` significant digits
   (default 6) with a Unicode minus ``−`` in text and ``-`` in LaTeX.
 
@@ -40,7 +40,7 @@ def format_number(x: float, style: Style = "derivation", digits: int | None = No
         text = f"{x:.{digits}g}"
         return "0" if text in ("-0", "0") else text
     if style == "symbolic":
-        if x == int(x) and abs(x) < 1e15:
+        if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
             return str(int(x))
         return f"{x:.{digits}g}"
     text = f"{x:.{digits}g}"
@@ -93,7 +93,7 @@ def _latex_word(word: str) -> str:
     elif base and all(c.isalnum() for c in base) and base.isascii():
         head = rf"\mathrm{{{base}}}"
     else:
-        return rf"\mathrm{{{latex_escape(word + sep + sub)}}}" + suffix
+        return rf"\mathrm{{{latex_escape(word)}}}" + suffix
     if sub:
         head += "_{" + latex_escape(sub.replace("_", ",")) + "}"
     return head + suffix

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .ops import USER_OPS
 from .symbolic import Sym
 
 __all__ = ["parse_formula", "FormulaError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH", "OPERATOR_CHARACTERS"]
@@ -30,8 +31,9 @@ class FormulaError(ValueError):
 
 
 FUNCTIONS = {"sigma": "sigmoid", "σ": "sigmoid", "sigmoid": "sigmoid", "exp": "exp", "log": "log", "ln": "log",
-             "tanh": "tanh", "relu": "relu"}
-"""Function names a formula may call (``σ(z)``, ``sigmoid(z)``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``)."""
+             "tanh": "tanh", "relu": "relu", "sin": "sin", "cos": "cos", "sqrt": "sqrt", "abs": "abs"}
+"""Function names a formula may call (``σ(z)``, ``sigmoid(z)``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``,
+``sin``, ``cos``, ``sqrt``, ``abs``), besides the operations made with ``define_op`` (``ops.USER_OPS``)."""
 DELTA_NAMES = ("δ", "delta")
 """``δ(v)`` / ``delta(v)`` in a formula stands for ∂root/∂v, the gradient of node v."""
 MAX_FORMULA_LENGTH = 2000
@@ -49,12 +51,18 @@ class _Token:
     value: object = None
 
 
+_DIGITS = "0123456789"  # only ASCII digits make numbers: float() would also read "١", and "²" is a power
+_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",
+                 "⁻": "-"}
+
+
 def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
+    return (c.isalnum() or c == "_") and c not in _SUPERSCRIPTS  # x1² is x1 then a (refused) superscript
 
 
 def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
-    by_length = sorted(set(names), key=len, reverse=True)
+    known = {n for n in names if n}  # (an empty name would never advance)
+    lengths = sorted({len(n) for n in known}, reverse=True)  # the longest name first; few distinct lengths
     tokens: list[_Token] = []
     i, n = 0, len(formula)
     while i < n:
@@ -62,30 +70,25 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
         if c.isspace():
             i += 1
             continue
-        match = next((name for name in by_length if formula.startswith(name, i)
+        match = next((name for name in (formula[i:i + k] for k in lengths) if name in known
                       and (i + len(name) == n or not (_is_word_char(formula[i + len(name)])
                                                       and _is_word_char(name[-1])))), None)
         if match is not None:
             tokens.append(_Token("name", match, i, match))
             i += len(match)
             continue
-        if c.isdigit() or (c == "." and i + 1 < n and formula[i + 1].isdigit()):
-            j = i
-            while j < n and formula[j].isdigit():
-                j += 1
-            if j < n and formula[j] == ".":
-                j += 1
-                while j < n and formula[j].isdigit():
-                    j += 1
-            if j < n and formula[j] in "eE":
-                k = j + 1 + (j + 1 < n and formula[j + 1] in "+-")
-                if k < n and formula[k].isdigit():
-                    j = k
-                    while j < n and formula[j].isdigit():
-                        j += 1
+        if c in _DIGITS or (c == "." and i + 1 < n and formula[i + 1] in _DIGITS):
+            j = _number_end(formula, i)
             tokens.append(_Token("num", formula[i:j], i, float(formula[i:j])))
             i = j
             continue
+        if c in _SUPERSCRIPTS:
+            j = i
+            while j < n and formula[j] in _SUPERSCRIPTS:
+                j += 1
+            base = tokens[-1].text if tokens and tokens[-1].kind in ("name", "num") else "x"
+            power = "".join(_SUPERSCRIPTS[s] for s in formula[i:j])
+            raise FormulaError(f"write a power with ^: {base}^{power}, not {base}{formula[i:j]}", formula, i, c)
         if _is_word_char(c):
             j = i
             while j < n and _is_word_char(formula[j]):
@@ -93,6 +96,11 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             word = formula[i:j]
             if word in FUNCTIONS:
                 tokens.append(_Token("func", word, i, FUNCTIONS[word]))
+            elif word in USER_OPS:  # an operation made with define_op: called by its name
+                if USER_OPS[word].op.arity != 1:
+                    raise FormulaError(f"{word!r} is an operation of two inputs; a formula can call only "
+                                       f"functions of one input", formula, i, word)
+                tokens.append(_Token("func", word, i, word))
             elif word in DELTA_NAMES:
                 tokens.append(_Token("delta", word, i))
             else:
@@ -112,6 +120,27 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
                            f"parentheses and the functions {', '.join(sorted(FUNCTIONS))}, δ)", formula, i, c)
     tokens.append(_Token("end", "", n))
     return tokens
+
+
+def _number_end(formula: str, i: int) -> int:
+    """Where the decimal number starting at ``i`` ends: digits, a point, digits, an exponent."""
+    n = len(formula)
+    j = i
+    while j < n and formula[j] in _DIGITS:
+        j += 1
+    if j < n and formula[j] == ".":
+        j += 1
+        while j < n and formula[j] in _DIGITS:
+            j += 1
+    if j < n and formula[j] in "eE":
+        k = j + 1 + (j + 1 < n and formula[j + 1] in "+-")
+        if k < n and formula[k] in _DIGITS:
+            j = k
+            while j < n and formula[j] in _DIGITS:
+                j += 1
+    if j < n and formula[j] == ".":  # 1..2 or 1.2.3: not a number (never silently 1·0.2)
+        raise FormulaError(f"the number {formula[i:j]!r} is followed by another '.'", formula, j, ".")
+    return j
 
 
 class _Parser:
@@ -156,9 +185,9 @@ class _Parser:
             raise self.fail("the formula nests too deeply", self.peek())
         left = self.product()
         while self.peek().kind == "op" and self.peek().text in "+-":
-            op = self.take().text
+            op = self.take()
             right = self.product()
-            left = Sym("add" if op == "+" else "sub", (left, right))
+            left = Sym("add" if op.text == "+" else "sub", (left, right), position=op.position)
         self.depth -= 1
         return left
 
@@ -169,9 +198,10 @@ class _Parser:
             if token.kind == "op" and token.text in "*/":
                 self.take()
                 right = self.unary()
-                left = Sym("mul" if token.text == "*" else "div", (left, right))
+                left = Sym("mul" if token.text == "*" else "div", (left, right), position=token.position)
             elif token.kind in ("num", "name", "func", "delta") or (token.kind == "op" and token.text == "("):
-                left = Sym("mul", (left, self.unary()))  # implicit multiplication: A3(1 - A3), 2x
+                # implicit multiplication: A3(1 - A3), 2x
+                left = Sym("mul", (left, self.unary()), position=token.position)
             else:
                 return left
 
@@ -184,7 +214,7 @@ class _Parser:
                 raise self.fail("the formula nests too deeply", token)
             inner = self.unary()
             self.depth -= 1
-            return inner if token.text == "+" else Sym("neg", (inner,))
+            return inner if token.text == "+" else Sym("neg", (inner,), position=token.position)
         return self.power()
 
     def power(self) -> Sym:
@@ -192,20 +222,26 @@ class _Parser:
         token = self.peek()
         if token.kind == "op" and token.text == "^":
             self.take()
-            return Sym("pow", (base, self.unary()))
+            self.depth += 1  # a^b^c… nests to the right
+            if self.depth > self.MAX_DEPTH:
+                raise self.fail("the formula nests too deeply", token)
+            exponent = self.unary()
+            self.depth -= 1
+            return Sym("pow", (base, exponent), position=token.position)
         return base
 
     def atom(self) -> Sym:
         token = self.take()
         if token.kind == "num":
-            return Sym.num(token.value)  # type: ignore[arg-type]
+            assert isinstance(token.value, float)
+            return Sym("num", value=token.value, position=token.position)
         if token.kind == "name":
-            return Sym.var(self.resolve(token.text))
+            return Sym("var", value=self.resolve(token.text), position=token.position)
         if token.kind == "func":
             self.expect("(")
             arg = self.sum()
             self.expect(")")
-            return Sym("call", (arg,), token.value)
+            return Sym("call", (arg,), token.value, position=token.position)
         if token.kind == "delta":
             if not self.allow_delta:
                 raise self.fail(f"{token.text}( ) stands for a gradient, which has no place here; "
@@ -216,7 +252,7 @@ class _Parser:
                 raise self.fail("δ( ) takes one node name, e.g. δ(z1)", named)
             self.take()
             self.expect(")")
-            return Sym.var(f"δ({self.resolve(named.text)})")
+            return Sym("var", value=f"δ({self.resolve(named.text)})", position=token.position)
         if token.kind == "op" and token.text == "(":
             inner = self.sum()
             self.expect(")")
@@ -239,5 +275,9 @@ def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str]
         raise FormulaError(f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
     aliases = dict(aliases or {})
     known = list(names) + list(aliases)
+    if "" in known:
+        what = "an alias" if "" in aliases else "a node name"
+        raise ValueError(f"parse_formula: {what} is the empty string, which a formula cannot write; "
+                         f"give the node a name or leave it unnamed (None)")
     tokens = _tokenize(formula, known)
     return _Parser(formula, tokens, lambda name: aliases.get(name, name), allow_delta).parse()

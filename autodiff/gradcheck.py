@@ -6,7 +6,8 @@ from typing import Callable, Sequence, TypeVar, Union
 
 import math
 
-from .engine import Value, enable_grad, grad, no_grad
+from .engine import Value, grad
+from .gradmode import enable_grad, no_grad
 from .reals import as_real as _as_real, is_real
 
 Number = Union[int, float]
@@ -116,13 +117,13 @@ def gradcheck(
                                                          probed(first_derivatives, points, j, -eps))]
             for j in range(len(points))
         ]
-        for i, d_i in enumerate(firsts):  # type: ignore[arg-type]
+        for i, d_i in enumerate(firsts):
             hessian_row = grad(d_i, xs) if isinstance(d_i, Value) else [0.0] * len(xs)
             numeric_row = [column[i] for column in columns]
             names = [f"d/d{labels[i]} d/d{labels[j]}" for j in range(len(points))]
             compare(
                 f"gradcheck: second derivatives of d/d{labels[i]} disagree with finite differences",
-                hessian_row,  # type: ignore[arg-type]
+                hessian_row,
                 numeric_row,
                 names,
             )

@@ -30,7 +30,7 @@ class Op:
     symbol: str  # what a drawing writes in the operation's node, e.g. "×"
     arity: int | None  # 1 or 2; None for ``dot``, which takes any number of inputs
     forward: Callable[..., float]  # floats in, float out; raises on a domain error
-    derivative: Callable[..., tuple]  # (*inputs, output) -> one local derivative per input
+    derivative: Callable[..., tuple[Any, ...]]  # (*inputs, output) -> one local derivative per input
     exponent: float | None = None  # only for `pow`: the constant power
     zero_to_negative: str = "raise"  # only for `pow`: "raise", or "inf" in derivative rules (see raise_to)
 
@@ -64,7 +64,12 @@ class Op:
             return operands[0] ** (int(n) if n.is_integer() else n)
         if self.name in _OPERATORS:
             return _OPERATORS[self.name](*operands)
-        return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu: methods of the same name
+        if self.name in USER_OPS:  # made with define_op: a call of its name (on Values, the operation itself)
+            if any(isinstance(x, Sym) for x in operands):
+                first, *more = map(Sym.lift, operands)
+                return first.call(self.name, *more)
+            return USER_OPS[self.name](*operands)
+        return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu, ...: methods of the same name
 
 
 @lru_cache(maxsize=None)
@@ -124,6 +129,57 @@ def step(x: Any) -> Any:
     return x.step()
 
 
+def sign(x: Any) -> Any:
+    """The sign of x (−1, 0 or 1; 0 at 0): abs's derivative. Its own derivative is 0 wherever it exists.
+
+    NaN at NaN, as PyTorch's: a NaN input's gradient stays NaN, not hidden as 0."""
+    if _is_number(x):
+        return 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan
+    return x.sign()
+
+
+def over(a: Any, b: Any) -> Any:
+    """a / b for a float, a Value or a symbol. At b = 0 it is ±inf (an infinite slope), not the
+    division's error, on floats (for ``backward()``) and on Values (for ``grad(create_graph=True)``)."""
+    if isinstance(b, Sym):
+        return a / b
+    if _is_number(b):
+        if b == 0:
+            return math.copysign(math.inf, a) if a else math.nan
+        return a / b
+    return a * raise_to(b, -1)  # a Value
+
+
+def sin(x: Any) -> Any:
+    """sin of a float, a Value or a symbol."""
+    return math.sin(x) if _is_number(x) else x.sin()
+
+
+def cos(x: Any) -> Any:
+    """cos of a float, a Value or a symbol."""
+    return math.cos(x) if _is_number(x) else x.cos()
+
+
+def exp(x: Any) -> Any:
+    """e ** x of a float, a Value or a symbol (inf when it overflows, as in PyTorch)."""
+    return _exp(x) if _is_number(x) else x.exp()
+
+
+def sqrt(x: Any) -> Any:
+    """The square root of a float, a Value or a symbol (a negative float is a ValueError)."""
+    return _sqrt(x) if _is_number(x) else x.sqrt()
+
+
+def tanh(x: Any) -> Any:
+    """tanh of a float, a Value or a symbol."""
+    return math.tanh(x) if _is_number(x) else x.tanh()
+
+
+def sigmoid(x: Any) -> Any:
+    """The logistic function 1/(1 + e^−x) of a float, a Value or a symbol (finite for every float)."""
+    return _sigmoid(x) if _is_number(x) else x.sigmoid()
+
+
 # --- forward rules on floats, with the domain errors a learner should see ---------------
 
 def _div(a: float, b: float) -> float:
@@ -145,6 +201,24 @@ def _exp(x: float) -> float:
         return math.inf
 
 
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"sqrt: input must be non-negative, got {x!r}")
+    return math.sqrt(x)
+
+
+def _sin(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"sin: input must be finite, got {x!r}")
+    return math.sin(x)
+
+
+def _cos(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"cos: input must be finite, got {x!r}")
+    return math.cos(x)
+
+
 def _sigmoid(x: float) -> float:
     # Two algebraically equal forms, each used where its exp() cannot overflow.
     if x >= 0:
@@ -161,7 +235,8 @@ def _power(base: float, exponent: float, op_name: str = "pow") -> float:
             f"{op_name}: negative base {base!r} to the non-integer power {exponent!r} is not a real number"
         )
     try:
-        return base**exponent
+        result: float = base**exponent  # (typeshed types float ** float as Any)
+        return result
     except OverflowError:
         odd = exponent == int(exponent) and int(exponent) % 2 == 1
         return -math.inf if base < 0 and odd else math.inf
@@ -183,7 +258,7 @@ def _dot(*operands: Any) -> Any:
     return total + operands[-1] if len(operands) % 2 else total
 
 
-def _dot_derivative(*args: Any) -> tuple:
+def _dot_derivative(*args: Any) -> tuple[Any, ...]:
     """d/d(w_k) = x_k, d/d(x_k) = w_k and d/d(b) = 1 (the last argument, the output, is not needed)."""
     n = (len(args) - 1) // 2
     weights, inputs = args[:n], args[n : 2 * n]
@@ -216,6 +291,13 @@ TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
 RELU = Op("relu", "relu", 1, _relu, lambda x, out: (step(x),))
 DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see engine.dot
+SIN = Op("sin", "sin", 1, _sin, lambda x, out: (cos(x),))
+COS = Op("cos", "cos", 1, _cos, lambda x, out: (-sin(x),))
+SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, out: (over(1, 2 * out),))  # 1/(2√x): inf at 0, as in PyTorch
+# |x| has a kink at 0. Its derivative there is taken as sign(0) = 0, as PyTorch does: 0 lies
+# between the slopes −1 and +1 on either side (a subgradient), and it is the one choice that
+# leaves a parameter sitting exactly at the minimum of |x| where it is.
+ABS = Op("abs", "|·|", 1, abs, lambda x, out: (sign(x),))
 
 
 @lru_cache(maxsize=256)
@@ -245,13 +327,23 @@ _OPERATORS: dict[str, Callable[..., Any]] = {  # for Op.apply
     "neg": operator.neg, "powv": operator.pow, "dot": _dot,
 }
 
-OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT)}
+USER_OPS: dict[str, Any] = {}
+"""The operations made with ``autodiff.define_op``, by name (``autodiff.custom.Operation`` or ``BinaryOperation``)."""
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, NEG, POW_VALUE, EXP, LOG, TANH, SIGMOID, RELU, DOT, SIN, COS, SQRT, ABS)
+}
 """Every fixed operation by name; ``power(n)`` makes the constant-exponent ones."""
 
 
 def find(name: str) -> Op:
-    """The fixed operation called ``name`` (``OPS[name]``), or a KeyError listing the known names."""
-    try:
+    """The operation called ``name``: a fixed one (``OPS[name]``) or one made with ``define_op``
+    (``USER_OPS``), else a KeyError listing the known names."""
+    if name in OPS:
         return OPS[name]
-    except KeyError:
-        raise KeyError(f"no operation named {name!r}; known: {', '.join(sorted(OPS))}") from None
+    if name in USER_OPS:
+        user_op: Op = USER_OPS[name].op
+        return user_op
+    known = ", ".join(sorted([*OPS, *USER_OPS]))
+    raise KeyError(f"no operation named {name!r} (an operation of define_op must be defined first); known: {known}")

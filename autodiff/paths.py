@@ -116,6 +116,7 @@ def resolve_node(root: Value, node: Value | str, where: str = "resolve_node") ->
 
 _MAX_EXPRESSION_DEPTH = 8  # deeper unnamed expressions are shown by their value instead
 _MAX_SYMBOLIC_REGION = 40  # unnamed nodes between two named ones that a step still writes out
+_MAX_SEGMENT_TERMS = 1024  # terms of one step's formula that are still written out
 
 
 def read_graph(root: Value, node: Value | str, where: str = "read_graph") -> NamedGraph:
@@ -186,8 +187,14 @@ class NamedGraph:
         return self._expr[n]
 
     def label(self, n: Value) -> str:
+        """A node as a derivation writes it: its name, else its expression; a node outside the graph says so."""
         if n not in self._labels:
-            self._labels[n] = n.name if n.name is not None else self.expr(n).text()
+            if n.name is not None:
+                self._labels[n] = n.name
+            elif n not in self.index:  # (its value alone, e.g. "1", would read as a number)
+                self._labels[n] = f"(an unnamed node outside the graph of {self.label(self.root)})"
+            else:
+                self._labels[n] = self.expr(n).text()
         return self._labels[n]
 
     def label_sym(self, n: Value) -> Sym:
@@ -229,8 +236,9 @@ class NamedGraph:
             for p, g, s in zip(w.parents, w.local_grads, local):
                 if p in self.reaches:
                     values[p] = values.get(p, 0.0) + values[w] * g
-                    if s is not None:
+                    if symbolic and s is not None:
                         terms[p] = plus_terms(terms.get(p, []), times_terms(terms[w], flatten(s)))
+                        symbolic = len(terms[p]) <= _MAX_SEGMENT_TERMS  # past it: a formula nobody reads
         below = sorted((v for v in region if v is not u and self.visible(v)), key=self.index.__getitem__, reverse=True)
         result = [
             (v, terms_sym(terms[v]) if symbolic else Sym.var(f"∂{self.label(u)}/∂{self.label(v)}"), values[v])

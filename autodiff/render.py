@@ -26,6 +26,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import graphviz
 
+from .display import fit_svg_to_width
 from .engine import Value, topological_order
 from .formatting import format_number as _format
 from .i18n import GRAPHVIZ_FONT, N_, resolve_language, translate, translate_plural
@@ -92,6 +93,10 @@ class Graph(graphviz.Digraph):
     def render(self, *args: Any, **kwargs: Any) -> Any:
         with _explain_missing_dot():
             return super().render(*args, **kwargs)
+
+    def _repr_image_svg_xml(self) -> str:
+        """Jupyter's picture, sized to the cell's width (no wider than drawn), so wide graphs do not run off it."""
+        return fit_svg_to_width(str(self.pipe(format="svg", encoding="utf-8")))
 
 
 @contextmanager
@@ -537,7 +542,7 @@ class _Drawing:
 _FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
 
-def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike, **draw_kwargs: Any) -> Path:
+def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Path:
     """Write a drawing to ``path``; the suffix chooses the format: .svg, .png, .pdf or .dot (.gv).
 
     ``graph_or_root`` is a graph from ``draw`` or a root Value (then drawn with ``draw_kwargs``).

@@ -20,6 +20,7 @@ factors (``product_text``).
 from __future__ import annotations
 
 import math
+import operator
 from fractions import Fraction
 from typing import Callable, Iterable, Mapping, Union
 
@@ -31,17 +32,10 @@ Operand = Union["Sym", int, float]
 # Binding strength, loosest first; used to decide where parentheses are needed.
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "num": 5, "var": 5, "call": 5}
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_TEXT_CALLS = {"sigmoid": "σ", "step": "step"}
+_TEXT_CALLS = {"sigmoid": "σ", "step": "step", "sqrt": "√"}
 _LATEX_CALLS = {"sigmoid": r"\sigma", "exp": r"\exp", "log": r"\ln", "tanh": r"\tanh",
-                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}"}
-_FUNCTIONS: dict[str, Callable[[float], float]] = {
-    "exp": math.exp,
-    "log": math.log,
-    "tanh": math.tanh,
-    "sigmoid": lambda x: 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x)),
-    "relu": lambda x: x if x > 0 else 0.0,
-    "step": lambda x: 1.0 if x > 0 else 0.0,
-}
+                "relu": r"\operatorname{relu}", "step": r"\mathbb{1}", "sin": r"\sin", "cos": r"\cos",
+                "sign": r"\operatorname{sign}"}
 
 
 def format_number(x: float, digits: int = 6) -> str:
@@ -52,12 +46,13 @@ def format_number(x: float, digits: int = 6) -> str:
 class Sym:
     """A symbolic expression: a number, a named variable, or an operation on expressions."""
 
-    __slots__ = ("kind", "args", "value")
+    __slots__ = ("kind", "args", "value", "position")
 
-    def __init__(self, kind: str, args: tuple[Sym, ...] = (), value: object = None):
+    def __init__(self, kind: str, args: tuple[Sym, ...] = (), value: object = None, position: int | None = None):
         self.kind = kind  # "num", "var", "add", "sub", "mul", "div", "neg", "pow" or "call"
         self.args = args  # operand expressions
         self.value = value  # the number (num), the name (var) or the function name (call)
+        self.position = position  # where a parsed formula wrote it (its operator or first character)
 
     # --- construction -------------------------------------------------------------------
     @staticmethod
@@ -77,15 +72,18 @@ class Sym:
         raise TypeError(f"Sym: cannot use {type(x).__name__} {x!r} in an expression")
 
     def _number(self) -> float | None:
-        return self.value if self.kind == "num" else None  # type: ignore[return-value]
+        return self._float() if self.kind == "num" else None
 
     @staticmethod
     def binary(kind: str, a: Operand, b: Operand) -> "Sym":
         """Build ``a <kind> b``, folding numbers and dropping 0s and 1s where it is safe."""
         a, b = Sym.lift(a), Sym.lift(b)
         x, y = a._number(), b._number()
-        if x is not None and y is not None and not (kind == "div" and y == 0):
-            return Sym.num(_FOLD[kind](x, y))
+        if x is not None and y is not None:
+            try:
+                return Sym.num(_step(kind, None, [x, y]))
+            except ValueError:  # 1/0, (−1)^0.5: no number to fold to; keep the expression
+                pass
         if kind == "add":
             if x == 0:
                 return b
@@ -127,8 +125,9 @@ class Sym:
                 return Sym.num(1)
         return Sym(kind, (a, b))
 
-    def call(self, function: str) -> "Sym":
-        return Sym("call", (self,), function)
+    def call(self, function: str, *more: "Sym") -> "Sym":
+        """``function(self, *more)``: a function of one input, or of several (define_op's)."""
+        return Sym("call", (self, *more), function)
 
     # --- the same surface as Value, so derivative rules run on symbols ----------------
     def __add__(self, other: Operand) -> "Sym":
@@ -163,7 +162,7 @@ class Sym:
 
     def __neg__(self) -> "Sym":
         if self.kind == "num":
-            return Sym.num(-self.value)  # type: ignore[operator]
+            return Sym.num(-self._float())
         if self.kind == "neg":
             return self.args[0]
         return Sym("neg", (self,))
@@ -186,31 +185,67 @@ class Sym:
     def step(self) -> "Sym":
         return self.call("step")
 
-    # --- reading -----------------------------------------------------------------------
+    def sin(self) -> "Sym":
+        return self.call("sin")
+
+    def cos(self) -> "Sym":
+        return self.call("cos")
+
+    def sqrt(self) -> "Sym":
+        return self.call("sqrt")
+
+    def abs(self) -> "Sym":
+        return self.call("abs")
+
+    __abs__ = abs
+
+    def sign(self) -> "Sym":
+        return self.call("sign")
+
+    # --- reading (every method walks with an explicit stack: expressions may be deep) ---------
+    def nodes(self) -> list[Sym]:
+        """Every distinct sub-expression (by identity), each after its operands; ``self`` last."""
+        order: list[Sym] = []
+        done: set[int] = set()
+        stack: list[tuple[Sym, bool]] = [(self, False)]
+        while stack:
+            s, ready = stack.pop()
+            if id(s) in done:
+                continue
+            if ready or not s.args:
+                done.add(id(s))
+                order.append(s)
+                continue
+            stack.append((s, True))
+            stack.extend((a, False) for a in reversed(s.args) if id(a) not in done)
+        return order
+
     def names(self) -> set[str]:
         """The variable names the expression uses."""
-        if self.kind == "var":
-            return {self.value}  # type: ignore[arg-type]
-        found: set[str] = set()
-        for arg in self.args:
-            found |= arg.names()
-        return found
+        return {str(s.value) for s in self.nodes() if s.kind == "var"}
 
     def evaluate(self, values: Mapping[str, float]) -> float:
-        """The expression's value, given a number for each variable name."""
-        kind = self.kind
-        if kind == "num":
-            return self.value  # type: ignore[return-value]
-        if kind == "var":
-            if self.value not in values:
-                raise KeyError(f"no value for the name {self.value!r}")
-            return float(values[self.value])  # type: ignore[index]
-        args = [arg.evaluate(values) for arg in self.args]
-        if kind == "neg":
-            return -args[0]
-        if kind == "call":
-            return _FUNCTIONS[self.value](args[0])  # type: ignore[index]
-        return _FOLD[kind](*args)
+        """The expression's value, given a number for each variable name.
+
+        A step without a real float value (``1/0``, ``log(0)``, ``(−1)^0.5``, ``exp(1000)``)
+        raises ``EvaluationError`` naming that step (``.node``); a missing name is a ``KeyError``.
+        """
+        results: dict[int, float] = {}
+        for s in self.nodes():
+            kind = s.kind
+            if kind == "num":
+                results[id(s)] = s._float()
+                continue
+            if kind == "var":
+                if s.value not in values:
+                    raise KeyError(f"no value for the name {s.value!r}")
+                results[id(s)] = float(values[str(s.value)])
+                continue
+            try:
+                results[id(s)] = _step(kind, s.value, [results[id(a)] for a in s.args])
+            except ValueError as error:
+                raise EvaluationError(str(error), s) from None
+        return results[id(self)]
 
     def text(self) -> str:
         """Plain text with Unicode math: ``A1(1 − A1)``, ``x²``, ``σ(z)``."""
@@ -226,61 +261,147 @@ class Sym:
     def __repr__(self) -> str:
         return f"Sym({self.text()!r})"
 
-    def _wrap(self, child: "Sym", latex: bool, min_precedence: int) -> str:
-        rendered = child._render(latex)
-        if _PRECEDENCE[child.kind] < min_precedence or (child.kind == "num" and child.value < 0 and min_precedence > 1):
-            return rf"\left({rendered}\right)" if latex else f"({rendered})"
-        return rendered
+    def _float(self) -> float:
+        assert isinstance(self.value, float), self.value
+        return self.value
 
     def _render(self, latex: bool) -> str:
-        kind, args = self.kind, self.args
-        if kind == "num":
-            return format_number(self.value)  # type: ignore[arg-type]
-        if kind == "var":
-            return str(self.value)
-        if kind == "call":
-            inner = args[0]._render(latex)
-            if latex:
-                return rf"{_LATEX_CALLS.get(self.value, self.value)}\left({inner}\right)"
-            return f"{_TEXT_CALLS.get(self.value, self.value)}({inner})"
-        if kind == "neg":
-            return ("-" if latex else "−") + self._wrap(args[0], latex, _PRECEDENCE["mul"])  # −2x, −(a + b)
-        a, b = args
-        if kind == "add":
-            return f"{self._wrap(a, latex, 1)} + {self._wrap(b, latex, 1)}"
-        if kind == "sub":
-            minus = "-" if latex else "−"
-            return f"{self._wrap(a, latex, 1)} {minus} {self._wrap(b, latex, 2)}"
-        if kind == "mul":
-            left, right = self._wrap(a, latex, 2), self._wrap(b, latex, 2)
-            if right.startswith(("(", r"\left(")) and a.kind != "num" or a.kind == "num" and b.kind != "num":
-                return f"{left}{right}" if not latex else f"{left} {right}"
-            return f"{left} \\cdot {right}" if latex else f"{left}·{right}"
-        if kind == "div":
-            if latex:
-                return rf"\frac{{{a._render(latex)}}}{{{b._render(latex)}}}"
-            return f"{self._wrap(a, latex, 2)}/{self._wrap(b, latex, 3)}"
-        # pow
-        base = self._wrap(a, latex, 5)
+        """Render in time linear in the output: each node's parts once, then one walk that joins them."""
+        if not self.args:
+            return format_number(self._float()) if self.kind == "num" else str(self.value)
+        parts: dict[int, list[str | Sym]] = {}
+        opens: dict[int, bool] = {}  # whether a node's rendering starts with a parenthesis
+        for s in self.nodes():
+            own = _parts(s, latex, opens)
+            parts[id(s)] = own
+            first = own[0]
+            opens[id(s)] = opens[id(first)] if isinstance(first, Sym) else first.startswith(("(", r"\left("))
+        out: list[str] = []
+        stack = [iter(parts[id(self)])]
+        while stack:
+            for item in stack[-1]:
+                if isinstance(item, str):
+                    out.append(item)
+                else:
+                    stack.append(iter(parts[id(item)]))
+                    break
+            else:
+                stack.pop()
+        return "".join(out)
+
+
+class EvaluationError(ValueError):
+    """A step of ``Sym.evaluate`` that has no real value; ``node`` is that step's expression."""
+
+    def __init__(self, message: str, node: Sym):
+        super().__init__(message)
+        self.node = node
+
+
+def _wrapped(child: Sym, latex: bool, min_precedence: int) -> list[str | Sym]:
+    """``child`` as an operand: in parentheses when it binds more loosely than its place needs."""
+    if _PRECEDENCE[child.kind] < min_precedence or (child.kind == "num" and child._float() < 0 and min_precedence > 1):
+        return [r"\left(", child, r"\right)"] if latex else ["(", child, ")"]
+    return [child]
+
+
+def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
+    """One node's rendering as text pieces and operand references (expanded by ``Sym._render``)."""
+    kind, args = s.kind, s.args
+    if kind == "num":
+        return [format_number(s._float())]
+    if kind == "var":
+        return [str(s.value)]
+    if kind == "call":
+        name = str(s.value)
+        inner: list[str | Sym] = [args[0]]
+        for more in args[1:]:  # a two-input operation made with define_op: f(a, b)
+            inner += [", ", more]
+        if name == "abs":
+            return [r"\left|", *inner, r"\right|"] if latex else ["|", *inner, "|"]
+        if name == "sqrt" and latex:
+            return [r"\sqrt{", *inner, "}"]
         if latex:
-            return f"{base}^{{{b._render(latex)}}}"
-        exponent = b._render(latex)
-        if b.kind == "num" and exponent.lstrip("-").isdigit():
-            return base + exponent.translate(_SUPERSCRIPTS)
-        return f"{base}^{self._wrap(b, latex, 5)}"
+            return [rf"{_LATEX_CALLS.get(name, name)}\left(", *inner, r"\right)"]
+        return [f"{_TEXT_CALLS.get(name, name)}(", *inner, ")"]
+    if kind == "neg":
+        return ["-" if latex else "−", *_wrapped(args[0], latex, _PRECEDENCE["mul"])]  # −2x, −(a + b)
+    a, b = args
+    if kind == "add":
+        return [*_wrapped(a, latex, 1), " + ", *_wrapped(b, latex, 1)]
+    if kind == "sub":
+        return [*_wrapped(a, latex, 1), " - " if latex else " − ", *_wrapped(b, latex, 2)]
+    if kind == "mul":
+        left, right = _wrapped(a, latex, 2), _wrapped(b, latex, 2)
+        right_opens = len(right) > 1 or opens[id(b)]
+        if a.kind == "num" and not math.isfinite(a._float()):  # inf·x, never "infx"
+            return [*left, r" \cdot " if latex else "·", *right]
+        if right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num":
+            return [*left, " " if latex else "", *right]
+        return [*left, r" \cdot " if latex else "·", *right]
+    if kind == "div":
+        if latex:
+            return [r"\frac{", a, "}{", b, "}"]
+        return [*_wrapped(a, latex, 2), "/", *_wrapped(b, latex, 3)]
+    # pow
+    base = _wrapped(a, latex, 5)
+    if latex:
+        return [*base, "^{", b, "}"]
+    if b.kind == "num":
+        exponent = format_number(b._float())
+        if exponent.lstrip("-").isdigit():
+            return [*base, exponent.translate(_SUPERSCRIPTS)]
+    return [*base, "^", *_wrapped(b, latex, 5)]
 
 
-def _pow(a: float, b: float) -> float:
-    return a**b
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
 
 
-_FOLD: dict[str, Callable[[float, float], float]] = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": _pow,
+_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "tanh": math.tanh,
+    "sigmoid": _sigmoid,
+    "relu": lambda x: 0.0 if x <= 0 else x,  # NaN stays NaN, as in ops
+    "step": lambda x: 0.0 if x <= 0 else 1.0,
+    "sin": math.sin,
+    "cos": math.cos,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "sign": lambda x: 1.0 if x > 0 else -1.0 if x < 0 else 0.0 if x == 0 else math.nan,
 }
+
+
+def define_function(name: str, on_float: Callable[..., float]) -> None:
+    """Let ``Sym.call(name)`` evaluate with ``on_float`` and print as ``name(x)`` (LaTeX
+    ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
+    _FUNCTIONS[name] = on_float
+    _LATEX_CALLS[name] = rf"\operatorname{{{name}}}"
+_FOLD: dict[str, Callable[[float, float], float]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv, "pow": operator.pow,
+}
+
+
+def _step(kind: str, function: object, args: list[float]) -> float:
+    """One step of an evaluation on floats; a step without a real float value raises ``ValueError``."""
+    shown = f"{function}({', '.join(map(repr, args))})" if kind == "call" else f"{args[0]!r} {kind} {args[-1]!r}"
+    try:
+        if kind == "neg":
+            result: object = -args[0]
+        elif kind == "call":
+            result = _FUNCTIONS[str(function)](*args)
+        else:
+            result = _FOLD[kind](args[0], args[1])
+    except ZeroDivisionError:
+        raise ValueError(f"{shown}: division by zero") from None
+    except OverflowError:
+        raise ValueError(f"{shown} is too large for a float") from None
+    except ValueError:
+        raise ValueError(f"{shown} is not defined") from None
+    if not isinstance(result, float):  # a negative number to a fractional power is complex
+        raise ValueError(f"{shown} is not a real number")
+    return result
 
 
 # --- term algebra: expressions as sums of coefficient·product terms ---------------------------
@@ -308,7 +429,7 @@ def rename(sym: Sym, new_name: Callable[[str], str]) -> Sym:
         if id(s) in memo:
             continue
         if s.kind == "var":
-            memo[id(s)] = Sym("var", (), new_name(s.value))  # type: ignore[arg-type]
+            memo[id(s)] = Sym("var", (), new_name(str(s.value)))
         elif not s.args:
             memo[id(s)] = s
         elif ready:
@@ -330,10 +451,15 @@ def latex_with_names(sym: Sym) -> str:
     return rename(sym, _latex_var).latex()
 
 
+def _needs_parentheses(sym: Sym) -> bool:
+    """Whether ``sym`` needs parentheses as a factor of a product: a sum, a difference or negative."""
+    return sym.kind in ("add", "sub", "neg") or (sym.kind == "num" and sym._float() < 0)
+
+
 def wrap_text(sym: Sym) -> str:
     """``sym.text()``, in parentheses when it is a sum, a difference or negative (a factor of a product)."""
     text = sym.text()
-    if sym.kind in ("add", "sub", "neg") or (sym.kind == "num" and sym.value < 0):  # type: ignore[operator]
+    if _needs_parentheses(sym):
         return f"({text})"
     return text
 
@@ -341,7 +467,7 @@ def wrap_text(sym: Sym) -> str:
 def wrap_latex(sym: Sym) -> str:
     """``latex_with_names(sym)``, in ``\\left( \\right)`` when it is a sum, a difference or negative."""
     text = latex_with_names(sym)
-    if sym.kind in ("add", "sub", "neg") or (sym.kind == "num" and sym.value < 0):  # type: ignore[operator]
+    if _needs_parentheses(sym):
         return rf"\left({text}\right)"
     return text
 
@@ -358,33 +484,54 @@ def product_text(syms: Iterable[Sym], latex: bool = False) -> str:
 
 def flatten(s: Sym) -> list[Term]:
     """``s`` as a sum of coefficient·product terms, splitting products (never sums)."""
+    done: dict[int, list[Term]] = {}
+    stack: list[tuple[Sym, bool]] = [(s, False)]
+    while stack:
+        sym, ready = stack.pop()
+        if id(sym) in done:
+            continue
+        kind = sym.kind
+        split = sym.args[:1] if kind in ("neg", "div") else sym.args if kind == "mul" else ()
+        if split and not ready:
+            stack.append((sym, True))
+            stack.extend((a, False) for a in split)
+            continue
+        done[id(sym)] = _flat_step(sym, [done[id(a)] for a in split])
+    return done[id(s)]
+
+
+def _flat_step(s: Sym, split: list[list[Term]]) -> list[Term]:
+    """``flatten`` of one node, given the flattened operands it splits."""
     kind = s.kind
     if kind == "num":
-        return [(float(s.value), ())]  # type: ignore[arg-type]
+        return [(s._float(), ())]
     if kind == "neg":
-        return [(-c, f) for c, f in flatten(s.args[0])]
+        return [(-c, f) for c, f in split[0]]
     if kind == "mul":
-        return times_terms(flatten(s.args[0]), flatten(s.args[1]))
+        return times_terms(split[0], split[1])
     if kind == "div":
         a, b = s.args
-        if b.kind == "num" and b.value != 0:
-            return [(c / b.value, f) for c, f in flatten(a)]  # type: ignore[operator]
-        if a.kind == "num" and a.value == 1:
+        if b.kind == "num" and b._float() != 0:
+            return [(c / b._float(), f) for c, f in split[0]]
+        if a.kind == "num" and a._float() == 1:
             return [(1.0, (s,))]
-        return times_terms(flatten(a), [(1.0, (Sym("div", (Sym.num(1), b)),))])
+        return times_terms(split[0], [(1.0, (Sym("div", (Sym.num(1), b)),))])
     return [(1.0, (s,))]
 
 
 def merge_terms(terms: list[Term]) -> list[Term]:
     """``terms`` with equal products (the same factors in any order) added up; zero terms dropped."""
-    merged: dict[tuple[str, ...], list] = {}  # type: ignore[type-arg]
+    if len(terms) < 2:  # nothing to merge (and no need to print the factors)
+        return [(c, f) for c, f in terms if c != 0]
+    coefficients: dict[tuple[str, ...], float] = {}
+    factors: dict[tuple[str, ...], tuple[Sym, ...]] = {}
     for c, f in terms:
         key = tuple(sorted(x.text() for x in f))
-        if key in merged:
-            merged[key][0] += c
+        if key in coefficients:
+            coefficients[key] += c
         else:
-            merged[key] = [c, f]
-    return [(c, f) for c, f in merged.values() if c != 0]
+            coefficients[key], factors[key] = c, f
+    return [(c, factors[key]) for key, c in coefficients.items() if c != 0]
 
 
 def times_terms(a: list[Term], b: list[Term]) -> list[Term]:
@@ -399,6 +546,8 @@ def plus_terms(a: list[Term], b: list[Term]) -> list[Term]:
 
 def coefficient_sym(c: float) -> Sym:
     """A coefficient as a ``Sym``: a small fraction (``1/2``) when it is one, else the number."""
+    if not math.isfinite(c):
+        return Sym.num(c)
     frac = Fraction(c).limit_denominator(12)
     if frac.denominator > 1 and abs(float(frac) - c) <= 1e-12 * abs(c):
         return Sym("div", (Sym.num(frac.numerator), Sym.num(frac.denominator)))
@@ -430,11 +579,8 @@ def terms_sym(terms: list[Term]) -> Sym:
     """A sum of terms as one ``Sym`` (negative terms subtracted); ``0`` for no terms."""
     if not terms:
         return Sym.num(0)
-    out: Sym | None = None
-    for c, f in terms:
-        t = term_sym(c, f)
-        if out is None:
-            out = -t if c < 0 else t
-        else:
-            out = Sym("sub" if c < 0 else "add", (out, t))
-    return out  # type: ignore[return-value]
+    (c, f), rest = terms[0], terms[1:]
+    out = -term_sym(c, f) if c < 0 else term_sym(c, f)
+    for c, f in rest:
+        out = Sym("sub" if c < 0 else "add", (out, term_sym(c, f)))
+    return out

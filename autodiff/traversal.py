@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 _creation_order = attrgetter("_order")
 
 
-def _require_value(root: object, where: str) -> None:
-    from .engine import Value  # (the engine imports this module, so not at the top)
+_value_class: list[type] = []  # [Value], looked up once: the engine imports this module, so not at the top
 
-    if not isinstance(root, Value):
+
+def _require_value(root: object, where: str) -> None:
+    if not _value_class:
+        from .engine import Value
+
+        _value_class.append(Value)
+    if not isinstance(root, _value_class[0]):
         raise TypeError(f"{where}: expected a Value, got {type(root).__name__}")
 
 
@@ -43,7 +48,7 @@ def backward_order(root: Value) -> list[Value]:
         node = path[-1]
         a = node._a
         if a is None:  # a node of many inputs (dot): resume the scan of its parents
-            parents = unexplored.get(node) or unexplored.setdefault(node, iter(node.parents))
+            parents = unexplored.get(node) or unexplored.setdefault(node, iter(node._inputs))  # type: ignore[attr-defined]
             for p in parents:
                 if p.op is not None and p not in seen:
                     seen.add(p)

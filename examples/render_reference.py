@@ -16,33 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from autodiff import topological_order  # noqa: E402
-from autodiff.render import count_paths, draw, save  # noqa: E402
-from nn import reference  # noqa: E402
+from nn.demo import render_documents  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(out: Path, docs: bool) -> None:
-    for seed in ("000", "001", "002", "003", "004"):
-        case = reference.build(seed)
-        loss = case.loss()
-        loss.backward()
-        graph = draw(loss, model=case.model, edge_symbols=True)
-        graph.attr(label=case.title, labelloc="t", fontsize="14")
-        for suffix in ("svg", "png"):
-            print(save(graph, out / f"graph_{seed}.{suffix}"))
-        if seed == "004" and docs:
-            print(save(graph, ROOT / "docs" / "graph_004.svg"))
-
-    case = reference.build("000")
-    loss = case.loss()
-    loss.backward()
-    b_1 = next(node for node in topological_order(loss) if node.name == "b_1")
-    graph = draw(loss, model=case.model, highlight=b_1)
-    for suffix in ("svg", "png"):
-        print(save(graph, out / f"graph_000_b_1_paths.{suffix}"))
-    print(f"000: {count_paths(loss, b_1)} paths from {loss.name} back to b_1; dLoss/db_1 = {b_1.grad}")
+    render_documents(out, ROOT / "docs" if docs else None)
 
 
 if __name__ == "__main__":

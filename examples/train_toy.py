@@ -2,82 +2,22 @@
 
     .venv/bin/python examples/train_toy.py          # XOR
     .venv/bin/python examples/train_toy.py moons    # two interleaved half-moons
+    .venv/bin/python examples/train_toy.py xor moons
+
+It saves the loss curve (examples/out/toy_loss.png) and, for moons, the decision boundary
+(examples/out/moons_boundary.png) when matplotlib is installed (the extra `plot`).
 
 The data are generated in code from a fixed seed, so every run prints the same numbers.
 """
 
-import math
-import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from autodiff import gc_paused  # noqa: E402
-from nn import MLP, SGD, bce_loss  # noqa: E402
+from nn.toy import main, train  # noqa: E402,F401  (train: for callers of this script's old API)
 
-
-def xor_data() -> tuple[list[list[float]], list[float]]:
-    return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0]
-
-
-def moons_data(n: int = 60, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[float]]:
-    """Two interleaved half circles: label 0 on the upper moon, 1 on the lower one."""
-    rng = random.Random(seed)
-    xs, ys = [], []
-    for i in range(n):
-        label = i % 2
-        angle = math.pi * rng.random()
-        if label == 0:
-            x, y = math.cos(angle), math.sin(angle)
-        else:
-            x, y = 1 - math.cos(angle), 0.5 - math.sin(angle)
-        xs.append([x + rng.gauss(0, noise), y + rng.gauss(0, noise)])
-        ys.append(float(label))
-    return xs, ys
-
-
-def bar(fraction: float, width: int = 30) -> str:
-    filled = round(fraction * width)
-    return "#" * filled + "." * (width - filled)
-
-
-def accuracy(model: MLP, xs, ys) -> float:
-    return sum((model(x).data > 0.5) == (y > 0.5) for x, y in zip(xs, ys)) / len(ys)
-
-
-def train(problem: str = "xor", quiet: bool = False) -> float:
-    """Train from a fixed seed; print progress; return the final accuracy."""
-    if problem == "xor":
-        xs, ys = xor_data()
-        model, epochs, lr = MLP(2, [4, 1], activations=["tanh", "sigmoid"], seed=0), 300, 0.5
-    elif problem == "moons":
-        xs, ys = moons_data()
-        model, epochs, lr = MLP(2, [8, 8, 1], activations=["tanh", "tanh", "sigmoid"], seed=1), 200, 0.3
-    else:
-        raise ValueError(f"train_toy: unknown problem {problem!r}; choose 'xor' or 'moons'")
-    opt = SGD(model.parameters(), lr=lr, momentum=0.9)
-    print(f"{problem}: {len(xs)} points, {model!r}, {len(model.parameters())} parameters,"
-          f" full-batch SGD (lr {lr}, momentum 0.9), binary cross-entropy")
-    every = max(1, epochs // 10)
-    for epoch in range(1, epochs + 1):
-        with gc_paused():  # one step; the collector has no cycles to find in our graphs (see README)
-            loss = bce_loss([model(x) for x in xs], ys)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        if not quiet and (epoch % every == 0 or epoch == 1):
-            acc = accuracy(model, xs, ys)
-            print(f"  epoch {epoch:4d}  loss {loss.data:.5f}  accuracy [{bar(acc)}] {acc:6.1%}")
-    final = accuracy(model, xs, ys)
-    print(f"final accuracy on {problem}: {final:.1%}")
-    return final
-
-
-def main(problems: tuple[str, ...] = ("xor",)) -> None:
-    for problem in problems:
-        train(problem)
-
+OUT = Path(__file__).resolve().parent / "out"
 
 if __name__ == "__main__":
-    main(tuple(sys.argv[1:]) or ("xor",))
+    main(tuple(sys.argv[1:]) or ("xor",), plots=OUT)

@@ -29,10 +29,14 @@ import json
 import math
 import os
 import random
-import tempfile
-from typing import Any, Mapping, Sequence, Union
+import reprlib
+import secrets
+import stat
+from collections import Counter
+from typing import Any, Callable, Mapping, Sequence, Union, cast
 
-from autodiff import Value, dot, is_real as _is_real, topological_order, zero_grad
+from autodiff import Operation, Value, dot, is_real, topological_order, zero_grad
+from autodiff.ops import USER_OPS
 
 Number = Union[int, float]
 Input = Union[Value, Number]
@@ -41,10 +45,57 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 _ACTIVATION_METHODS = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu, "linear": None}
 
 
+MAX_LOAD_BYTES = 64 * 1024 * 1024
+"""``load`` refuses files larger than this (64 MiB: about a million parameters)."""
+
+_short = reprlib.Repr()
+_short.maxstring = _short.maxother = 60
+
+
+def _brief(value: object) -> str:
+    """A short repr for error messages: a file can hold a huge or deeply nested value."""
+    return _short.repr(value)
+
+
+def _check_name(name: object, what: str, where: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{where}: {what} must be a non-empty str, got {type(name).__name__} {_brief(name)}")
+    return name
+
+
+def _check_sequence(x: object, what: str, where: str) -> Sequence[Any]:
+    """``x`` if it is a sized iterable such as a list, tuple or NumPy array (not a str or a Value)."""
+    if isinstance(x, (str, bytes, Value, Mapping)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
+        raise TypeError(
+            f"{where}: {what} must be a sequence (a list, tuple or array) of Values or numbers, "
+            f"got {type(x).__name__} {_brief(x)}"
+        )
+    return cast(Sequence[Any], x)
+
+
+class _TooLarge(str):
+    """A number in a model file that no float can hold (kept as its text, for the error message)."""
+
+
 def _check_activation(activation: object, where: str) -> str:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"{where}: activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
-    return activation  # type: ignore[return-value]
+    """The activation's name: a built-in one, or an operation made with ``autodiff.define_op``."""
+    if isinstance(activation, Operation):
+        return activation.name
+    defined = isinstance(activation, str) and isinstance(USER_OPS.get(activation), Operation)  # of one input
+    if activation not in ACTIVATIONS and not defined:
+        raise ValueError(
+            f"{where}: activation must be one of {', '.join(ACTIVATIONS)} or an operation of one input made "
+            f"with autodiff.define_op; got {_brief(activation)}"
+        )
+    return str(activation)
+
+
+def _activation_method(name: str) -> Callable[[Value], Value] | None:
+    """How a neuron applies its activation: a method of Value, a defined operation, or None (linear)."""
+    if name in _ACTIVATION_METHODS:
+        return _ACTIVATION_METHODS[name]
+    operation: Operation = USER_OPS[name]
+    return operation
 
 
 def _rng(seed: int | random.Random | None, where: str) -> random.Random:
@@ -67,18 +118,20 @@ class Module:
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(name, parameter)`` pairs in the documented order, each parameter once."""
-        seen: set[int] = set()
-        pairs = []
-        for neuron in self.neurons():
-            for p in neuron._own_and_shared():
-                if id(p) not in seen:
-                    seen.add(id(p))
-                    pairs.append((p.name, p))  # type: ignore[arg-type]
-        return pairs
+        return _named_parameters(self.neurons())
 
     def parameters(self) -> list[Value]:
         """Every parameter once (a shared bias too), in the documented order."""
         return [p for _, p in self.named_parameters()]
+
+    def _named_state(self, where: str) -> dict[str, Value]:
+        """``named_parameters()`` as a dict, refusing what a saved file could not tell apart."""
+        pairs = self.named_parameters()
+        unnamed = [i for i, (name, _) in enumerate(pairs) if not isinstance(name, str) or not name]
+        if unnamed:
+            raise ValueError(f"{where}: parameter(s) number {', '.join(map(str, unnamed))} have no name")
+        _refuse_duplicates(pairs, where)
+        return dict(pairs)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0."""
@@ -87,7 +140,7 @@ class Module:
     # --- state: name -> number ------------------------------------------------------------
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value by name, in parameter order."""
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: p.data for name, p in self._named_state("state_dict").items()}
 
     def load_state_dict(self, state: Mapping[str, object], *, where: str = "load_state_dict") -> None:
         """Set parameters from a mapping ``name -> number``.
@@ -97,7 +150,7 @@ class Module:
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"{where}: expected a mapping of parameter names to numbers, got {type(state).__name__}")
-        params = dict(self.named_parameters())
+        params = self._named_state(where)
         unknown = [k for k in state if k not in params]
         missing = [k for k in params if k not in state]
         problems = []
@@ -105,58 +158,107 @@ class Module:
             problems.append(f"unknown parameter name(s) {', '.join(map(repr, unknown))}")
         if missing:
             problems.append(f"missing parameter(s) {', '.join(map(repr, missing))}")
+        numbers: dict[str, float] = {}
         for name, value in state.items():
-            if name in params:
-                if not _is_real(value):
-                    problems.append(f"{name!r} must be a real number, got {type(value).__name__} {value!r}")
-                elif not math.isfinite(value):  # type: ignore[arg-type]
+            if name not in params:
+                continue
+            if isinstance(value, _TooLarge):
+                problems.append(f"{name!r}: the number {value[:20]}... ({len(value)} characters) is too large for a float")
+            elif not is_real(value):
+                problems.append(f"{name!r} must be a real number, got {type(value).__name__} {_brief(value)}")
+            else:
+                try:
+                    number = float(value)  # type: ignore[arg-type]
+                except OverflowError:
+                    problems.append(f"{name!r}: {_brief(value)} is too large for a float")
+                    continue
+                if not math.isfinite(number):
                     problems.append(f"{name!r} must be finite, got {value!r}")
+                numbers[name] = number
         if problems:
             raise ValueError(
                 f"{where}: {'; '.join(problems)} (expected {len(params)} parameters; model left unchanged)"
             )
         for name, p in params.items():
-            p.data = float(state[name])  # type: ignore[arg-type]
+            p.data = numbers[name]
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the parameters to ``path`` as JSON, atomically (a temp file, then ``os.replace``)."""
-        text = json.dumps({"model": repr(self), "parameters": self.state_dict()}, indent=1)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the parameters to ``path`` as JSON, atomically (a temp file, then ``os.replace``).
+
+        Replacing a file keeps its permission bits; a new file gets the usual ones (0666 less
+        the umask), as ``open(path, "w")`` would. If ``path`` is a symbolic link, the file it
+        points to is replaced and the link is kept (a link to a folder or a dangling link
+        fails with ``OSError``, like a missing folder).
+        """
+        where = f"save({os.fspath(path)!r})"
+        text = json.dumps({"model": repr(self), "parameters": self.state_dict()}, indent=1) + "\n"
+        target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
+        if os.path.islink(path) and not os.path.isfile(target):
+            raise OSError(f"{where}: the symbolic link points to {target!r}, which is not a file")
+        try:
+            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = None
+        folder = os.path.dirname(os.path.abspath(target))
+        tmp = os.path.join(folder, f".tmp-{secrets.token_hex(8)}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
+                if mode is not None:
+                    os.fchmod(f.fileno(), mode)
+                f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, path)
+            os.replace(tmp, target)
         except BaseException:
             if os.path.exists(tmp):
                 os.remove(tmp)
             raise
 
-    def load(self, path: str | os.PathLike) -> None:
-        """Read parameters saved by ``save``; on any error the model is left exactly as it was."""
+    def load(self, path: str | os.PathLike[str], *, max_bytes: int = MAX_LOAD_BYTES) -> None:
+        """Read parameters saved by ``save``; on any error the model is left exactly as it was.
+
+        Only a regular file of at most ``max_bytes`` bytes (64 MiB by default) is read, so a
+        device such as ``/dev/zero`` or a huge file is refused instead of filling memory.
+        """
         where = f"load({os.fspath(path)!r})"
+        if not (isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and max_bytes > 0):
+            raise ValueError(f"{where}: max_bytes must be a positive int, got {max_bytes!r}")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ValueError(f"{where}: not a regular file")
+            raw = f.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise ValueError(f"{where}: the file is larger than {max_bytes} bytes (max_bytes); not read")
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ValueError(f"{where}: not a UTF-8 text file ({e.reason})") from None
 
         def refuse_constant(token: str) -> None:
             raise ValueError(f"{where}: {token} is not a valid parameter value")
 
+        def number(token: str) -> float | _TooLarge:
+            value = float(token)  # float() reads any number of digits; it is inf when too large
+            return _TooLarge(token) if math.isinf(value) else value
+
         def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-            keys = [k for k, _ in pairs]
-            twice = sorted({k for k in keys if keys.count(k) > 1})
+            twice = sorted(k for k, c in Counter(k for k, _ in pairs).items() if c > 1)
             if twice:
-                raise ValueError(f"{where}: the name(s) {', '.join(map(repr, twice))} appear more than once")
+                raise ValueError(f"{where}: the name(s) {', '.join(map(_brief, twice))} appear more than once")
             return dict(pairs)
 
         try:
-            data = json.loads(text, parse_constant=refuse_constant, object_pairs_hook=no_duplicates)
+            data = json.loads(
+                text, parse_constant=refuse_constant, parse_float=number, parse_int=number,
+                object_pairs_hook=no_duplicates,
+            )
         except json.JSONDecodeError as e:
             raise ValueError(f"{where}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        except RecursionError:
+            raise ValueError(f"{where}: the JSON is nested too deeply (a model file is two levels deep)") from None
         if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
             got = type(data).__name__ if not isinstance(data, dict) else "an object without a 'parameters' object"
             raise ValueError(f"{where}: expected a JSON object with a 'parameters' object, got {got}")
@@ -205,13 +307,14 @@ class Neuron(Module):
     ``weight_names``, ``bias_name``, ``z_name`` and ``a_name`` default to ``{name}.w1``...,
     ``{name}.b``, ``{name}.z`` and ``{name}.a``. A linear neuron's output is its ``z`` node,
     named ``a_name`` when one is given and ``z_name`` otherwise.
-    Weights start uniform in ±sqrt(3/nin) from ``seed``.
+    ``activation`` is one of ``ACTIVATIONS`` or an operation made with ``autodiff.define_op``
+    (the operation, or its name once defined). Weights start uniform in ±sqrt(3/nin) from ``seed``.
     """
 
     def __init__(
         self,
         nin: int,
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         bias: bool | Value = True,
         *,
         name: str = "N",
@@ -225,11 +328,18 @@ class Neuron(Module):
             raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
         self.nin = nin
         self.activation = _check_activation(activation, "Neuron")
-        self.name = name
+        self.name = _check_name(name, "name", "Neuron")
+        where = f"Neuron {name!r}"
         if weight_names is None:
             weight_names = [f"{name}.w{k}" for k in range(1, nin + 1)]
-        elif len(weight_names) != nin:
-            raise ValueError(f"Neuron {name!r}: {len(weight_names)} weight names given for {nin} inputs")
+        elif isinstance(weight_names, str) or len(weight_names) != nin:
+            given = "a str" if isinstance(weight_names, str) else f"{len(weight_names)} weight names"
+            raise ValueError(f"{where}: {given} given for {nin} inputs (give a list of {nin} names)")
+        for k, wname in enumerate(weight_names, start=1):
+            _check_name(wname, f"weight name {k}", where)
+        for what, given_name in (("bias_name", bias_name), ("z_name", z_name), ("a_name", a_name)):
+            if given_name is not None:
+                _check_name(given_name, what, where)
         rng = _rng(seed, "Neuron")
         limit = math.sqrt(3.0 / nin)
         self.w: list[Value] = [Value(rng.uniform(-limit, limit), name=n) for n in weight_names]
@@ -250,16 +360,25 @@ class Neuron(Module):
         self.output_name = (a_name or self.z_name) if linear else self.a_name
         if linear:
             self.z_name = self.output_name
-        self._act = _ACTIVATION_METHODS[self.activation]
+        self._act = _activation_method(self.activation)
+        _refuse_duplicates(self.named_parameters(), where)
 
     def neurons(self) -> list["Neuron"]:
         return [self]
+
+    def bias_mode(self) -> str:
+        """``"with bias"``, ``"no bias"`` or ``"shared bias <name>"``: how ``repr`` describes the bias."""
+        if self.b is None:
+            return "no bias"
+        return f"shared bias {self.b.name}" if self.shares_bias else "with bias"
 
     def _own_and_shared(self) -> list[Value]:
         return self.w if self.b is None else [*self.w, self.b]
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
         """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
+        if type(x) is not list and type(x) is not tuple:  # (the check costs: it runs per neuron and sample)
+            _check_sequence(x, "inputs", f"Neuron {self.name!r}")
         if len(x) != self.nin:
             raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
         z = dot(self.w, x, self.b)
@@ -291,18 +410,18 @@ class Neuron(Module):
         return members
 
     def __repr__(self) -> str:
-        bias = "" if self.b is not None and not self.shares_bias else (", no bias" if self.b is None else f", shared bias {self.b.name}")
-        return f"Neuron({self.nin} -> {self.activation}{bias}, name={self.name!r})"
+        return f"Neuron({self.nin} -> {self.activation}, {self.bias_mode()}, name={self.name!r})"
 
 
 class Layer(Module):
-    """A list of neurons that all see the same inputs; calling it returns their activations."""
+    """A list of neurons that all see the same inputs; calling it returns the list of their
+    activations, also when there is one neuron (``Layer(nin, 1)`` returns a one-item list)."""
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         bias: bool | Value = True,
         *,
         name: str = "L1",
@@ -311,10 +430,12 @@ class Layer(Module):
         if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
             raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
         rng = _rng(seed, "Layer")
+        _check_name(name, "name", "Layer")
         self.units = [
             Neuron(nin, activation, bias, name=f"{name}.N{j}", seed=rng) for j in range(1, nout + 1)
         ]
         self.name = name
+        _refuse_duplicates(self.named_parameters(), f"Layer {name!r}")
 
     @classmethod
     def of(cls, neurons: Sequence[Neuron], name: str = "L") -> "Layer":
@@ -325,7 +446,8 @@ class Layer(Module):
         if len({n.nin for n in units}) != 1:
             raise ValueError(f"Layer.of: neurons have different numbers of inputs {[n.nin for n in units]}")
         layer = cls.__new__(cls)
-        layer.units, layer.name = units, name
+        layer.units, layer.name = units, _check_name(name, "name", "Layer.of")
+        _refuse_duplicates(layer.named_parameters(), "Layer.of")
         return layer
 
     @property
@@ -336,51 +458,64 @@ class Layer(Module):
         return list(self.units)
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
+        """The list of the neurons' activations (one item for a one-neuron layer)."""
+        if type(x) is not list and type(x) is not tuple:
+            _check_sequence(x, "inputs", f"Layer {self.name!r}")
         return [n(x, suffix) for n in self.units]
 
+    def bias_mode(self) -> str:
+        """The neurons' bias mode (``Neuron.bias_mode``) if they share one, else ``"mixed biases"``."""
+        modes = {n.bias_mode() for n in self.units}
+        if len(modes) == 1 and (not self.units[0].shares_bias or len({id(n.b) for n in self.units}) == 1):
+            return modes.pop()
+        return "mixed biases"
+
     def describe(self) -> str:
+        """``"3 sigmoid"``: the number of neurons and their activation(s)."""
         acts = {n.activation for n in self.units}
-        text = f"{len(self.units)} {'/'.join(sorted(acts))}"
-        if all(n.b is None for n in self.units):
-            text += " (no bias)"
-        elif self.units[0].shares_bias and all(n.b is self.units[0].b for n in self.units):
-            text += f" (shared bias {self.units[0].b.name})"  # type: ignore[union-attr]
-        return text
+        return f"{len(self.units)} {'/'.join(sorted(acts))}"
 
     def __repr__(self) -> str:
-        return f"Layer({self.nin} -> {self.describe()})"
+        return f"Layer({self.nin} -> {self.describe()}, {self.bias_mode()})"
 
 
 class MLP(Module):
     """A multilayer perceptron: ``MLP(2, [3, 1])`` is 2 inputs, 3 hidden units, 1 output.
 
     ``activation`` applies to every layer unless ``activations`` gives one per layer (so a
-    linear output is ``activations=['sigmoid', 'linear']``). ``bias`` is True, False, a
+    linear output is ``activations=['sigmoid', 'linear']``; one string there, like
+    ``activations='relu'``, means that activation in every layer). ``bias`` is True, False, a
     shared Value, or a list with one of those per layer. Weights are drawn from
     ``random.Random(seed)`` (module docstring); biases start at 0. ``names`` maps default names (module
     docstring) to your own: parameters, node names and neuron labels (``'L1.N1'``).
 
-    Calling it returns the list of output Values, or the single Value if there is one output.
+    Calling it returns the list of output Values, or the single Value if there is one output
+    (unlike ``Layer``, which always returns a list).
     """
 
     def __init__(
         self,
         nin: int,
         sizes: Sequence[int],
-        activation: str = "sigmoid",
+        activation: str | Operation = "sigmoid",
         *,
-        activations: Sequence[str] | None = None,
+        activations: str | Operation | Sequence[str | Operation] | None = None,
         bias: bool | Value | Sequence[bool | Value] = True,
         seed: int | random.Random | None = 0,
         names: Mapping[str, str] | None = None,
     ) -> None:
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
             raise ValueError(f"MLP: nin must be a positive int, got {nin!r}")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            hint = f" (for one layer of {sizes}, write [{sizes}])" if isinstance(sizes, int) else ""
+            raise TypeError(
+                f"MLP: sizes must be a list of layer sizes such as [3, 1], got {type(sizes).__name__} {_brief(sizes)}{hint}"
+            )
         sizes = list(sizes)
         if not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
             raise ValueError(f"MLP: sizes must be a non-empty list of positive ints, got {sizes!r}")
-        if activations is None:
-            activations = [activation] * len(sizes)
+        if activations is None or isinstance(activations, (str, Operation)):
+            activations = [activation if activations is None else activations] * len(sizes)
         elif len(activations) != len(sizes):
             raise ValueError(f"MLP: {len(activations)} activations given for {len(sizes)} layers")
         for act in activations:
@@ -388,7 +523,11 @@ class MLP(Module):
         biases = list(bias) if isinstance(bias, (list, tuple)) else [bias] * len(sizes)
         if len(biases) != len(sizes):
             raise ValueError(f"MLP: {len(biases)} biases given for {len(sizes)} layers")
+        if names is not None and not isinstance(names, Mapping):
+            raise TypeError(f"MLP: names must be a mapping of default names to your own, got {type(names).__name__}")
         names = dict(names or {})
+        for default, own in names.items():
+            _check_name(own, f"the name given for {default!r}", "MLP")
         used: set[str] = set()
 
         def rename(default: str) -> str:
@@ -398,9 +537,9 @@ class MLP(Module):
             return default
 
         rng = _rng(seed, "MLP")
-        self.layers: list[Layer] = []
+        layers: list[list[Neuron]] = []
         fan_in = nin
-        for i, (size, act, b) in enumerate(zip(sizes, activations, biases), start=1):
+        for i, (size, act, b) in enumerate(zip(sizes, activations, cast(list[Union[bool, Value]], biases)), start=1):
             units = []
             for j in range(1, size + 1):
                 p = f"L{i}.N{j}"
@@ -415,35 +554,72 @@ class MLP(Module):
                         seed=rng,
                     )
                 )
-            self.layers.append(Layer.of(units, name=f"L{i}"))
+            layers.append(units)
             fan_in = size
-        unused = sorted(set(names) - used)
+        unused = sorted(set(names) - used, key=str)
         if unused:
             raise ValueError(f"MLP: names given for unknown default name(s) {', '.join(map(repr, unused))}")
-        _check_unique_names(self)
+        _refuse_duplicates(_named_parameters([n for units in layers for n in units]), "MLP")
+        self.layers = [Layer.of(units, name=f"L{i}") for i, units in enumerate(layers, start=1)]
         self.nin = nin
 
     def neurons(self) -> list[Neuron]:
         return [n for layer in self.layers for n in layer.units]
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value | list[Value]:
+        """The output Value of a single-output network, else the list of outputs (as micrograd does).
+
+        A type checker cannot tell which from the sizes, so typed code calls ``output`` (one
+        output: a ``Value``) or ``outputs`` (always a ``list[Value]``) instead.
+        """
+        out = self.outputs(x, suffix)
+        return out[0] if len(out) == 1 else out
+
+    def output(self, x: Sequence[Input], suffix: str = "") -> Value:
+        """The one output of a single-output network; a ``ValueError`` (before any work) if it has several."""
+        n_out = len(self.layers[-1].units)
+        if n_out != 1:
+            raise ValueError(f"MLP.output: this network has {n_out} outputs; use outputs(x) for the list")
+        return self.outputs(x, suffix)[0]
+
+    def outputs(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
+        """Every output Value, as a list, also for a single output."""
+        _check_sequence(x, "inputs", "MLP")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
+        inputs: Sequence[Input] = x
         for layer in self.layers:
-            x = layer(x, suffix)
-        return x[0] if len(x) == 1 else x  # type: ignore[return-value]
+            inputs = out = layer(inputs, suffix)
+        return out
 
     def __repr__(self) -> str:
-        return f"MLP({' -> '.join([str(self.nin)] + [layer.describe() for layer in self.layers])})"
+        """``MLP(2 -> 3 sigmoid -> 1 sigmoid, with bias)``: one bias mode at the end when every
+        layer has the same, else each layer's in brackets (``3 sigmoid (shared bias b_1)``)."""
+        modes = [layer.bias_mode() for layer in self.layers]
+        if len(set(modes)) == 1:
+            layers = [layer.describe() for layer in self.layers]
+            return f"MLP({' -> '.join([str(self.nin), *layers])}, {modes[0]})"
+        layers = [f"{layer.describe()} ({mode})" for layer, mode in zip(self.layers, modes)]
+        return f"MLP({' -> '.join([str(self.nin), *layers])})"
 
 
-def _check_unique_names(model: Module) -> None:
-    seen: dict[str, int] = {}
-    for name, _ in model.named_parameters():
-        seen[name] = seen.get(name, 0) + 1
-    twice = [n for n, c in seen.items() if c > 1]
+def _named_parameters(neurons: Sequence["Neuron"]) -> list[tuple[str, Value]]:
+    seen: set[int] = set()
+    pairs = []
+    for neuron in neurons:
+        for p in neuron._own_and_shared():
+            if id(p) not in seen:
+                seen.add(id(p))
+                pairs.append((p.name, p))
+    return pairs  # type: ignore[return-value]  # (a name is None only if the user cleared it)
+
+
+def _refuse_duplicates(pairs: Sequence[tuple[str | None, Value]], where: str) -> None:
+    """Two different parameters with one name could not be told apart in a saved file."""
+    count = Counter(name for name, _ in pairs)  # each parameter once already: a shared Value is one
+    twice = [name for name, c in count.items() if c > 1]
     if twice:
-        raise ValueError(f"{type(model).__name__}: several parameters are named {', '.join(map(repr, twice))}")
+        raise ValueError(f"{where}: several different parameters are named {', '.join(map(repr, twice))}")
 
 
 def named_nodes(root: Value) -> dict[str, Value]:

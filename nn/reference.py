@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from autodiff import Value
+from autodiff import Value, no_grad
+from autodiff.display import markdown_escape, markdown_table, one_line
 
 from .losses import bce_loss, half_sse_loss, mse_loss
 from .module import MLP
@@ -44,7 +45,8 @@ def _golden_text() -> str:
 
 def load_golden() -> dict[str, Any]:
     """A fresh copy of golden.json (all seeds)."""
-    return json.loads(_golden_text())
+    golden: dict[str, Any] = json.loads(_golden_text())
+    return golden
 
 
 def full_id(seed: str) -> str:
@@ -80,6 +82,36 @@ class ReferenceCase:
     def loss(self) -> Value:
         """Build the forward graph on the golden instance and return the loss Value."""
         return self._forward()
+
+    def __repr__(self) -> str:
+        variant = f", variant {self.variant!r}" if self.variant else ""
+        return one_line(f"ReferenceCase({self.seed[:3]!r}{variant}: {self.model!r}, "
+                        f"{len(self.model.parameters())} parameters)")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the document, its network, loss and parameter count, and a table of the gradients."""
+        with no_grad():
+            loss = self.loss()
+        grads = dict(self.model.named_parameters())
+        before_backward = all(p.grad == 0 for p in grads.values())
+
+        def agree(name: str, grad: float) -> str:
+            if before_backward or name not in self.expected_gradients:
+                return ""
+            return "✓" if abs(grad - self.expected_gradients[name]) <= 1e-12 else "✗"
+
+        rows = [[name, p.grad, self.expected_gradients.get(name, ""), agree(name, p.grad)] for name, p in grads.items()]
+        lines = [
+            f"**{markdown_escape(self.title)}**" + (f" (variant `{self.variant}`)" if self.variant else ""),
+            "",
+            f"network `{self.model!r}`, loss {markdown_escape(loss.name or 'loss')} = {loss.data!r}, "
+            f"{len(grads)} parameters",
+            "",
+        ]
+        if before_backward:
+            lines += ["*No backward pass yet: every gradient is 0. Run `case.loss().backward()`.*", ""]
+        lines.append(markdown_table(["parameter", "gradient (backward)", "golden.json", "agree"], rows))
+        return "\n".join(lines)
 
     def expected_forward(self) -> dict[str, float]:
         """Node name -> golden forward value (empty for the 003 batch, which golden.json has none for)."""
@@ -180,7 +212,7 @@ def _build_001(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
     def forward() -> Value:
         preds, targets = [], []
         for k, (x, y) in enumerate(zip(xs, ys), start=1):
-            preds.append(model([Value(x, f"x[{k}]")], suffix=f"[{k}]"))
+            preds.append(model.output([Value(x, f"x[{k}]")], suffix=f"[{k}]"))
             targets.append(Value(y, f"y[{k}]"))
         loss = mse_loss(preds, targets)
         loss.name = "L"
@@ -234,7 +266,7 @@ def _build_003(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
         def forward_batch() -> Value:
             preds, targets = [], []
             for k, (x, y) in enumerate(zip(samples, trues), start=1):
-                preds.append(model([Value(x[0], f"x_0[{k}]"), Value(x[1], f"x_1[{k}]")], suffix=f"[{k}]"))
+                preds.append(model.output([Value(x[0], f"x_0[{k}]"), Value(x[1], f"x_1[{k}]")], suffix=f"[{k}]"))
                 targets.append(Value(y, f"true[{k}]"))
             loss = half_sse_loss(preds, targets)  # ½·Σ_k: the sum over samples that Xᵀ·δ computes
             loss.name = "loss"

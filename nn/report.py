@@ -8,14 +8,22 @@ the number. The gradient it is compared with always comes from ``backward()``.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
-from autodiff import Sym, Value
+from autodiff import Value
 
 from .module import named_nodes
 from .reference import ReferenceCase, build
 
 TOLERANCE = 1e-12
+
+
+class Formula(Protocol):
+    """A hand formula as the tables use it: ``Sym`` or anything with its ``text`` and ``evaluate``."""
+
+    def text(self) -> str: ...
+
+    def evaluate(self, values: Mapping[str, float]) -> float: ...
 
 
 def fmt(x: float | None, digits: int = 15) -> str:
@@ -76,7 +84,7 @@ def forward_table(root: Value, expected: Mapping[str, float]) -> str:
                  [[name, values[name], value, agree(values[name], value)] for name, value in expected.items()])
 
 
-def evaluate(formula: Sym, values: Mapping[str, float]) -> float:
+def evaluate(formula: Formula, values: Mapping[str, float]) -> float:
     """A hand formula's value on the forward values (a NaN marks a name the graph lacks)."""
     try:
         return formula.evaluate(values)
@@ -86,7 +94,7 @@ def evaluate(formula: Sym, values: Mapping[str, float]) -> float:
 
 def gradient_table(
     gradients: Mapping[str, float],
-    formulas: Mapping[str, Sym],
+    formulas: Mapping[str, Formula],
     values: Mapping[str, float],
     golden: Mapping[str, float] | None = None,
     document: Mapping[str, float] | None = None,

@@ -9,7 +9,7 @@ every step contributes to it.
 Operations with a restricted domain get their argument shifted into it first, as minitorch
 does: ``log`` is applied to ``a*a + 0.5``, division is by ``b*b + 0.5``, a negative or
 non-integer constant power to ``a*a + 0.5`` and a Value-exponent power to the base
-``sigmoid(a) + 0.5``. So no draw can hit a domain error.
+``sigmoid(a) + 0.5``, and ``sqrt`` to ``a*a + 0.5``. So no draw can hit a domain error.
 
 ``checkable_cases()`` pairs an expression with a point where it is safe to difference
 numerically: every node is moderate in size (no overflow, no huge slopes) and every relu
@@ -61,7 +61,13 @@ APPLY = {
     "tanh": (1, lambda a, n: a.tanh()),
     "sigmoid": (1, lambda a, n: a.sigmoid()),
     "relu": (1, lambda a, n: a.relu()),
+    "sin": (1, lambda a, n: a.sin()),
+    "cos": (1, lambda a, n: a.cos()),
+    "sqrt": (1, lambda a, n: (a * a + 0.5).sqrt()),
+    "abs": (1, lambda a, n: abs(a)),
 }
+KINKED = ("relu", "abs")
+"""Operations with a kink at 0: a checked DAG keeps their inputs away from it."""
 ALL_OPS = tuple(APPLY)
 """Every operation of the engine (each binary one also with a plain number on either side)."""
 
@@ -81,14 +87,14 @@ class Expression:
     steps: tuple[Step, ...]
 
     def nodes(self, xs: Sequence[Value]) -> tuple[list[Value], list[Value]]:
-        """All nodes in order (inputs first) and the relu inputs, built from ``xs``."""
+        """All nodes in order (inputs first) and the inputs of relu and abs (kinked at 0), built from ``xs``."""
         assert len(xs) == self.n_inputs
         nodes: list[Value] = list(xs)
         relu_inputs: list[Value] = []
         for step in self.steps:
             arity, apply = APPLY[step.op]
             operands = [nodes[i] for i in step.args]
-            if step.op == "relu":
+            if step.op in KINKED:
                 relu_inputs.append(operands[0])
             nodes.append(apply(*operands, step.exponent))
         return nodes, relu_inputs
@@ -146,7 +152,7 @@ def input_values(n: int, bound: float = 2.0) -> st.SearchStrategy[list[float]]:
 MAX_MAGNITUDE = 30.0
 """Every node of a checked DAG stays within +-30: no overflow, and slopes stay moderate."""
 RELU_MARGIN = 0.05
-"""Every relu input is at least this far from 0, far beyond the steps gradcheck takes."""
+"""Every relu and abs input is at least this far from 0, far beyond the steps gradcheck takes."""
 
 
 def is_checkable(expr: Expression, point: Sequence[float]) -> bool:
@@ -190,6 +196,8 @@ def op_arguments(op_name: str) -> st.SearchStrategy[tuple[float, ...]]:
         "powv": st.tuples(positive_floats(), moderate_floats(3.0)),
         "log": st.tuples(positive_floats()),
         "relu": st.tuples(moderate_floats().filter(lambda x: x != 0)),
+        "abs": st.tuples(moderate_floats().filter(lambda x: x != 0)),
+        "sqrt": st.tuples(positive_floats()),
         "dot": st.integers(2, 9).flatmap(lambda n: st.tuples(*[moderate_floats()] * n)),  # pairs, maybe a bias
     }.get(op_name, two if op_name in ("add", "sub", "mul") else one)
 
@@ -214,9 +222,11 @@ def formula_texts(draw, names: Sequence[str] = FORMULA_NAMES, max_length: int = 
     atom = st.one_of(st.sampled_from(list(names)), _NUMBERS)
     pool = [draw(atom) for _ in range(draw(st.integers(1, 6)))]
     for _ in range(draw(st.integers(0, max_steps))):
-        i = draw(st.integers(0, len(pool) - 1))
-        a = pool.pop(i)
-        kind = draw(st.sampled_from(["binary", "binary", "call", "paren", "neg", "implicit"]))
+        kind = draw(st.sampled_from(["atom", "atom", "binary", "binary", "binary", "call", "paren", "neg", "implicit"]))
+        if kind == "atom":  # a fresh operand, so that formulas grow wide as well as deep
+            pool.append(draw(atom))
+            continue
+        a = pool.pop(draw(st.integers(0, len(pool) - 1)))
         if kind == "binary" and pool:
             b = pool.pop(draw(st.integers(0, len(pool) - 1)))
             op = draw(st.sampled_from(_BINARY))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -276,60 +277,77 @@ def test_format_value() -> None:
     assert format_value(1 / 3, precision=2) == "0.33"
 
 
-# --- the page, with placeholder drawings (no renderer, no browser) -----------------------------
+# --- the page, with a placeholder drawing (no renderer, no browser) -----------------------------
 
-def placeholder_svg(k: int) -> str:
+def placeholder_svg() -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
         '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
         '<!-- generated -->\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80"><defs><linearGradient id="g">'
-        f'</linearGradient></defs><g id="graph0"><rect fill="url(#g)" width="200" height="80"/>'
-        f'<text x="10" y="40">frame {k}</text></g></svg>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80"><g id="graph0">'
+        '<text x="10" y="40">the layout</text></g></svg>\n'
     )
 
 
-def test_page_is_self_contained_and_has_one_visible_frame() -> None:
+def page_steps(page: str) -> dict:
+    """The steps the page's script shows, read back from the page."""
+    found = re.search(r'<script type="application/json" id="steps-data">(.*?)</script>', page, flags=re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_page_is_self_contained_and_has_one_drawing() -> None:
     root = reference.build("004").loss()
     frame_list = frames(root)
     ids = {node: f"n{k}" for k, node in enumerate(topological_order(root))}
-    page = page_html(frame_list, [placeholder_svg(k) for k in range(len(frame_list))], ids)
+    page = page_html(frame_list, placeholder_svg(), ids)
     assert page.startswith("<!DOCTYPE html>")
     assert "<script src" not in page and "<link" not in page and "@import" not in page
     urls = set(re.findall(r"https?://[^\s\"')]+", page))
     assert urls <= {"http://www.w3.org/2000/svg"}  # a namespace name, never fetched
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert page.count('class="frame"') == len(frame_list)
-    assert len(re.findall(r'<figure class="frame"[^>]*\bhidden>', page)) == len(frame_list) - 1
-    svg_ids = re.findall(r'<svg[^>]*>.*?</svg>', page, flags=re.S)
-    all_ids = [i for svg in svg_ids for i in re.findall(r'\bid="([^"]*)"', svg)]
-    assert len(all_ids) == len(set(all_ids)) == 2 * len(frame_list)  # prefixed per frame
-    assert 'fill="url(#f3-g)"' in page
+    assert page.count("<svg") == 1 and "the layout" in page  # one drawing for every step
     for tag in ('id="step-counter"', 'id="caption"', 'id="prev"', 'id="next"', 'id="play"', 'id="player"'):
         assert tag in page
     assert f"Step 1 / {len(frame_list)}" in page
+    data = page_steps(page)
+    assert data["total"] == len(frame_list) == len(data["steps"])
+    assert [s["caption"] for s in data["steps"]] == [f.caption for f in frame_list]
     third = frame_list[3]
-    assert f'data-focus-node="{ids[third.node]}"' in page
-    assert f'data-target-grad="{third.accumulated!r}"' in page
+    assert data["steps"][3]["focus"] == ids[third.node]
+    assert data["steps"][3]["target"] == ids[third.parent]
+    assert data["steps"][3]["target_grad"] == third.accumulated
+    assert data["steps"][3]["edge"] == f"e-{ids[third.node]}-{third.parent_index}"
+    assert data["steps"][3]["note"] == third.edge_note()
+    # each node's gradient so far, as the frames have it, at every step
+    for k, frame in enumerate(frame_list):
+        for node, vid in ids.items():
+            shown = [text for index, text in data["grads"][vid] if index <= k]
+            expected = frame.grads[node]
+            assert (shown[-1] if shown else None) == (None if expected is None else format_value(expected))
 
 
 def test_page_html_checks_its_arguments() -> None:
     x = Value(1.0, name="x")
-    with pytest.raises(ValueError, match="1 frames but 0 SVGs"):
-        page_html(frames(x), [], {})
+    with pytest.raises(ValueError, match="no frames"):
+        page_html([], placeholder_svg(), {})
     with pytest.raises(ValueError, match="no <svg>"):
-        page_html(frames(x), ["<html></html>"], {})
+        page_html(frames(x), "<html></html>", {})
+    with pytest.raises(TypeError, match="the text of the one layout"):
+        page_html(frames(x), [placeholder_svg()], {})  # type: ignore[arg-type]  # one drawing per frame, as before
 
 
 def test_captions_are_escaped_in_the_page() -> None:
-    a = Value(1.0, name='<b>"a"&')
+    a = Value(1.0, name='<b>"a"&</script>')
     y = a * 2.0
-    page = page_html(frames(y), [placeholder_svg(k) for k in range(3)], {})
-    assert '<b>"a"&' not in page
-    assert "&lt;b&gt;&quot;a&quot;&amp;" in page
+    y.name = '<i>"y"</i>'
+    page = page_html(frames(y), placeholder_svg(), {})
+    assert "<b>" not in page and "<i>" not in page and "</script>\"" not in page
+    assert "&lt;i&gt;&quot;y&quot;&lt;/i&gt;" in page  # the first caption, in the HTML
+    assert [s["caption"] for s in page_steps(page)["steps"]] == [f.caption for f in frames(y)]
 
 
-# --- animate(): the renderer draws every frame (needs Graphviz's `dot`) -----------------------------
+# --- animate(): one layout by the renderer (needs Graphviz's `dot`) ---------------------------------
 
 def test_format_value_agrees_with_the_renderer() -> None:
     from autodiff.render import format_number
@@ -352,31 +370,73 @@ def test_animate_writes_a_page_and_frame_files(tmp_path) -> None:
         node.grad = 7.0
     frames_dir = tmp_path / "frames"
     frames_dir.mkdir()
-    (frames_dir / "frame_999.svg").write_text("stale")
+    (frames_dir / "frame_999.svg").write_text("the user's own file")
     path = animate(root, tmp_path / "sub" / "page.html", model=case.model, frames_dir=frames_dir)
     assert all(node.grad == 7.0 for node in order)  # animate never touches .grad
     assert path == tmp_path / "sub" / "page.html"
     page = path.read_text(encoding="utf-8")
     frame_list = frames(root)
     files = sorted(frames_dir.glob("frame_*.svg"))
-    assert [f.name for f in files] == [f"frame_{k:03d}.svg" for k in range(1, len(frame_list) + 1)]
-    assert page.count('<figure class="frame"') == len(frame_list) == one_frame_per_edge(root) == 40
-    assert page.count("<svg") == len(frame_list)
+    ours = [f"frame_{k:03d}.svg" for k in range(1, len(frame_list) + 1)]
+    assert [f.name for f in files] == ours + ["frame_999.svg"]  # the user's file is kept
+    assert (frames_dir / "frame_999.svg").read_text() == "the user's own file"
+    data = page_steps(page)
+    assert len(data["steps"]) == len(frame_list) == one_frame_per_edge(root) == 40
+    assert page.count("<svg") == 1
     assert "neuron h1" in page  # the model's clusters are drawn
     ids = node_ids(root)
+    for node in order:  # every node and every edge has the id the script looks for
+        assert f'id="n-{ids[node]}"' in page
+        for i in range(len(node.parents)):
+            assert f'id="e-{ids[node]}-{i}"' in page
     b1 = next(n for n in order if n.name == "b_1")
     shared = [f for f in frame_list if f.parent is b1]
     for f in shared:
-        assert f'id="frame-{f.index}" data-index="{f.index}"' in page
-        assert f'data-target-node="{ids[b1]}"' in page
-        assert f'data-focus-node="{ids[f.node]}"' in page
-    last_svg = files[-1].read_text(encoding="utf-8")
+        step = data["steps"][f.index]
+        assert step["index"] == f.index and step["target"] == ids[b1] and step["focus"] == ids[f.node]
+    last_svg = (frames_dir / ours[-1]).read_text(encoding="utf-8")
     assert "grad ?" not in last_svg  # every gradient is known at the end
-    assert "grad ?" in files[0].read_text(encoding="utf-8")
-    # the current edge's note, as the renderer draws it
-    assert "1 × 0.08846 = 0.08846" in files[shared[1].index].read_text(encoding="utf-8")
+    assert "grad ?" in (frames_dir / ours[0]).read_text(encoding="utf-8")
+    # the current edge's note, on the edge it belongs to
+    note = re.search(r'<g id="([^"]*)" class="edge current"[^>]*>.*?<text class="note"[^>]*>([^<]*)</text>',
+                     (frames_dir / ours[shared[1].index]).read_text(encoding="utf-8"), flags=re.S)
+    assert note is not None and note.group(2) == "1 × 0.08846 = 0.08846"
+    assert note.group(1) == f"e-{ids[shared[1].node]}-{shared[1].parent_index}"
     urls = set(re.findall(r"https?://[^\s\"')]+", page))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+    # a later call on a smaller graph deletes only its own stale frames
+    x = Value(2.0, name="x")
+    animate(x * x, tmp_path / "small.html", frames_dir=frames_dir)
+    left = sorted(f.name for f in frames_dir.glob("frame_*.svg"))
+    assert left == ["frame_001.svg", "frame_002.svg", "frame_003.svg", "frame_999.svg"]
+
+
+def test_animate_never_overwrites_the_users_frame_files(tmp_path) -> None:
+    from autodiff.animate import animate
+
+    frames_dir = tmp_path / "frames"
+    frames_dir.mkdir()
+    (frames_dir / "frame_002.svg").write_text("mine")
+    x = Value(2.0, name="x")
+    with pytest.raises(FileExistsError, match="frame_002.svg"):
+        animate(x * x, tmp_path / "p.html", frames_dir=frames_dir)
+    assert (frames_dir / "frame_002.svg").read_text() == "mine"
+    assert not (tmp_path / "p.html").exists()  # refused before anything is written
+
+
+def test_every_node_keeps_its_place_between_steps(tmp_path) -> None:
+    """The one layout: the page holds one drawing, with the final gradient in every box."""
+    from autodiff.animate import animate
+
+    a = Value(3.0, name="a")
+    y = (a + a) * a
+    y.name = "y"
+    page = animate(y, tmp_path / "a.html").read_text(encoding="utf-8")
+    fresh_backward(y)
+    grads = re.findall(r'<text class="grad" data-node="([^"]*)"[^>]*>grad ([^<]*)</text>', page)
+    ids = {node: vid for vid, node in ((f"v{k}", n) for k, n in enumerate(topological_order(y)))}
+    assert dict(grads) == {vid: format_value(node.grad) for node, vid in ids.items()}
 
 
 def test_animate_user_graph_a_plus_a(tmp_path) -> None:
@@ -387,7 +447,7 @@ def test_animate_user_graph_a_plus_a(tmp_path) -> None:
     y.name = "y"
     path = animate(y, tmp_path / "a.html", title="a + a")
     page = path.read_text(encoding="utf-8")
-    assert page.count('<figure class="frame"') == 5
+    assert len(page_steps(page)["steps"]) == 5
     assert "<title>a + a</title>" in page
     assert "(contribution 3 of 3: complete)" in page
 
@@ -410,6 +470,65 @@ def test_animate_surfaces_the_renderer_size_limit(tmp_path) -> None:
     assert not (tmp_path / "big.html").exists()
 
 
+def test_animate_refuses_before_any_work_by_nodes_and_by_edges(tmp_path, monkeypatch) -> None:
+    import importlib
+
+    from autodiff.render import GraphTooLargeError
+
+    module = importlib.import_module("autodiff.animate")
+    calls: list[str] = []
+    monkeypatch.setattr(module, "frames", lambda *a, **k: calls.append("frames"))
+    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(10**6):  # a chain of a million nodes: refused after looking at about max_nodes of them
+        y = y * 1.0
+    with pytest.raises(GraphTooLargeError, match="more than 500 value nodes"):
+        module.animate(y, tmp_path / "chain.html")
+
+    # 62 nodes, 500 edges: a dot node of 20 leaves used 25 times over
+    leaves = [Value(0.1 * k, name=f"w{k}") for k in range(10)]
+    inputs = [Value(0.2 * k, name=f"x{k}") for k in range(10)]
+    total = None
+    for _ in range(25):
+        z = autodiff_dot(leaves, inputs)
+        total = z if total is None else total + z
+    assert len(topological_order(total)) <= 70
+    with pytest.raises(GraphTooLargeError, match="more than 200 edges"):
+        module.animate(total, tmp_path / "edges.html", max_edges=200)
+    assert calls == [] and not (tmp_path / "edges.html").exists() and not (tmp_path / "chain.html").exists()
+
+
+def autodiff_dot(weights: list[Value], inputs: list[Value]) -> Value:
+    from autodiff import dot
+
+    return dot(weights, inputs)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"title": 5}, TypeError, "title must be a str"),
+    ({"interval_ms": "abc"}, ValueError, "interval_ms must be a positive int"),
+    ({"interval_ms": 0}, ValueError, "interval_ms must be a positive int"),
+    ({"compress": "no"}, TypeError, "compress must be True, False or None"),
+    ({"precision": 0}, ValueError, "precision must be a positive int"),
+    ({"max_edges": -1}, ValueError, "max_edges must be a positive int or None"),
+    ({"rankdir": "XY"}, ValueError, "rankdir must be"),
+    ({"timeout": 0}, ValueError, "timeout must be a positive number"),
+    ({"frames_dir": 3}, TypeError, "frames_dir must be"),
+])
+def test_animate_checks_its_arguments_before_rendering(tmp_path, monkeypatch, kwargs, error, message) -> None:
+    import importlib
+
+    module = importlib.import_module("autodiff.animate")
+    calls: list[str] = []
+    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+    x = Value(2.0, name="x")
+    with pytest.raises(error, match=message):
+        module.animate(x * x, tmp_path / "p.html", **kwargs)
+    assert calls == [] and not (tmp_path / "p.html").exists()
+
+
 def test_animate_rejects_non_values(tmp_path) -> None:
     from autodiff.animate import animate
 
@@ -426,13 +545,14 @@ def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
 
     root = reference.build("004").loss()
     plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")
-    assert "data-packed=" not in plain and plain.count("<svg") == one_frame_per_edge(root) == 21
+    assert "data-packed=" not in plain and plain.count("<svg") == 1
+    assert len(page_steps(plain)["steps"]) == one_frame_per_edge(root) == 21
     monkeypatch.setattr(module, "COMPRESS_ABOVE", 1000)
     packed = module.animate(root, tmp_path / "packed.html").read_text(encoding="utf-8")
     blobs = re.findall(r'data-packed="([^"]*)"', packed)
-    assert len(blobs) == 21 and "<svg" not in packed
-    assert len(packed) < len(plain) / 3
+    assert len(blobs) == 1 and "<svg" not in packed
     inline = re.findall(r"<svg.*?</svg>", plain, flags=re.S)
+    assert len(blobs[0]) < len(inline[0]) / 2  # the drawing, gzipped, takes under half the room
     assert [gzip.decompress(base64.b64decode(b)).decode("utf-8") for b in blobs] == inline
 
 
@@ -450,5 +570,5 @@ def test_example_writes_the_pages_of_000_and_004(tmp_path, capsys) -> None:
     assert out.count("to the gradient of 'b_1'") == 3
     for seed, n in (("000", 40), ("004", 21)):
         page = (tmp_path / f"animation_{seed}.html").read_text(encoding="utf-8")
-        assert page.count('<figure class="frame"') == n
+        assert len(page_steps(page)["steps"]) == n
         assert len(list((tmp_path / f"frames_{seed}").glob("frame_*.svg"))) == n

@@ -80,30 +80,37 @@ def page(browser, built):
 
 
 def state(pg: Page) -> dict:
-    """What the page shows now: counter, caption, the visible frame, and the focus node's text in its SVG."""
+    """What the page shows now: counter, caption, the one drawing, and the focus node's text in it."""
     return pg.evaluate(
         """() => {
         const player = document.getElementById('player');
-        const visible = Array.from(document.querySelectorAll('#frames > .frame')).filter(f => !f.hidden);
-        const frame = visible[0];
+        const svg = document.querySelector('#graph svg');
         const focus = player.dataset.focusNode;
-        const nodes = Array.from(frame.querySelectorAll('g.node'));
-        const focusNode = nodes.find(g => g.querySelector('title').textContent === focus);
+        const focusNode = svg.querySelector('#n-' + focus);
+        const marked = Array.from(svg.querySelectorAll('g.node.focus')).map(g => g.querySelector('title').textContent);
+        const target = Array.from(svg.querySelectorAll('g.node.target')).map(g => g.querySelector('title').textContent);
+        const current = Array.from(svg.querySelectorAll('g.edge.current')).map(g => g.id);
+        const notes = Array.from(svg.querySelectorAll('text.note')).map(t => t.textContent);
         const stage = document.getElementById('stage').getBoundingClientRect();
         const r = focusNode ? focusNode.getBoundingClientRect() : null;
         const inView = r !== null && r.left >= stage.left && r.right <= stage.right
             && r.top >= stage.top && r.bottom <= stage.bottom;
+        const positions = Object.fromEntries(Array.from(svg.querySelectorAll('g.node')).map(g => {
+            const b = g.getBBox(); return [g.id, [b.x, b.y, b.width, b.height]]; }));
         return {
             counter: document.getElementById('step-counter').textContent,
             caption: document.getElementById('caption').textContent,
-            visible: visible.map(f => f.id),
-            shownSvg: frame.querySelector('svg').getBoundingClientRect().height > 0,
+            drawings: document.querySelectorAll('svg').length,
+            shownSvg: svg.getBoundingClientRect().height > 0,
             focusNode: focus,
             focusGrad: player.dataset.focusGrad,
             targetNode: player.dataset.targetNode || null,
             targetGrad: player.dataset.targetGrad || null,
+            edgeNote: player.dataset.edgeNote || null,
             focusText: focusNode ? focusNode.textContent : null,
+            marked: marked, target: target, current: current, notes: notes,
             focusInView: inView,
+            positions: positions,
             playing: player.dataset.playing,
             prevDisabled: document.getElementById('prev').disabled,
             nextDisabled: document.getElementById('next').disabled,
@@ -120,16 +127,26 @@ def check_step(pg: Page, built, k: int) -> dict:
     s = state(pg)
     assert s["counter"] == f"Step {k + 1} / {len(frame_list)}"
     assert s["caption"] == frame.caption
-    assert s["visible"] == [f"frame-{k}"] and s["shownSvg"]
+    assert s["drawings"] == 1 and s["shownSvg"]  # one drawing for every step
     assert s["focusNode"] == ids[frame.node]
+    assert s["marked"] == [ids[frame.node]]
     assert float(s["focusGrad"]) == frame.upstream
     assert s["focusText"] is not None and f"grad {format_number(frame.upstream)}" in s["focusText"]
     assert s["focusInView"]  # the page scrolls the current node into view
     if frame.parent is None:
-        assert s["targetNode"] is None
+        assert s["targetNode"] is None and s["current"] == [] and s["notes"] == []
     else:
         assert s["targetNode"] == ids[frame.parent]
         assert float(s["targetGrad"]) == frame.accumulated
+        assert s["target"] == [ids[frame.parent]]
+        assert s["current"] == [f"e-{ids[frame.node]}-{frame.parent_index}"]
+        assert s["notes"] == [frame.edge_note()] == [s["edgeNote"]]
+    # nodes never move: every box is where the first step had it
+    first = getattr(pg, "first_positions", None)
+    if first is None:
+        pg.first_positions = s["positions"]  # type: ignore[attr-defined]
+    else:
+        assert s["positions"] == first
     return s
 
 
@@ -176,11 +193,12 @@ def test_step_through_with_buttons_and_keys(page: Page, built) -> None:
     page.click("#zoom")
     assert page.get_attribute("#player", "data-fit") == "true"
     fits = page.evaluate("""() => {
-        const svg = Array.from(document.querySelectorAll('#frames > .frame')).find(f => !f.hidden).querySelector('svg');
+        const svg = document.querySelector('#graph svg');
         return svg.getBoundingClientRect().width <= document.getElementById('stage').clientWidth + 1;
     }""")
     assert fits
     page.keyboard.press("ArrowRight")
+    page.first_positions = None  # fitting scales the drawing; its boxes keep their places from here on
     check_step(page, built, 1)
     page.keyboard.press("f")
     assert page.get_attribute("#player", "data-fit") == "false"
@@ -195,7 +213,7 @@ def test_last_frame_shows_every_gradient_of_backward(page: Page, built) -> None:
     page.keyboard.press("End")
     texts = page.evaluate(
         """() => {
-        const frame = Array.from(document.querySelectorAll('#frames > .frame')).find(f => !f.hidden);
+        const frame = document.querySelector('#graph svg');
         return Object.fromEntries(Array.from(frame.querySelectorAll('g.node'))
             .map(g => [g.querySelector('title').textContent, g.textContent]));
     }"""
@@ -262,7 +280,7 @@ def test_frames_written_as_svg_files(built) -> None:
 def test_compressed_page(browser, built_packed) -> None:
     path, _, frame_list, _ = built_packed
     text = path.read_text(encoding="utf-8")
-    assert text.count("data-packed=") == len(frame_list) and "<svg" not in text
+    assert text.count("data-packed=") == 1 and "<svg" not in text
     context, pg = open_page(browser, path)
     try:
         check_step(pg, built_packed, 0)

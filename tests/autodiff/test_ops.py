@@ -26,7 +26,8 @@ def backward_grads(out: Value, *leaves: Value) -> list[float]:
 # --- the table itself ---------------------------------------------------------------------
 
 def test_the_table_holds_every_fixed_operation_once():
-    assert set(OPS) == {"add", "sub", "mul", "div", "neg", "powv", "exp", "log", "tanh", "sigmoid", "relu", "dot"}
+    assert set(OPS) == {"add", "sub", "mul", "div", "neg", "powv", "exp", "log", "tanh", "sigmoid", "relu", "dot",
+                        "sin", "cos", "sqrt", "abs"}
     assert all(op.name == name for name, op in OPS.items())
     assert {name for name, op in OPS.items() if op.arity == 2} == {"add", "sub", "mul", "div", "powv"}
     assert {name for name, op in OPS.items() if op.arity is None} == {"dot"}  # any number of inputs

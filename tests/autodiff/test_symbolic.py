@@ -189,3 +189,32 @@ def test_signs_are_pulled_in_front_of_products():
         assert e.evaluate(env) == pytest.approx(eval(e.text().replace("−", "-").replace("·", "*")
                                                      .replace("²", "**2").replace("2x", "2*x")
                                                      .replace("3x", "3*x"), {}, env), rel=1e-15)
+
+
+# --- issue 12: evaluation by the op table's rules, numbers that are not finite ------------------
+
+def test_evaluate_names_the_step_that_has_no_real_value():
+    from autodiff.symbolic import EvaluationError
+
+    x = Sym.var("x")
+    for expr, env, words in [(x.log(), {"x": 0.0}, r"log\(0.0\) is not defined"), (1 / x, {"x": 0.0}, "division by zero"),
+                             (x ** Sym.num(0.5), {"x": -1.0}, "not a real number"),
+                             (x.exp(), {"x": 1000.0}, "too large"), (x ** Sym.num(400), {"x": 10.0}, "too large")]:
+        with pytest.raises(EvaluationError, match=words) as info:
+            expr.evaluate(env)
+        assert info.value.node is expr  # the step that has no value
+
+
+def test_numbers_without_a_real_fold_stay_symbolic():
+    folded = Sym.num(-1) ** 0.5  # (−1)^0.5 has no real value: no complex number inside a Sym
+    assert folded.kind == "pow" and folded.text() == "(-1)^0.5"
+    assert (Sym.num(1) / 0).kind == "div"
+
+
+@pytest.mark.parametrize("x, text", [(math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan")])
+def test_infinite_and_nan_numbers_print(x, text):
+    from autodiff.symbolic import format_number, terms_sym
+
+    assert format_number(x) == text
+    assert Sym.num(x).text() == text
+    assert terms_sym([(x, (Sym.var("a"),))]).text() == {"inf": "inf·a", "-inf": "−inf·a", "nan": "nan·a"}[text]

@@ -78,3 +78,14 @@ def test_an_example_runs_as_a_script_from_another_folder(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "E = 0.01810390383656677" in result.stdout
+
+
+def test_train_3class_lowers_the_cross_entropy_and_learns_the_classes(capsys):
+    history = importlib.import_module("train_3class").train(epochs=40, report_every=10)
+    assert [epoch for epoch, _, _ in history] == [1, 10, 20, 30, 40]
+    losses = [loss for _, loss, _ in history]
+    assert all(a > b for a, b in zip(losses, losses[1:])) and losses[-1] < losses[0] / 4
+    assert history[0][2] < 0.6 and history[-1][2] >= 0.9
+    out = capsys.readouterr().out
+    assert "MLP(2 -> 16 tanh -> 3 linear, with bias)" in out and out.count("cross-entropy") == 5
+    assert f"final accuracy: {history[-1][2]:.1%}" in out

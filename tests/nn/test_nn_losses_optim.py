@@ -68,9 +68,12 @@ def test_mismatched_or_empty_or_bad_inputs_are_clear_errors(loss):
         loss([Value(0.5), Value(0.5)], [1.0])
     with pytest.raises(ValueError, match=f"{name}: no predictions given"):
         loss([], [])
-    with pytest.raises(ValueError, match=f"{name}: target 0 must be a finite real number"):
+    with pytest.raises(TypeError, match=f"{name}: target 0 must be a real number or a Value, got str '1'"):
         loss([Value(0.5)], ["1"])
-    with pytest.raises(ValueError, match=f"{name}: prediction 0 must be a finite real number"):
+    with pytest.raises(ValueError, match=f"{name}: target 0 must be finite, got inf"):
+        loss([Value(0.5)], [math.inf])
+    # issue 12 item 22: a Value holding nan is a Value; the message says what is wrong with it
+    with pytest.raises(ValueError, match=f"{name}: prediction 0 must be finite, but it is a Value holding nan \\(Value\\(data=nan"):
         loss([Value(math.nan)], [1.0])
     with pytest.raises(ValueError, match=f"{name}: give one prediction and one target, or two sequences"):
         loss(Value(0.5), [1.0])
@@ -126,3 +129,12 @@ def test_sgd_refuses_bad_parameters_and_non_finite_gradients_without_changing_an
     with pytest.raises(ValueError, match="SGD.step: the gradient of 'L1.N2.b' is nan; no parameter was changed"):
         SGD(m.parameters(), lr=0.1).step()
     assert m.state_dict() == before
+
+
+@pytest.mark.parametrize("loss", [mse_loss, half_sse_loss, bce_loss])
+def test_losses_of_plain_numbers_are_values_that_backward_works_on(loss):
+    # issue 12 item 23: mse_loss(3.0, 1.0) used to be the float 4.0, so .backward() failed
+    for result in (loss(0.75, 1.0), loss([0.25, 0.5], [0.0, 1.0])):
+        assert isinstance(result, Value)
+        result.backward()
+    assert mse_loss(3.0, 1.0).data == 4.0 and half_sse_loss([3.0, 1.0], [1.0, 1.0]).data == 2.0

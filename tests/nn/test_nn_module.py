@@ -70,7 +70,7 @@ def test_bias_must_be_true_false_or_value():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(nin=0), "nin must be a positive int"),
-    (dict(nin=2, activation="softmax"), "activation must be one of sigmoid, tanh, relu, linear; got 'softmax'"),
+    (dict(nin=2, activation="softmax"), "activation must be one of sigmoid, tanh, relu, linear or an operation of one input made with autodiff.define_op; got 'softmax'"),
     (dict(nin=2, weight_names=["a"]), "1 weight names given for 2 inputs"),
 ])
 def test_bad_neuron_arguments(kwargs, message):
@@ -87,7 +87,7 @@ def test_wrong_number_of_inputs_is_a_clear_error():
 
 def test_mlp_default_names_order_and_repr():
     m = MLP(2, [3, 1])
-    assert repr(m) == "MLP(2 -> 3 sigmoid -> 1 sigmoid)"
+    assert repr(m) == "MLP(2 -> 3 sigmoid -> 1 sigmoid, with bias)"
     names = [n for n, _ in m.named_parameters()]
     assert names[:4] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b", "L1.N2.w1"]
     assert names[-4:] == ["L2.N1.w1", "L2.N1.w2", "L2.N1.w3", "L2.N1.b"]
@@ -100,7 +100,7 @@ def test_mlp_default_names_order_and_repr():
 
 def test_mlp_activations_per_layer_linear_output_and_bias_options():
     m = MLP(1, [2, 1], activations=["tanh", "linear"], bias=[False, True])
-    assert repr(m) == "MLP(1 -> 2 tanh (no bias) -> 1 linear)"
+    assert repr(m) == "MLP(1 -> 2 tanh (no bias) -> 1 linear (with bias))"
     out = m([0.5])
     assert out.name == "L2.N1.z" and out.op.name == "dot"
     assert [n for n, _ in m.named_parameters()] == ["L1.N1.w1", "L1.N2.w1", "L2.N1.w1", "L2.N1.w2", "L2.N1.b"]
@@ -117,7 +117,7 @@ def test_mlp_names_replace_defaults_and_unknown_ones_are_refused():
     assert out.name == "out" and list(m.clusters(out)) == ["neuron o"]
     with pytest.raises(ValueError, match="unknown default name\\(s\\) 'L9.N1.w1'"):
         MLP(2, [1], names={"L9.N1.w1": "x"})
-    with pytest.raises(ValueError, match="several parameters are named 'w'"):
+    with pytest.raises(ValueError, match="several different parameters are named 'w'"):
         MLP(2, [1], names={"L1.N1.w1": "w", "L1.N1.w2": "w"})
 
 

@@ -1,0 +1,250 @@
+"""The command line: ``python -m autodiff`` (or the ``autodiff`` script) and its subcommands.
+
+    autodiff demo [--out DIR]                                  the five documents, training, pictures, pages
+    autodiff draw EXPR --values x=2,w=-3 -o graph.svg          the graph after backward (.svg .png .pdf .dot)
+    autodiff explain EXPR --values ... --wrt w                 d(EXPR)/dw derived path by path
+    autodiff check EXPR --values ... --wrt w --formula "..."   a hand formula for d(EXPR)/dw, checked
+
+Expressions use the formula checker's syntax and are built by ``autodiff.expression`` (never
+``eval``). Exit codes: 0 done (``check``: the formula is right), 1 bad input (the message is on
+standard error), 2 bad usage (argparse's own), 3 ``check`` found the formula wrong. Tools that
+live in their own packages (``lab``, ``practice``) are subcommands here when their package exists:
+each is listed in ``TOOLS`` with the module whose ``main(argv: list[str]) -> int`` runs it.
+
+Everything but argument parsing is imported inside the subcommand, so ``--help`` is instant and
+``nn`` is loaded only by ``demo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from .engine import Value
+
+__all__ = ["main", "build_parser", "InputError", "TOOLS"]
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_WRONG = 0, 1, 2, 3
+
+TOOLS: dict[str, tuple[str, str, str]] = {
+    # subcommand: (its package, the module with main(argv) -> int, one-line help)
+    "lab": ("autodiff.lab", "autodiff.lab.__main__", "explore, step through and check backpropagation in the browser"),
+    "practice": ("autodiff.practice", "autodiff.practice.cli", "exercises on any graph, graded with a diagnosis"),
+}
+
+
+class InputError(Exception):
+    """Input the command cannot use (an expression, a value, a name, a file): exit code 1."""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subparser per subcommand (and per installed tool)."""
+    parser = argparse.ArgumentParser(
+        prog="autodiff",
+        description="A tiny, exact scalar autograd engine that draws, explains and checks its gradients.",
+        epilog="Run 'autodiff COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input, "
+               "2 bad usage, 3 (check) the formula is wrong.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser(
+        "demo", help="the five reference documents, toy training, drawings and animations",
+        description="Walk through the five reference documents (forward values, every gradient beside the "
+                    "document's formula, the checker on its formulas as written), train MLPs on XOR and two "
+                    "moons, draw the networks and animate the backward pass. Pictures and pages go into --out.")
+    demo.add_argument("--out", type=Path, default=Path("autodiff-demo"), metavar="DIR",
+                      help="folder for the pictures and pages (default: ./autodiff-demo)")
+    demo.set_defaults(run=_run_demo)
+
+    expression_help = "an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"
+    values_help = "values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"
+    name_help = "the name of the result, as derivations write it (default: f)"
+
+    draw = commands.add_parser(
+        "draw", help="draw an expression's graph after backward",
+        description="Build the expression, run backward() and draw the graph: every value with its data and "
+                    "gradient, every edge with its local derivative. The suffix of -o chooses the format "
+                    "(.svg, .png, .pdf need Graphviz's dot; .dot does not).")
+    draw.add_argument("expression", metavar="EXPR", help=expression_help)
+    draw.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    draw.add_argument("--name", default="f", help=name_help)
+    draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"), metavar="FILE",
+                      help="where to write the drawing (default: graph.svg)")
+    draw.add_argument("--highlight", metavar="NAME", help="colour every path from the result back to this node")
+    draw.add_argument("--no-edge-formulas", action="store_true", help="label edges with numbers only")
+    draw.set_defaults(run=_run_draw)
+
+    explain = commands.add_parser(
+        "explain", help="derive d(EXPR)/d(NAME) path by path, as a teacher does",
+        description="Build the expression and write the derivative of its result with respect to one node: "
+                    "every path as a product of local derivatives (symbolic and numeric), and their sum.")
+    explain.add_argument("expression", metavar="EXPR", help=expression_help)
+    explain.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    explain.add_argument("--name", default="f", help=name_help)
+    explain.add_argument("--wrt", required=True, metavar="NAME", help="the node to differentiate with respect to")
+    explain.add_argument("--form", choices=("paths", "delta"), default="paths",
+                         help="every path (default), or the factored delta form")
+    explain.add_argument("--format", choices=("text", "markdown", "latex"), default="text", dest="style",
+                         help="how to print it (default: text)")
+    explain.set_defaults(run=_run_explain)
+
+    check = commands.add_parser(
+        "check", help="check a hand formula for d(EXPR)/d(NAME)",
+        description="Build the expression, compare a hand-derived formula (written with the node names) with "
+                    "the gradient from backward(), and say what differs. Exit code 0 when it is right, "
+                    "3 when it is wrong.")
+    check.add_argument("expression", metavar="EXPR", help=expression_help)
+    check.add_argument("--values", required=True, metavar="NAME=NUMBER,...", help=values_help)
+    check.add_argument("--name", default="f", help=name_help)
+    check.add_argument("--wrt", required=True, metavar="NAME", help="the node the formula differentiates by")
+    check.add_argument("--formula", required=True, metavar="FORMULA", help="the hand formula, e.g. 'x1*(1-y^2)'")
+    check.set_defaults(run=_run_check)
+
+    for name, (package, module, help_text) in TOOLS.items():
+        if importlib.util.find_spec(package) is None:  # (finds the package without importing it)
+            continue  # not in this version
+        tool = commands.add_parser(name, help=help_text, add_help=False,
+                                   description=f"{help_text} (options: 'autodiff {name} --help')")
+        tool.add_argument("args", nargs=argparse.REMAINDER)
+        tool.set_defaults(run=_delegate(module))
+    return parser
+
+
+def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
+    """Run ``module.main`` with the rest of the command line (its own parser handles ``--help``)."""
+    def run(args: argparse.Namespace) -> int:
+        tool_main: Callable[[list[str]], int] = importlib.import_module(module).main
+        return tool_main(list(args.args))
+    return run
+
+
+def _tool(argv: Sequence[str]) -> str | None:
+    """The module to hand ``argv`` to when it starts with an installed tool's subcommand."""
+    if argv and argv[0] in TOOLS:
+        package, module, _ = TOOLS[argv[0]]
+        if importlib.util.find_spec(package) is not None:
+            return module
+    return None
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+def _import_nn_demo() -> Callable[[Path], None]:
+    """``nn.demo.run``, or an ``InputError`` naming the file when a user's own ``nn`` shadows the package."""
+    try:
+        from nn.demo import run
+    except ImportError as error:
+        nn = sys.modules.get("nn")
+        where = getattr(nn, "__file__", None)
+        ours = Path(__file__).resolve().parents[1]
+        if where is not None and Path(where).resolve().parents[1 if Path(where).name == "__init__.py" else 0] != ours:
+            raise InputError(
+                f"'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
+                "folder named nn in the current directory or on sys.path shadows it. Rename yours "
+                "(e.g. to my_nn.py) and remove the __pycache__ beside it.") from None
+        raise InputError(f"demo: cannot import nn.demo: {error}") from None
+    return run
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    run = _import_nn_demo()
+    run(args.out)
+    return EXIT_OK
+
+
+# --- expressions -------------------------------------------------------------------------------
+
+def _build(args: argparse.Namespace) -> Value:
+    """The expression's result, named ``--name``, with backward() run; bad text or values are an ``InputError``."""
+    from .expression import build_expression, parse_values
+
+    try:
+        values = parse_values(args.values)
+        root = build_expression(args.expression, values)
+    except (ValueError, TypeError) as error:  # FormulaError is a ValueError
+        raise InputError(str(error)) from None
+    if root.op is not None:  # (an expression that is a single leaf keeps that leaf's name)
+        if args.name in values:
+            raise InputError(f"the result's name {args.name!r} is also a leaf's; choose another with --name")
+        root.name = args.name
+    root.backward()
+    return root
+
+
+def _node(root: Value, name: str) -> Value:
+    from .traversal import topological_order
+
+    order = topological_order(root)
+    matches = [node for node in order if node.name == name]
+    if not matches:
+        names = sorted({node.name for node in order if node.name})
+        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}")
+    return matches[0]
+
+
+def _run_draw(args: argparse.Namespace) -> int:
+    from .render import GraphvizNotFoundError, save
+
+    root = _build(args)
+    highlight = None if args.highlight is None else _node(root, args.highlight)
+    try:
+        path = save(root, args.output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
+    except (GraphvizNotFoundError, ValueError) as error:
+        raise InputError(str(error)) from None
+    except OSError as error:
+        raise InputError(f"cannot write {str(args.output)!r}: {error.strerror or error}") from None
+    print(path)
+    return EXIT_OK
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+
+    root = _build(args)
+    try:
+        explanation = explain(root, _node(root, args.wrt), form=args.form)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    print(getattr(explanation, args.style)())
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from .explain import check_formula
+
+    root = _build(args)
+    try:
+        verdict = check_formula(root, _node(root, args.wrt), args.formula)
+    except ValueError as error:  # FormulaError: the formula cannot be read
+        raise InputError(str(error)) from None
+    print(verdict.text())
+    return EXIT_OK if verdict.ok else EXIT_WRONG
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (argparse exits with 2 itself on bad usage)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    module = _tool(argv)
+    if module is not None:  # a tool parses its own options (argparse would take '--help' for ours)
+        return _delegate(module)(argparse.Namespace(args=argv[1:]))
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except InputError as error:
+        print(f"autodiff {args.command}: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    return code

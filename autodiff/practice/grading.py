@@ -1,0 +1,559 @@
+"""Grading one answer for d(root)/d(node): right, or wrong with the mistake that explains it.
+
+``grade(root, node, answer)``: ``answer`` is a number (or a string that reads as one) or a
+formula in the graph's node names.
+
+* A number is right when it equals the exact gradient rounded to the digits typed, with at
+  least ``MIN_DIGITS`` significant digits. Otherwise it is compared, at the same precision,
+  with every number of the catalogue (``catalogue.candidates``): each mistake whose number
+  fits is named. The rounding mistake is named only when the answer fits the rounded
+  computation better than the exact one.
+* A formula goes through ``check_formula``. Its verdict (missing paths, off factors, a
+  derivation of another node) is mapped to catalogue ids; so is its value when it equals a
+  catalogue number, and so is any single repair (one sign flipped back, one name replaced by
+  its neighbour) that makes the formula right or the derivation of another node.
+
+The result is a ``Grade``; ``Grade.text()`` is what a learner reads: one sentence naming each
+mistake, then the right step and the derivation (``explain``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from itertools import combinations
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
+
+from ..checking import OffFactor, Verdict, check_formula
+from ..engine import Value
+from ..explanation import explain
+from ..formula import FormulaError, parse_formula
+from ..paths import resolve_node
+from ..symbolic import Sym
+from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
+    split_sample, sum_text, swapped_index
+from .messages import say
+
+MIN_DIGITS = 3
+"""A number needs at least this many significant digits to count as right."""
+MAX_ANSWER_LENGTH = 2000
+MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
+STATUSES = ("correct", "imprecise", "mistake", "wrong", "unreadable")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One recognised mistake: its id, the sentence that names it, and the right step."""
+
+    mistake: str
+    sentence: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on one answer. ``correct``, ``mistakes`` (catalogue ids), ``expected``, ``text()``.
+
+    ``status`` is one of ``STATUSES``: 'correct'; 'imprecise' (right to the digits typed, but
+    fewer than MIN_DIGITS); 'mistake' (one or more catalogue mistakes fit); 'wrong' (none
+    fits); 'unreadable' (neither a number nor a formula; ``message`` says why).
+    """
+
+    correct: bool
+    mistakes: tuple[str, ...]
+    expected: float
+    status: str
+    answer: str
+    lhs: str
+    value: float | None = None  # the answer's value (a formula evaluated on the graph)
+    diagnoses: tuple[Diagnosis, ...] = ()
+    derivation: str = ""
+    message: str = ""
+    verdict: Verdict | None = field(default=None, repr=False)
+    kind: str = "number"  # or "formula"
+
+    def text(self) -> str:
+        """The diagnosis a learner reads."""
+        expected = num(self.expected, 10)
+        if self.status == "unreadable":
+            return self.message
+        if self.status == "correct":
+            return self.message
+        if self.status == "imprecise":
+            return self.message
+        lines: list[str] = []
+        if self.status == "mistake":
+            if len(self.diagnoses) > 1 and self.kind == "number" and self.value is not None:
+                lines.append(say("two_mistakes", count=len(self.diagnoses), value=num(self.value)))
+            elif len(self.diagnoses) > 1:
+                lines.append(say("several_slips", count=len(self.diagnoses)))
+            lines.extend(d.sentence for d in self.diagnoses)
+            lines.append(self.diagnoses[0].fix)
+        else:
+            lines.append(self.message)
+            lines.append(say("right_value", lhs=self.lhs, expected=expected))
+        lines.append(self.derivation)
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def as_dict(self) -> dict[str, object]:
+        """The grade as plain data (for a JSON API): every field a page needs, and ``text``."""
+        return {"correct": self.correct, "mistakes": list(self.mistakes), "expected": self.expected,
+                "status": self.status, "kind": self.kind, "answer": self.answer, "value": self.value,
+                "lhs": self.lhs, "text": self.text(),
+                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses]}
+
+
+# --- reading a number ---------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A number as typed: its value, how many decimals it has, how many significant digits."""
+
+    value: float
+    decimals: int
+    digits: int
+
+
+def read_number(text: str) -> Typed | None:
+    """``'−0.130'`` -> Typed(-0.13, decimals=3, digits=2); None if ``text`` is not a plain number."""
+    t = text.strip().replace("−", "-").replace("\u2212", "-").replace(" ", "")
+    m = _NUMBER.match(t)
+    if m is None or (m.group(1) is None and not m.group(2)):
+        return None
+    whole, frac, exp = m.group(1) or "", m.group(2) or "", int(m.group(3) or 0)
+    try:
+        value = float(Decimal(t))
+    except (InvalidOperation, ValueError):
+        return None
+    significant = (whole + frac).lstrip("0")
+    return Typed(value, len(frac) - exp, max(len(significant), 1 if value == 0 else 0))
+
+
+def typed_from_float(x: float) -> Typed:
+    """A Python number as if typed with its shortest repr (``0.23`` -> 2 decimals)."""
+    typed = read_number(repr(float(x)))
+    assert typed is not None
+    return typed
+
+
+def fits(answer: Typed, value: float) -> bool:
+    """``value`` rounded to the answer's decimals is the answer (or they agree to 1e-12)."""
+    if math.isclose(answer.value, value, rel_tol=1e-12, abs_tol=1e-300):
+        return True
+    half = 0.5 * 10.0 ** (-answer.decimals)
+    return abs(answer.value - value) <= half * (1 + 1e-9)
+
+
+# --- the grader -----------------------------------------------------------------------------
+
+def _resolve(root: Value, node: Value | str) -> Value:
+    order, target = resolve_node(root, node, "grade")
+    if isinstance(node, Value) and node not in set(order):
+        raise ValueError(f"grade: the node {node!r} is not in the graph of {label(root)}")
+    return target
+
+
+def derivation(root: Value, node: Value) -> str:
+    """The worked derivation of d(root)/d(node): every path when there are few, else the delta form."""
+    count = explain(root, node, form="delta").path_count
+    return explain(root, node, form="paths" if 0 < count <= 4 else "delta").text()
+
+
+def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[str, str] | None = None) -> Grade:
+    """Grade ``answer`` (a number, or a formula in node names) for d(root)/d(node).
+
+    ``node`` is a Value of root's graph or the unique name of one. ``aliases`` maps extra
+    names a formula may use to node names (as in ``check_formula``). No ``.grad`` is changed.
+    """
+    target = _resolve(root, node)
+    ctx = Context(root, target)
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+        raise TypeError(f"grade: answer must be a number or a str (a number or a formula), got "
+                        f"{type(answer).__name__} {answer!r}")
+    if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
+        return _unreadable(ctx, answer[:40] + "…", say("unreadable_number", answer=answer[:40] + "…",
+                                                       reason=say("reason_too_long", limit=MAX_ANSWER_LENGTH)))
+    if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
+        return _grade_formula(ctx, answer.strip(), aliases)
+    return grade_number(target_of(ctx), answer)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a numeric answer is graded against: the quantity, its right value, the mistakes'
+    numbers and the derivation (both computed only when needed)."""
+
+    lhs: str
+    expected: float
+    params: Mapping[str, str]
+    candidates: Callable[[], list[Candidate]]
+    derivation: Callable[[], str]
+
+
+def target_of(ctx: Context) -> Target:
+    """The gradient d(root)/d(node) as a Target."""
+    return Target(ctx.lhs(), ctx.expected, ctx.base(), lambda: candidates_in(ctx),
+                  lambda: derivation(ctx.root, ctx.node))
+
+
+def _unreadable(target: Target | Context, answer: str, message: str, kind: str = "number") -> Grade:
+    t = target if isinstance(target, Target) else target_of(target)
+    return Grade(False, (), t.expected, "unreadable", answer, t.lhs, message=message, kind=kind)
+
+
+def _diagnose(c: Candidate, target: Target) -> Diagnosis:
+    return Diagnosis(c.mistake, say(c.key, **c.params), say(c.fix, **{**target.params, **c.fix_params}))
+
+
+def grade_number(target: Target, answer: object) -> Grade:
+    """Grade a numeric answer (a number, or a str that reads as one) against ``target``."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+        raise TypeError(f"grade: answer must be a number or a str, got {type(answer).__name__} {answer!r}")
+    if isinstance(answer, str):
+        text = answer.strip()
+        if not text:
+            return _unreadable(target, answer, say("unreadable_empty"))
+        typed = read_number(text)
+        if typed is None:
+            return _unreadable(target, text, say("unreadable_number", answer=text[:40],
+                                                  reason=say("reason_not_a_number")))
+    else:
+        text = repr(answer)
+        try:
+            number = float(answer)
+        except OverflowError:  # an int too large for a float
+            number = math.inf
+        typed = typed_from_float(number) if math.isfinite(number) else None
+    if typed is None or not math.isfinite(typed.value):
+        return _unreadable(target, text, say("not_finite", answer=text))
+    return _grade_typed(target, text, typed)
+
+
+def _grade_typed(target: Target, answer: str, typed: Typed) -> Grade:
+    lhs, expected = target.lhs, target.expected
+    if fits(typed, expected):
+        if typed.digits >= MIN_DIGITS or math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
+            return Grade(True, (), expected, "correct", answer, lhs, typed.value,
+                         message=say("correct", answer=answer, lhs=lhs, expected=num(expected, 10)))
+        return Grade(False, (), expected, "imprecise", answer, lhs, typed.value,
+                     message=say("imprecise", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
+    coarse = typed.digits < MIN_DIGITS  # too coarse to tell mistakes apart, unless a number is hit exactly
+    found: list[Candidate] = []
+    for c in target.candidates():
+        if coarse and not math.isclose(typed.value, c.value, rel_tol=1e-12, abs_tol=1e-300):
+            continue
+        if not fits(typed, c.value):
+            continue
+        if c.mistake == "rounded_intermediates" and not abs(typed.value - c.value) < abs(typed.value - expected):
+            continue
+        found.append(c)
+    if coarse and not found:
+        return _result(target, answer, typed.value, [], None,
+                       say("wrong_few_digits", answer=answer, lhs=lhs, expected=num(expected, 10), digits=MIN_DIGITS))
+    return _result(target, answer, typed.value, _first_per_mistake(found, target), None)
+
+
+def _first_per_mistake(found: Iterable[Candidate], target: Target) -> list[Diagnosis]:
+    out: dict[str, Diagnosis] = {}
+    for c in found:
+        out.setdefault(c.mistake, _diagnose(c, target))
+    return list(out.values())
+
+
+def _result(target: Target, answer: str, value: float | None, diagnoses: list[Diagnosis], verdict: Verdict | None,
+            wrong_message: str | None = None) -> Grade:
+    kind = "number" if verdict is None else "formula"
+    rank = {m: i for i, m in enumerate(MISTAKES)}
+    diagnoses = sorted(diagnoses, key=lambda d: rank[d.mistake])
+    lhs = target.lhs
+    steps = target.derivation()
+    if diagnoses:
+        return Grade(False, tuple(d.mistake for d in diagnoses), target.expected, "mistake", answer, lhs, value,
+                     tuple(diagnoses), steps, verdict=verdict, kind=kind)
+    message = wrong_message or say("wrong", answer=answer, lhs=lhs, expected=num(target.expected, 10))
+    return Grade(False, (), target.expected, "wrong", answer, lhs, value, (), steps, message, verdict, kind)
+
+
+# --- formulas -----------------------------------------------------------------------------------
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
+
+
+def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None) -> Grade:
+    lhs = ctx.lhs()
+    try:
+        verdict = check_formula(ctx.root, ctx.node, formula, aliases=aliases)
+    except FormulaError as error:
+        return _unreadable(ctx, formula, say("unreadable_number", answer=formula, reason=str(error)), "formula")
+    if verdict.ok:
+        return Grade(True, (), ctx.expected, "correct", formula, lhs, verdict.formula_value,
+                     message=say("correct_formula", lhs=lhs, expected=num(ctx.expected, 10)), verdict=verdict,
+                     kind="formula")
+    found: dict[str, Diagnosis] = {}
+
+    def add(mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None:
+        if mistake not in found:
+            base = ctx.base()
+            found[mistake] = Diagnosis(mistake, say(key, **{**base, **params}), say(fix, **{**base, **params}))
+
+    value = verdict.formula_value
+    # 1. the derivation of another node
+    # When every term of the formula is exactly one of the node's own paths, a coincidence with
+    # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
+    own_paths = bool(verdict.matched_paths) and not verdict.off_factors
+    other_node = False
+    for name in () if own_paths else verdict.same_as:
+        other_node = True
+        _name_other(ctx, name, add)
+    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
+    templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
+                 "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
+                 "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
+    # A formula that is exactly another node's derivation needs no repair to be explained.
+    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed):
+        for mistake in repair.mistakes:
+            add(mistake, *templates[mistake], written=repair.written, right=repair.right)
+        if repair.partial:
+            add("missed_path", "missed_path.repaired", "fix.missed_path", count=str(ctx.path_count()),
+                sum=sum_text(p.value for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
+        if repair.other is not None:
+            other_node = True
+            _name_other(ctx, repair.other, add, repaired=True)
+    # 3. the checker's structure: missing paths, factors that are off
+    if not other_node:
+        if verdict.missing_paths and verdict.matched_paths:
+            add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
+                matched=str(len(verdict.matched_paths)),
+                missing=", ".join(f"path {p.index} ({p.route()})" for p in verdict.missing_paths),
+                sum=sum_text(p.value for p in (verdict.paths or ())))
+        for off in verdict.off_factors:
+            _classify_off_factor(ctx, verdict, off, add)
+    # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)
+    for c in candidates_in(ctx):
+        if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
+            found[c.mistake] = _diagnose(c, target_of(ctx))
+    wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
+    return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
+
+
+def _name_other(ctx: Context, name: str, add: _Adder, repaired: bool = False) -> None:
+    other = ctx.named(name)
+    value = num(ctx.grads.get(other, 0.0)) if other is not None else "?"
+    suffix = ".repaired" if repaired else ""
+    if ctx.node.name is not None and ctx.swapped(ctx.node.name) == name:
+        add("swapped_weight_index", "swapped_weight_index" + suffix, "fix.other_node", other=name)
+    else:
+        add("wrong_node", "wrong_node" + suffix, "fix.other_node", other=name, value=value)
+
+
+class _Adder(Protocol):  # the signature of add() in _grade_formula, for the helpers' type hints
+    def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
+
+
+def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder) -> None:
+    path = next((p for p in verdict.paths or () if p.index == off.path), None)
+    if path is None:
+        return
+    chains = off.path_text.split(" · ") if off.path_text else []
+    idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
+    factors = [path.factors[i] for i in idx]
+    fv, pv = off.formula_value, off.path_value
+    if len(factors) == 1:
+        f = factors[0]
+        up, low = f.upper, f.lower
+        if up.op is not None and up.op.name == "sigmoid" and up.parents[0] is low:
+            z, a = low.data, up.data
+            sig_a = 1 / (1 + math.exp(-a))
+            slips = {"sigma_instead_of_derivative": a, "z_times_sigma": z * a,
+                     "derivative_at_activation": sig_a * (1 - sig_a)}
+            for mistake, wrong in slips.items():
+                if _close(fv, wrong):
+                    add(mistake, mistake, "fix.sigmoid", where=label(up), z=label(low), a=label(up),
+                        local=num(up.local_grads[0]))
+            return
+        if idx[-1] == len(path.factors) - 1 and any(e[0] is up for e in input_edges(ctx)):
+            x = next(e[2] for e in input_edges(ctx) if e[0] is up)
+            add("wrong_input_factor", "wrong_input_factor", "fix.input", z=label(up), x=label(x),
+                written=off.formula_text, local=num(x.data))
+            return
+    if idx and idx[0] == 0 and off.formula_text:
+        if _close(fv, -pv) or _sign_repairs_to(off.formula_text, ctx, pv):
+            add("sign_flipped", "sign_flipped.formula", "fix.sign", written=off.formula_text, right=off.path_symbolic)
+            return
+    # a neighbour's gradient or local derivative in place of the path's
+    for f in factors:
+        for v in (f.upper, f.lower):
+            for u in ctx.neighbours(v):
+                options = [ctx.grads.get(u, 0.0)] + list(u.local_grads)
+                if any(_close(fv, o) for o in options if o != 0):
+                    add("neighbour_factor", "neighbour_factor.formula", "fix.neighbour", written=off.formula_text,
+                        right=off.path_symbolic)
+                    return
+
+
+def _values(ctx: Context) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for name, nodes in ctx.by_name.items():
+        if len(nodes) == 1:
+            values[name] = nodes[0].data
+            values[f"δ({name})"] = ctx.grads.get(nodes[0], 0.0)
+    return values
+
+
+def _sign_repairs_to(text: str, ctx: Context, target: float) -> bool:
+    try:
+        sym = parse_formula(text, list(ctx.by_name))
+    except FormulaError:
+        return False
+    values = _values(ctx)
+    for variant in _sign_variants(sym):
+        try:
+            if _close(variant.evaluate(values), target):
+                return True
+        except (ArithmeticError, ValueError, KeyError):
+            continue
+    return False
+
+
+# --- repairs: the formula with one slip undone --------------------------------------------------
+
+Positioned = tuple[tuple[int, ...], Sym]
+
+
+def _walk(sym: Sym) -> Iterator[Positioned]:
+    stack: list[Positioned] = [((), sym)]
+    while stack:
+        where, s = stack.pop()
+        yield where, s
+        stack.extend((where + (i,), a) for i, a in enumerate(s.args))
+
+
+def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
+    if not where:
+        return new
+    args = list(sym.args)
+    args[where[0]] = _replace(args[where[0]], where[1:], new)
+    return Sym(sym.kind, tuple(args), sym.value)
+
+
+def _sign_variants(sym: Sym) -> Iterator[Sym]:
+    yield Sym("neg", (sym,))
+    for where, s in _walk(sym):
+        if s.kind == "neg":
+            yield _replace(sym, where, s.args[0])
+        elif s.kind in ("add", "sub"):
+            yield _replace(sym, where, Sym("sub" if s.kind == "add" else "add", s.args, s.value))
+        elif s.kind == "num" and isinstance(s.value, float) and s.value < 0:
+            yield _replace(sym, where, Sym.num(-s.value))
+
+
+def _rename(sym: Sym, mapping: Mapping[str, str]) -> Sym:
+    for where, s in list(_walk(sym)):
+        if s.kind == "var" and s.value in mapping:
+            sym = _replace(sym, where, Sym.var(mapping[s.value]))  # type: ignore[index]
+    return sym
+
+
+def _rename_variants(ctx: Context, sym: Sym) -> Iterator[tuple[Sym, str, str]]:
+    """(formula with one base name replaced everywhere by a neighbour's, old base, new base)."""
+    used = sorted({split_sample(n[2:-1] if n.startswith("δ(") and n.endswith(")") else n)[0] for n in sym.names()})
+    bases = sorted({split_sample(n)[0] for n in ctx.by_name})
+    for base in used:
+        for other in (b for b in bases if are_neighbours(base, b)):
+            renamed = _rename_base(ctx, sym, base, other)
+            if renamed is not None:
+                yield renamed, base, other
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A slip undone: the mistakes it names, what was written and what is right, and what the
+    repaired formula then equals (another node's gradient, or a sum over only some paths)."""
+
+    mistakes: tuple[str, ...]
+    written: str
+    right: str
+    other: str | None = None
+    partial: bool = False
+
+
+def _single_repairs(ctx: Context, parsed: Sym) -> list[tuple[Sym, str, str, str]]:
+    """(repaired formula, mistake id, written, right) for every single slip undone."""
+    out = [(v, "sign_flipped", parsed.text(), v.text()) for v in _sign_variants(parsed)]
+    for variant, old, new in _rename_variants(ctx, parsed):
+        weights = ctx.is_weight(ctx.named(old)) and ctx.is_weight(ctx.named(new))
+        mistake = "swapped_weight_index" if weights and swapped_index(old) == new else "neighbour_factor"
+        out.append((variant, mistake, old, new))
+    return out
+
+
+def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
+    """The first single (else double) repair that makes the formula right, another node's
+    gradient, or a sum over some of the paths."""
+    values = _values(ctx)
+    targets: list[tuple[float, str | None, bool]] = [(ctx.expected, None, False)]
+    for name, nodes in ctx.by_name.items():
+        if len(nodes) == 1 and nodes[0] is not ctx.node and nodes[0] is not ctx.root:
+            g = ctx.grads.get(nodes[0], 0.0)
+            if g != 0:
+                targets.append((g, name, False))
+    paths = ctx.paths()
+    if 1 < len(paths) <= 8:
+        for size in range(1, len(paths)):
+            for group in combinations(paths, size):
+                targets.append((math.fsum(p.value for p in group), None, True))
+
+    def hit(sym: Sym) -> tuple[str | None, bool] | None:
+        try:
+            v = sym.evaluate(values)
+        except (ArithmeticError, ValueError, KeyError):
+            return None
+        if not math.isfinite(v):
+            return None
+        return next(((other, partial) for t, other, partial in targets if _close(v, t)), None)
+
+    if hit(parsed) is not None:  # already another node's gradient or some paths: only a full repair counts
+        targets = targets[:1]
+    single = _single_repairs(ctx, parsed)
+    renames = [r for r in single if r[1] != "sign_flipped"][:MAX_DOUBLE_REPAIRS]
+    doubles = []
+    for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
+        if w1 != w2:
+            both = _rename_base(ctx, v1, w2, r2)
+            if both is not None:
+                doubles.append((both, tuple(dict.fromkeys((m1, m2))), f"{w1}, {w2}", f"{r1}, {r2}"))
+    # The best reading first: a repair that makes the formula right, then one that makes it
+    # another node's gradient or a sum over some paths; one slip before two.
+    best: tuple[int, Repair] | None = None
+    for rank_offset, repairs in ((0, [(v, (m,), w, r) for v, m, w, r in single]), (1, doubles)):
+        for variant, mistakes, written, right in repairs:
+            found = hit(variant)
+            if found is None:
+                continue
+            rank = rank_offset + (0 if found == (None, False) else 2)
+            if best is None or rank < best[0]:
+                best = (rank, Repair(mistakes, written, right, *found))
+    return [best[1]] if best is not None else []
+
+
+def _rename_base(ctx: Context, sym: Sym, old: str, new: str) -> Sym | None:
+    """``sym`` with every name whose base is ``old`` renamed to base ``new`` (None if one is missing)."""
+    mapping: dict[str, str] = {}
+    for name in sym.names():
+        delta = name.startswith("δ(") and name.endswith(")")
+        inner = name[2:-1] if delta else name
+        base, tag = split_sample(inner)
+        if base != old:
+            continue
+        if new + tag not in ctx.by_name:
+            return None
+        mapping[name] = f"δ({new}{tag})" if delta else new + tag
+    return _rename(sym, mapping) if mapping else None
