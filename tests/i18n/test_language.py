@@ -151,3 +151,8 @@ def test_lookup_gives_the_template_unfilled_and_autonym_names_each_language():
     assert [autonym(code) for code in i18n.available_languages()] == ["English", "한국어"]
     with pytest.raises(LanguageError, match="'xx'"):
         autonym("xx")
+
+
+def test_the_test_suite_is_pinned_to_english():
+    assert os.environ["AUTODIFF_LANG"] == "en"
+    assert current_language() == "en"
