@@ -45,7 +45,10 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "translate", "translate_plural", "lookup", "autonym", "N_", "using_language", "current_language", "resolve_language", "available_languages",
@@ -286,7 +289,7 @@ def compile_mo(entries: Iterable[PoEntry]) -> bytes:
 
 # --- the catalogues --------------------------------------------------------------------------------
 
-def _locale_dir() -> resources.abc.Traversable:
+def _locale_dir() -> Traversable:
     return resources.files("autodiff") / "locale"
 
 

@@ -64,7 +64,7 @@ def page():
         browser.close()
 
 
-def _check_drawn(page, font: str) -> None:
+def check_drawn(page, font: str) -> None:
     missing = page.evaluate(GLYPHS_JS, [MISSING, font])
     assert missing[0] == missing[1], "the two missing glyphs should look alike (the detector's control)"
     drawn = page.evaluate(GLYPHS_JS, [SYLLABLES, font])
@@ -76,7 +76,7 @@ def _check_drawn(page, font: str) -> None:
 
 def test_the_pages_font_stack_draws_hangul(page):
     page.set_content(f'<html lang="ko"><body style=\'font-family: {CSS_FONT_STACK}\'><p id="t">역전파</p></body></html>')
-    _check_drawn(page, page.eval_on_selector("#t", "e => getComputedStyle(e).fontFamily"))
+    check_drawn(page, page.eval_on_selector("#t", "e => getComputedStyle(e).fontFamily"))
 
 
 def screenshot_path(name: str, tmp_path: Path) -> Path:
@@ -91,7 +91,7 @@ def test_a_drawing_with_korean_node_names_shows_hangul_in_the_browser(page, tmp_
     texts = page.eval_on_selector_all("svg text", "els => els.map(e => e.textContent)")
     assert {"가중치", "편향", "손실"} <= set(texts)
     font = page.eval_on_selector("svg text", "e => getComputedStyle(e).fontFamily")
-    _check_drawn(page, font)
+    check_drawn(page, font)
     shot = screenshot_path("graph_ko.png", tmp_path)
     page.locator("svg").screenshot(path=str(shot))
     assert shot.stat().st_size > 5000
