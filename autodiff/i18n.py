@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    from importlib.abc import Traversable
 
 __all__ = [
     "translate", "translate_plural", "lookup", "autonym", "N_", "using_language", "current_language", "resolve_language", "available_languages",
