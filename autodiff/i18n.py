@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "translate", "translate_plural", "lookup", "autonym", "N_", "using_language", "current_language", "resolve_language", "available_languages",
     "LanguageError", "PoError", "PoEntry", "read_po", "parse_po", "compile_mo", "placeholders",
-    "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "GRAPHVIZ_FONT", "page_messages",
+    "SOURCE_LANGUAGE", "DOMAIN", "CSS_FONT_STACK", "page_messages",
 ]
 
 SOURCE_LANGUAGE = "en"
@@ -66,8 +66,6 @@ _LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext.find's or
 CSS_FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", '
                   '"Apple SD Gothic Neo", "Malgun Gothic", sans-serif')
 """The font stack of every page the project writes (the animation, the lab): Hangul falls back to a CJK font."""
-GRAPHVIZ_FONT = "Helvetica,Arial,Noto Sans CJK KR,Noto Sans KR,Apple SD Gothic Neo,Malgun Gothic,sans-serif"
-"""A Graphviz ``fontname`` whose fallbacks draw Hangul node names (PNG through fontconfig, SVG in a browser)."""
 
 
 class LanguageError(ValueError):

@@ -29,7 +29,7 @@ import graphviz
 from .display import fit_svg_to_width
 from .engine import Value, topological_order
 from .formatting import format_number as _format
-from .i18n import GRAPHVIZ_FONT, N_, resolve_language, translate, translate_plural
+from .i18n import N_, resolve_language, translate, translate_plural
 from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
@@ -59,7 +59,7 @@ _FOCUS = "#2171b5"
 _FOCUS_FILL = "#deebf7"
 _LEAF_FILL = "#f0f0f0"
 _UNKNOWN = "#969696"
-_FONT = GRAPHVIZ_FONT  # Latin first, then fonts that have Hangul
+_FONT = "Helvetica,Arial,sans-serif"  # Hangul: fontconfig falls back to an installed CJK font (fonts-noto-cjk)
 _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
 
 
