@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from autodiff import explain, topological_order
+from autodiff.i18n import lookup, translate
 from autodiff.animate import animate, frames
 from autodiff.render import count_paths, draw, save
 
@@ -25,7 +26,7 @@ from .documents import (
 from .module import MLP, named_nodes
 from .optim import SGD
 from .reference import build
-from .report import agree, document_verdict, evaluate, fmt, gradient_table, heading, open_case, table, values_of
+from .report import agree, document_verdict, evaluate, fmt, gradient_table, heading, open_case, table, values_of, width
 
 __all__ = [
     "run", "parts", "document_000", "document_001", "document_002", "document_003", "document_004",
@@ -40,7 +41,7 @@ def formula_4_rows(values: dict[str, float], b1_grad: float) -> list[list[object
     rows: list[list[object]] = []
     for label, formula in formula_4_variants().items():
         value = evaluate(formula, values)
-        rows.append([label, value, b1_grad, agree(value, b1_grad), formula.text()])
+        rows.append([lookup(label), value, b1_grad, agree(value, b1_grad), formula.text()])
     return rows
 
 
@@ -48,40 +49,45 @@ def document_000() -> None:
     """Document 000: the shared bias b_1, the formulas ①–④, and the variants."""
     case, loss = open_case(
         "000", "Loss = −[t·ln y + (1 − t)·ln(1 − y)]",
-        lambda case: f"   (parameters: {', '.join(n for n, _ in case.model.named_parameters())})")
+        lambda case: "   " + translate("(parameters: {names})", names=", ".join(n for n, _ in case.model.named_parameters())))
 
     values = values_of(loss)
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     ordered = {name: grads[name] for name in case.golden["gradients"]}  # the document's order
-    print("\nGradients (backward) beside the document's formulas, corrected where SEEDS.md says so: the")
-    print("document's first factor '(−y−t)' is a transcription of −(t − y) = y − t, and ②'s last factor is a1, not 'δ_1'.")
+    print("\n" + translate("Gradients (backward) beside the document's formulas, corrected where SEEDS.md says so: the\n"
+                           "document's first factor '(−y−t)' is a transcription of −(t − y) = y − t, and ②'s last factor "
+                           "is a1, not 'δ_1'."))
     print(gradient_table(ordered, hand_formulas("000"), values, golden=case.expected_gradients))
 
-    print(heading("The shared bias b_1 and the document's formula ④", "-"))
+    print(heading(translate("The shared bias b_1 and the document's formula ④"), "-"))
     nodes = named_nodes(loss)
     paths = [nodes[f"net h{j}"].grad for j in (1, 2, 3)]
-    print("b_1 is one parameter used by three neurons, so backward() adds one contribution per path:")
+    print(translate("b_1 is one parameter used by three neurons, so backward() adds one contribution per path:"))
     print(f"  dLoss/dnet h1 + dLoss/dnet h2 + dLoss/dnet h3 = {paths[0]:.15g} + {paths[1]:.15g} + {paths[2]:.15g}")
     print(f"  = {sum(paths)!r};  b_1.grad = {grads['b_1']!r}")
-    print(table(["formula", "value", "backward", "check", "text"], formula_4_rows(values, grads["b_1"])))
-    print("Formula ④ is wrong twice: its factor net h1·σ(net h1) should be σ(net h1)(1 − σ(net h1)) = Out h1(1 − Out h1),")
-    print("and it follows only the path through h1, while b_1 also reaches the loss through h2 and h3.")
-    print("(Its heading ③, 'b_1', is also mislabelled: that chain is the output bias b_2's.)")
+    print(table([translate("formula"), translate("value"), "backward", translate("check"), translate("text")],
+                formula_4_rows(values, grads["b_1"])))
+    print(translate("Formula ④ is wrong twice: its factor net h1·σ(net h1) should be σ(net h1)(1 − σ(net h1)) = "
+                    "Out h1(1 − Out h1),\nand it follows only the path through h1, while b_1 also reaches the loss "
+                    "through h2 and h3."))
+    print(translate("(Its heading ③, 'b_1', is also mislabelled: that chain is the output bias b_2's.)"))
 
-    print(heading("Variants", "-"))
+    print(heading(translate("Variants"), "-"))
     per_unit = reference.build("000", "per_unit_hidden_bias")
     per_unit.loss().backward()
     split = {n: p.grad for n, p in per_unit.model.named_parameters() if n.startswith("b_1_")}
-    print("With a separate bias per hidden unit, each gets one path's share:")
-    print(table(["param", "from backward", "golden.json", "check"],
+    print(translate("With a separate bias per hidden unit, each gets one path's share:"))
+    print(table([translate("param"), translate("from backward"), "golden.json", translate("check")],
                 [[n, g, per_unit.expected_gradients[n], agree(g, per_unit.expected_gradients[n])] for n, g in split.items()]))
-    print(f"  their sum {sum(split.values())!r} is the shared b_1's gradient {grads['b_1']!r}")
+    print("  " + translate("their sum {total} is the shared b_1's gradient {gradient}", total=repr(sum(split.values())),
+                           gradient=repr(grads["b_1"])))
     half = reference.build("000", "half_squared_error_loss")
     half_loss = half.loss()
     half_loss.backward()
-    same = sum(agree(p.grad, half.expected_gradients[n]) == "✓ same" for n, p in half.model.named_parameters())
-    print(f"With Loss = ½(y − t)² instead: Loss = {half_loss.data!r} ({agree(half_loss.data, half.expected_loss)});"
-          f" {same} of {len(half.expected_gradients)} gradients agree with golden.json to 1e-12")
+    same = sum(agree(p.grad, half.expected_gradients[n]).startswith("✓") for n, p in half.model.named_parameters())
+    print(translate("With Loss = ½(y − t)² instead: Loss = {loss} ({check}); {same} of {count} gradients agree with "
+                    "golden.json to 1e-12", loss=repr(half_loss.data), check=agree(half_loss.data, half.expected_loss),
+                    same=same, count=len(half.expected_gradients)))
 
 
 
@@ -295,7 +301,7 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
         case = build(seed)
         loss = case.loss()
         print("=" * 100)
-        print(case.title)
+        print(lookup(case.title))
         print("=" * 100)
         docs = DOCUMENTS[seed]
         params = [name for name, _ in case.model.named_parameters()]
@@ -315,14 +321,17 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
             elif mine:
                 print(f"∂{loss.name}/∂{name}")
             for d in mine:
-                where = f" {d.where}" if d.where else ""
-                note = f"   [{d.note}]" if d.note else ""
-                print(f"  document{where}: {d.formula}{note}")
+                note = f"   [{lookup(d.note)}]" if d.note else ""
+                if d.where:  # the document's own heading or line, next to the verdict
+                    print("  " + translate("document {where}: {formula}{note}", where=lookup(d.where), formula=d.formula,
+                                           note=note))
+                else:
+                    print("  " + translate("document: {formula}{note}", formula=d.formula, note=note))
                 text, agrees = check_document_formula(loss, d)
                 disagreements += not agrees
                 print(_indent(text, "      "))
         print()
-    print(f"checker and SEEDS.md agree on every document formula: {disagreements == 0}")
+    print(translate("checker and SEEDS.md agree on every document formula: {agree}", agree=disagreements == 0))
     return disagreements
 
 
@@ -335,15 +344,16 @@ def animate_documents(out: Path) -> None:
             loss,
             out / f"animation_{seed}.html",
             model=case.model,
-            title=f"Backpropagation, step by step. {case.title}",
+            title=translate("Backpropagation, step by step. {title}", title=lookup(case.title)),
             frames_dir=out / f"frames_{seed}",
         )
         steps = frames(loss)
-        print(f"{seed}: {len(steps)} steps -> {page}  (frames in {out / f'frames_{seed}'})")
+        print(translate("{seed}: {count} steps -> {page}  (frames in {frames})", seed=seed, count=len(steps), page=page,
+                        frames=out / f"frames_{seed}"))
         shared = [f for f in steps if f.parent is not None and f.parent.name == "b_1"]
         for f in shared:
             print(f"    {f.caption}")
-    print("\nOpen a page in a browser (file:// works; nothing is fetched). Keys: ← → step, space play / pause.")
+    print("\n" + translate("Open a page in a browser (file:// works; nothing is fetched). Keys: ← → step, space play / pause."))
 
 
 # --- the whole demo -----------------------------------------------------------------------------
@@ -360,26 +370,26 @@ def parts(out: Path, shown: str | None = None) -> list[tuple[str, Callable[[], o
     """
     shown = str(out) if shown is None else shown
     return [
-        ("Document 000: one bias shared by three neurons", document_000),
-        ("Document 001: three samples, a linear output, one step of gradient descent", document_001),
-        ("Document 002: Mazur's network, checked and trained", document_002),
-        ("Document 003: no biases, a batch, and the document's shapes", document_003),
-        ("Document 004: the textbook 2-2-1 example", document_004),
-        ("Training an MLP on XOR and on two moons", lambda: toy.main(("xor", "moons"), plots=out)),
-        (f"Drawing the five networks ({shown}/graph_*.svg, .png)", lambda: render_documents(out)),
-        ("Explaining gradients and checking the documents' formulas", _explain_and_check),
-        (f"Watching backpropagation ({shown}/animation_*.html)", lambda: animate_documents(out)),
+        (translate("Document 000: one bias shared by three neurons"), document_000),
+        (translate("Document 001: three samples, a linear output, one step of gradient descent"), document_001),
+        (translate("Document 002: Mazur's network, checked and trained"), document_002),
+        (translate("Document 003: no biases, a batch, and the document's shapes"), document_003),
+        (translate("Document 004: the textbook 2-2-1 example"), document_004),
+        (translate("Training an MLP on XOR and on two moons"), lambda: toy.main(("xor", "moons"), plots=out)),
+        (translate("Drawing the five networks ({out}/graph_*.svg, .png)", out=shown), lambda: render_documents(out)),
+        (translate("Explaining gradients and checking the documents' formulas"), _explain_and_check),
+        (translate("Watching backpropagation ({out}/animation_*.html)", out=shown), lambda: animate_documents(out)),
     ]
 
 
 def run(out: Path, shown: str | None = None) -> None:
     """Print the whole demo; the pictures and pages go into ``out`` (named ``shown`` in the titles)."""
     steps = parts(out, shown)
-    print("autodiff + nn: every gradient below comes from backward(); the documents' hand formulas")
-    print("are only evaluated on the forward values and compared.")
+    print(translate("autodiff + nn: every gradient below comes from backward(); the documents' hand formulas\n"
+                    "are only evaluated on the forward values and compared."))
     for n, (title, part) in enumerate(steps, start=1):
         banner = f" {n}/{len(steps)}  {title} "
-        print("\n\n" + "#" * (len(banner) + 4))
+        print("\n\n" + "#" * (width(banner) + 4))
         print(f"##{banner}##")
-        print("#" * (len(banner) + 4))
+        print("#" * (width(banner) + 4))
         part()
