@@ -435,7 +435,7 @@ def N_(message: str) -> str:
     return message
 
 
-def translate(message: str, lang: str | None = None, **values: object) -> str:
+def translate(message: str, /, lang: str | None = None, **values: object) -> str:
     """The sentence ``message`` (its English template) in ``lang``, with its placeholders filled in.
 
     Every placeholder of the template must be given, and no other.
@@ -444,7 +444,8 @@ def translate(message: str, lang: str | None = None, **values: object) -> str:
     return _fill(catalogue(language).gettext(message), values, message)
 
 
-def translate_plural(singular: str, plural: str, count: int, lang: str | None = None, **values: object) -> str:
+def translate_plural(singular: str, plural: str, count: int, /, lang: str | None = None,
+                     **values: object) -> str:
     """``ngettext``: the form of the sentence for ``count`` in ``lang``; ``{count}`` is filled in too."""
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError(f"translate_plural: count must be an int, got {type(count).__name__}")

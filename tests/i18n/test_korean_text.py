@@ -132,3 +132,21 @@ def test_a_drawings_title_lines_in_korean(losses):
     assert "no backward pass yet" in render.draw(fresh).source
     with pytest.raises(LanguageError):
         render.draw(fresh, lang="xx")
+
+
+@pytest.mark.parametrize("formula, korean", [
+    ("(y-t)*(W_20", "기대한 것: ')'. 나온 것: 식의 끝 (11번째 글자):"),
+    ("foo*2", "모르는 이름 'foo' (이 그래프의 노드도, 별칭도, 함수도 아니다) (0번째 글자):"),
+    ("", "식이 비어 있다"),
+])
+def test_a_formula_that_cannot_be_read_is_explained_in_korean_at_the_same_position(losses, formula, korean):
+    from autodiff.formula import FormulaError
+    from autodiff.i18n import using_language
+
+    _, loss = losses["000"]
+    with pytest.raises(FormulaError) as english:
+        check_formula(loss, "b_1", formula)
+    with using_language("ko"), pytest.raises(FormulaError) as caught:
+        check_formula(loss, "b_1", formula)
+    assert korean in str(caught.value) and caught.value.position == english.value.position
+    assert hangul(str(english.value)) == 0
