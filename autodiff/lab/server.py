@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..animate import STEP_STYLE, STEPS_JS
 from ..render import GraphTooLargeError
-from . import api
+from . import api, practice
 from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph, network_graph
 
 HOST = "127.0.0.1"
@@ -39,6 +39,7 @@ _FILES = {  # URL path -> (packaged file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/lab.js": ("lab.js", "text/javascript; charset=utf-8"),
     "/static/lab.css": ("lab.css", "text/css; charset=utf-8"),
+    "/static/practice.js": ("practice.js", "text/javascript; charset=utf-8"),
 }
 
 
@@ -261,6 +262,8 @@ _get_graph = _reading(lambda graph, args: api.graph_payload(graph))
 _explain = _reading(lambda graph, args: api.explain_payload(graph, args.get("node"), args.get("form", "paths")))
 _check = _reading(lambda graph, args: api.check_payload(graph, args.get("node"), args.get("formula")))
 _steps = _reading(lambda graph, args: api.steps_payload(graph))
+_practice = _reading(lambda graph, args: practice.exercises_payload(graph, args.get("seed")))
+_practice_grade = _reading(lambda graph, args: practice.grade_payload(graph, args))
 
 
 def _set(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
@@ -290,4 +293,7 @@ _ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/steps"): _steps,
     ("POST", "/api/set"): _set,
     ("POST", "/api/step"): _step,
+    ("GET", "/api/practice"): _practice,
+    ("POST", "/api/practice"): _practice,
+    ("POST", "/api/practice/grade"): _practice_grade,
 }
