@@ -495,11 +495,11 @@ class _MarkedText(html.parser.HTMLParser):
             self._text.append(data)
 
 
-_JS_MESSAGE = re.compile(r"""\btr\(\s*("(?:[^"\\\n]|\\.)*")""")
+_JS_MESSAGE = re.compile(r"""\b(?:tr|N_)\(\s*("(?:[^"\\\n]|\\.)*")""")
 
 
 def page_messages(text: str, kind: str) -> list[str]:
-    """The messages of a page's HTML (``data-i18n``) or script (``tr("...")`` calls with literal text)."""
+    """The messages of a page's HTML (``data-i18n``) or script (``tr("...")`` and ``N_("...")`` with literal text)."""
     if kind == "html":
         parser = _MarkedText()
         parser.feed(text)
