@@ -7,31 +7,17 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from autodiff.lab.server import LabServer
-from tests.lab.browser import CHROMIUM_ARGS, chromium_path, node_of, open_lab, wait_derivation
-from tests.lab.conftest import Client
+from tests.lab.browser import node_of, open_lab, wait_derivation
+from tests.lab.conftest import Client, server  # noqa: F401  (the lab's own fixtures)
+from tests.lab.test_lab_browser import browser  # noqa: F401
 
 from .korean import decimals, hangul
 from .test_hangul_fonts import check_drawn, screenshot_path
 
 FORMULA_4 = "(y-t)*W_20*sigmoid(net h1)*(1-sigmoid(net h1))"  # ④ with the right σ': one path of three
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LabServer]:
-    lab = LabServer().start()
-    yield lab
-    lab.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
