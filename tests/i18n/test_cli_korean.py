@@ -59,3 +59,17 @@ def test_the_practice_tool_in_korean(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("0.5\n"))
     code, out, _ = run(capsys, ["--lang", "ko", "practice", "--case", "004", "--count", "1"])
     assert code == 0 and out.startswith("연습: 004: 편향 없는") and "최종 점수: 답한 1문제 중 0문제 정답" in out
+
+
+def test_the_lab_opens_in_the_language_asked_for():
+    import subprocess
+
+    for argv, expected in ((["-m", "autodiff", "--lang", "ko", "lab"], "&lang=ko"), (["-m", "autodiff.lab"], None)):
+        with subprocess.Popen([sys.executable, *argv, "--no-browser"], stdout=subprocess.PIPE, text=True,
+                              env={**__import__("os").environ, "AUTODIFF_LANG": "en"}) as lab:
+            try:
+                url = lab.stdout.readline().strip()  # type: ignore[union-attr]
+            finally:
+                lab.terminate()
+        assert url.startswith("http://127.0.0.1:")
+        assert (expected in url) if expected else "lang=" not in url
