@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import contextvars
 import gettext
 import html.parser
@@ -291,8 +292,9 @@ def _locale_dir() -> Traversable:
     return resources.files("autodiff") / "locale"
 
 
+@functools.lru_cache(maxsize=1)
 def available_languages() -> tuple[str, ...]:
-    """The languages text can be written in: English and every language with a catalogue."""
+    """The languages text can be written in: English and every language with a catalogue (read once)."""
     found = {SOURCE_LANGUAGE}
     directory = _locale_dir()
     if directory.is_dir():
