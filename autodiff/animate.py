@@ -21,6 +21,9 @@ Previous / next / play, the arrow keys and space, a step counter and a caption. 
 network and no other file. Its cost is bounded before any work: ``check_size`` refuses a
 graph by nodes and by edges, and ``dot`` runs with a time limit.
 
+The captions and the page's controls are in the learner's language (``lang=``, see ``i18n``);
+the page carries every language the catalogue has and a switch between them.
+
 The gradients shown are those of one pass: what ``.grad`` holds after ``zero_grad()`` and
 ``backward()``. ``frames`` and ``animate`` never change ``.grad``.
 """
@@ -47,6 +50,7 @@ from .traversal import backward_order, topological_order
 from .symbolic import Sym
 from .display import AnimationPath, one_line
 from .render import edge_formula, format_number
+from .i18n import CSS_FONT_STACK, N_, autonym, available_languages, lookup, resolve_language, translate, using_language
 
 __all__ = [
     "Frame", "GradsSoFar", "frames", "animate", "page_html", "format_value", "local_formula", "check_size",
@@ -140,11 +144,12 @@ def _describe(node: Value, precision: int) -> str:
     """How a caption names a node: σ node 'A3', the unnamed × node with value 0.25, 'W_5', the constant 1."""
     if node.op is not None:
         if node.name is not None:
-            return f"{node.op.symbol} node '{node.name}'"
-        return f"the unnamed {node.op.symbol} node with value {format_value(node.data, precision)}"
+            return translate("{op} node '{name}'", op=node.op.symbol, name=node.name)
+        return translate("the unnamed {op} node with value {value}", op=node.op.symbol,
+                         value=format_value(node.data, precision))
     if node.name is not None:
         return f"'{node.name}'"
-    return f"the constant {format_value(node.data, precision)}"
+    return translate("the constant {value}", value=format_value(node.data, precision))
 
 
 def _short(node: Value, precision: int) -> str:
@@ -173,15 +178,21 @@ def local_formula(node: Value, index: int) -> Sym | None:
     return edge_formula(node, index, {n: symbol(n) for n in (*node.parents, node)})
 
 
-def frames(root: Value, *, precision: int = 4) -> list[Frame]:
+def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[Frame]:
     """The backward pass of ``root`` as frames: the seed, then one frame per edge, in the engine's order.
 
     The numbers are the engine's: each edge's ``local_grads`` entry times the node's
     gradient, added (in this order, from 0) to the parent's gradient, exactly as
-    ``backward()`` adds them. ``precision`` is the number of significant digits in captions.
+    ``backward()`` adds them. ``precision`` is the number of significant digits in captions;
+    ``lang`` their language (default: ``AUTODIFF_LANG``, else the locale).
     """
     if not isinstance(root, Value):
         raise TypeError(f"frames: expected a Value, got {type(root).__name__}")
+    with using_language(lang):
+        return _frames(root, precision)
+
+
+def _frames(root: Value, precision: int) -> list[Frame]:
     order = topological_order(root)
     receives: dict[Value, int] = {}
     for node in order:
@@ -197,15 +208,17 @@ def frames(root: Value, *, precision: int = 4) -> list[Frame]:
     received: dict[Value, int] = {}
     f = partial(format_value, precision=precision)
     out: list[Frame] = []
-    caption = (
-        f"Step 1 of {total}: start at the output, {_describe(root, precision)}"
-        f"{'' if root.op is not None and root.name is None else f', value {f(root.data)}'}. "
-        f"d{_name_or(root)}/d{_name_or(root)} = 1, so its gradient is 1."
-    )
-    if total == 1:
-        caption += " It depends on nothing, so there is nothing more to do."
+    if root.op is not None and root.name is None:
+        caption = translate("Step {step} of {total}: start at the output, {node}. d{r}/d{r} = 1, so its gradient is 1.",
+                            step=1, total=total, node=_describe(root, precision), r=_name_or(root))
     else:
-        caption += " Gradients now flow backward, one edge at a time."
+        caption = translate("Step {step} of {total}: start at the output, {node}, value {value}. d{r}/d{r} = 1, so its "
+                            "gradient is 1.", step=1, total=total, node=_describe(root, precision), value=f(root.data),
+                            r=_name_or(root))
+    if total == 1:
+        caption += " " + translate("It depends on nothing, so there is nothing more to do.")
+    else:
+        caption += " " + translate("Gradients now flow backward, one edge at a time.")
     out.append(Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), caption=caption))
 
     for node in backward_order(root):  # the engine's own order, edge by edge
@@ -244,26 +257,34 @@ def _step_caption(
     else:
         local_text = f"{formula.text()} = {f(local)}"
     if len(node.parents) == 1:
-        edge = f"the edge to {target}"
+        edge = translate("the edge to {target}", target=target)
     else:
-        edge = f"edge {i + 1} of {len(node.parents)} (to {target})"
-    text = (
-        f"Step {index + 1} of {total}: at {_describe(node, precision)}, upstream gradient {f(upstream)}; "
-        f"{edge} has local derivative {local_text}; "
-        f"it adds {f(local)} × {_paren(f(upstream))} = {f(contribution)} to the gradient of {target}"
-    )
+        edge = translate("edge {i} of {n} (to {target})", i=i + 1, n=len(node.parents), target=target)
+    values = {"step": index + 1, "total": total, "node": _describe(node, precision), "upstream": f(upstream),
+              "edge": edge, "local": local_text, "product": f"{f(local)} × {_paren(f(upstream))}",
+              "contribution": f(contribution), "target": target, "accumulated": f(accumulated)}
     if n == 1:
-        return text + f", now {f(accumulated)} (its only contribution: complete)."
+        return translate("Step {step} of {total}: at {node}, upstream gradient {upstream}; {edge} has local derivative "
+                         "{local}; it adds {product} = {contribution} to the gradient of {target}, now {accumulated} "
+                         "(its only contribution: complete).", None, **values)
     if k == 1:
-        return text + f", now {f(accumulated)} (contribution 1 of {n})."
+        return translate("Step {step} of {total}: at {node}, upstream gradient {upstream}; {edge} has local derivative "
+                         "{local}; it adds {product} = {contribution} to the gradient of {target}, now {accumulated} "
+                         "(contribution 1 of {n}).", None, n=n, **values)
     assert before is not None
-    which = f"contribution {k} of {n}" + (": complete" if k == n else "")
-    return text + f" ({which}), now {f(before)} + {_paren(f(contribution))} = {f(accumulated)}."
+    values.update(k=k, n=n, before=f(before), contribution_p=_paren(f(contribution)))
+    if k == n:
+        return translate("Step {step} of {total}: at {node}, upstream gradient {upstream}; {edge} has local derivative "
+                         "{local}; it adds {product} = {contribution} to the gradient of {target} (contribution {k} of "
+                         "{n}: complete), now {before} + {contribution_p} = {accumulated}.", None, **values)
+    return translate("Step {step} of {total}: at {node}, upstream gradient {upstream}; {edge} has local derivative "
+                     "{local}; it adds {product} = {contribution} to the gradient of {target} (contribution {k} of "
+                     "{n}), now {before} + {contribution_p} = {accumulated}.", None, **values)
 
 
 def _name_or(node: Value) -> str:
     """How d_/d_ writes a node: dE, d(Loss), d(output)."""
-    name = node.name if node.name is not None else "output"
+    name = node.name if node.name is not None else translate("output")
     return name if len(name) == 1 else f"({name})"
 
 
@@ -539,12 +560,19 @@ def page_html(
     svg: str,
     ids: Mapping[Value, str],
     *,
-    title: str = "Backpropagation, step by step",
+    title: str | Mapping[str, str] = N_("Backpropagation, step by step"),
     precision: int = 4,
     interval_ms: int = 1500,
     compress: bool = False,
+    lang: str | None = None,
+    captions: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The self-contained page: the one layout (``layout_svg``), the steps as data and the script that shows them.
+
+    ``lang`` is the language the page opens in (its controls, and the captions of ``frame_list``);
+    ``captions`` holds the captions in other languages (language -> one caption per frame) and
+    ``title`` may map each language to its title: the page's language switch offers each language
+    given, and English and ``lang`` always.
 
     ``ids`` maps nodes to the ids the renderer gave them (``render.node_ids``). With
     ``compress`` the SVG is stored gzipped (base64, in ``data-packed``) and unpacked by the
@@ -559,13 +587,36 @@ def page_html(
         raise ValueError("page_html: the layout holds no <svg> element")
     body = svg[match.start():].strip()
     data = step_data(frame_list, ids, precision)
+    language = resolve_language(lang)
+    all_captions = {language: [frame.caption for frame in frame_list], **(captions or {})}
+    for code, texts in all_captions.items():
+        if len(texts) != len(frame_list):
+            raise ValueError(f"page_html: {len(frame_list)} frames but {len(texts)} captions in {code!r}")
+    if isinstance(title, str):  # the default title is translated too; a caller's own title is shown as given
+        titles = {code: translate(title, code) if title == _DEFAULT_TITLE else title for code in all_captions}
+    else:
+        titles = dict(title)
+    languages = sorted(all_captions)
+    data["lang"] = language
+    data["languages"] = [{"code": code, "name": autonym(code)} for code in languages]
+    data["captions"] = all_captions
+    data["ui"] = {code: {**{key: lookup(text, code) for key, text in _PAGE_TEXTS.items()},
+                         "title": titles.get(code, titles.get(language, ""))} for code in languages}
+    ui = data["ui"][language]
     first = frame_list[0]
     packed = ""
     if compress:
         packed = base64.b64encode(gzip.compress(body.encode("utf-8"), 9, mtime=0)).decode("ascii")
         body = ""
+    options = "".join(f'<option value="{_attr(code)}"{" selected" if code == language else ""}>'
+                      f"{html.escape(autonym(code))}</option>" for code in languages)
     return _PAGE.format(
-        title=html.escape(title),
+        lang=_attr(language),
+        fonts=CSS_FONT_STACK,
+        languages=options,
+        ui={key: html.escape(text) for key, text in ui.items()},
+        step_counter=html.escape(translate(_PAGE_TEXTS["counter"], language, step=1, total=len(frame_list))),
+        title=html.escape(ui["title"]),
         total=len(frame_list),
         interval=int(interval_ms),
         caption=html.escape(first.caption),
@@ -577,6 +628,19 @@ def page_html(
         steps_js=STEPS_JS,
     )
 
+
+_DEFAULT_TITLE = "Backpropagation, step by step"
+_PAGE_TEXTS = {  # the page's controls: key -> the English template (the page's script fills {step}, {total})
+    "prev": N_("Prev"), "play": N_("Play"), "pause": N_("Pause"), "next": N_("Next"),
+    "prev_label": N_("Previous step"), "next_label": N_("Next step"), "fit": N_("Fit to width"),
+    "actual": N_("Actual size"), "key_f": N_("Key: f"), "counter": N_("Step {step} / {total}"),
+    "language": N_("Language"),
+    "help": N_("Keys: ← / → previous / next step, space play / pause, Home / End first / last step, f fit to width / "
+               "actual size. The node with the thick blue border is the current one; the blue edge shows local "
+               "derivative × upstream gradient = the contribution added to the gradient of the node it comes from "
+               "(dashed orange border). “grad ?” is a gradient not computed yet."),
+    "unpack_failed": N_("This browser cannot unpack the compressed drawing ({error})."),
+}
 
 COMPRESS_ABOVE = 20_000_000
 """animate() stores the drawing gzipped when its SVG is longer than this."""
@@ -620,6 +684,7 @@ def animate(
     workers: int | None = None,
     compress: bool | None = None,
     timeout: float | None = DOT_TIMEOUT,
+    lang: str | None = None,
 ) -> AnimationPath:
     """Write the backward pass of ``root`` as one self-contained HTML page; return its path.
 
@@ -634,6 +699,8 @@ def animate(
     ``timeout``: seconds ``dot`` may run. ``compress``: store the drawing gzipped (see
     ``page_html``); by default only when it exceeds ``COMPRESS_ABOVE`` characters.
     ``workers`` is accepted for compatibility: there is one layout, so one ``dot`` run.
+    ``lang``: the language the page opens in (default: ``AUTODIFF_LANG``, else the locale); the
+    page holds the captions and controls in every language of the catalogue, with a switch.
     """
     from .render import DEFAULT_MAX_NODES
 
@@ -661,9 +728,10 @@ def animate(
         raise ValueError(f"animate: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if model is not None and clusters is not None:
         raise ValueError("animate: pass either clusters= or model=, not both")
+    language = resolve_language(lang)
     check_size(root, max_nodes=limit, max_edges=max_edges)  # type: ignore[arg-type]
 
-    frame_list = frames(root, precision=precision)
+    frame_list = frames(root, precision=precision, lang=language)
     names: list[str] = []
     directory = Path(frames_dir) if frames_dir is not None else None
     if directory is not None:
@@ -685,13 +753,16 @@ def animate(
     layout = layout_svg(root, frame_list, precision=precision, timeout=timeout, **draw_options)
     ids = _node_ids(root)
 
-    if title is None:
-        name = f"'{root.name}'" if root.name else "the output"
-        title = f"Backpropagation of {name}, step by step"
+    others = [code for code in available_languages() if code != language]
+    captions = {code: [f.caption for f in frames(root, precision=precision, lang=code)] for code in others}
+    titles: str | dict[str, str] = title if title is not None else {
+        code: translate("Backpropagation of {name}, step by step", code,
+                        name=f"'{root.name}'" if root.name else translate("the output", code))
+        for code in [language, *others]}
     if compress is None:
         compress = len(layout) > COMPRESS_ABOVE
-    page = page_html(frame_list, layout, ids, title=title, precision=precision, interval_ms=interval_ms,
-                     compress=compress)
+    page = page_html(frame_list, layout, ids, title=titles, precision=precision, interval_ms=interval_ms,
+                     compress=compress, lang=language, captions=captions)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -793,13 +864,14 @@ var autodiffSteps = (function () {
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; margin: 1rem 1.5rem; color: #222; background: #fff; }}
+  body {{ font-family: {fonts}; margin: 1rem 1.5rem; color: #222; background: #fff; }}
+  #lang-box {{ float: right; font-size: .9rem; }}
   h1 {{ font-size: 1.25rem; margin: 0 0 .5rem; }}
   .controls {{ display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: .5rem 0; }}
   .controls button {{ font-size: 1rem; padding: .3rem .9rem; min-width: 5.5rem; }}
@@ -817,19 +889,18 @@ _PAGE = """<!DOCTYPE html>
 <body>
 <main id="player" data-step="1" data-total="{total}" data-playing="false" data-fit="false" data-ready="false"
       data-focus-node="{focus}" data-focus-grad="{focus_grad}">
-<h1>{title}</h1>
+<div id="lang-box"><label for="lang" id="lang-label">{ui[language]}</label>
+  <select id="lang">{languages}</select></div>
+<h1 id="title">{title}</h1>
 <div class="controls">
-  <button type="button" id="prev" aria-label="Previous step">&#9664; Prev</button>
-  <button type="button" id="play" aria-pressed="false">&#9654; Play</button>
-  <button type="button" id="next" aria-label="Next step">Next &#9654;</button>
-  <button type="button" id="zoom" aria-pressed="false" title="Key: f">Fit to width</button>
-  <span id="step-counter" aria-live="polite">Step 1 / {total}</span>
+  <button type="button" id="prev" aria-label="{ui[prev_label]}">&#9664; {ui[prev]}</button>
+  <button type="button" id="play" aria-pressed="false">&#9654; {ui[play]}</button>
+  <button type="button" id="next" aria-label="{ui[next_label]}">{ui[next]} &#9654;</button>
+  <button type="button" id="zoom" aria-pressed="false" title="{ui[key_f]}">{ui[fit]}</button>
+  <span id="step-counter" aria-live="polite">{step_counter}</span>
 </div>
 <p id="caption" aria-live="polite">{caption}</p>
-<p class="help">Keys: &larr; / &rarr; previous / next step, space play / pause, Home / End first / last step,
-f fit to width / actual size. The node with the thick blue border is the current one; the blue edge shows
-local derivative &times; upstream gradient = the contribution added to the gradient of the node it comes from
-(dashed orange border). &ldquo;grad ?&rdquo; is a gradient not computed yet.</p>
+<p class="help" id="help">{ui[help]}</p>
 <div id="stage">
 <figure id="graph"{packed}>
 {svg}
@@ -858,6 +929,32 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   var current = 0;
   var timer = null;
   var stepper = null;
+  var lang = data.lang;
+  var langSelect = document.getElementById("lang");
+  function t(key, values) {{  /* a control's text in the page's language, its {{placeholders}} filled in */
+    return data.ui[lang][key].replace(/\\{{(\\w+)\\}}/g, function (all, name) {{
+      return values && name in values ? String(values[name]) : all;
+    }});
+  }}
+  function setLanguage(code) {{  /* the switch: every text of the page in another language, same step */
+    if (!data.ui[code]) {{ return; }}
+    lang = code;
+    document.documentElement.lang = code;
+    langSelect.value = code;
+    document.title = t("title");
+    document.getElementById("title").textContent = t("title");
+    document.getElementById("lang-label").textContent = t("language");
+    document.getElementById("help").textContent = t("help");
+    prev.textContent = "\u25c0 " + t("prev");
+    prev.setAttribute("aria-label", t("prev_label"));
+    next.textContent = t("next") + " \u25b6";
+    next.setAttribute("aria-label", t("next_label"));
+    zoom.title = t("key_f");
+    zoom.textContent = stage.classList.contains("fit") ? t("actual") : t("fit");
+    play.textContent = timer === null ? "\u25b6 " + t("play") : "\u275a\u275a " + t("pause");
+    player.dataset.lang = code;
+    if (stepper !== null) {{ show(current); }}
+  }}
   var fields = {{focus: "focusNode", focus_name: "focusName", focus_grad: "focusGrad", focus_grad_text: "focusGradText",
                 target: "targetNode", target_name: "targetName", target_grad: "targetGrad",
                 target_grad_text: "targetGradText", note: "edgeNote"}};
@@ -875,8 +972,8 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   function show(i) {{
     current = Math.max(0, Math.min(total - 1, i));
     var step = stepper.show(current);
-    counter.textContent = "Step " + (current + 1) + " / " + total;
-    caption.textContent = step.caption;
+    counter.textContent = t("counter", {{step: current + 1, total: total}});
+    caption.textContent = data.captions[lang][current];
     player.dataset.step = String(current + 1);
     Object.keys(fields).forEach(function (key) {{
       var value = step[key];
@@ -903,21 +1000,21 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   }}
   function toggleFit() {{
     var fit = stage.classList.toggle("fit");
-    zoom.textContent = fit ? "Actual size" : "Fit to width";
+    zoom.textContent = fit ? t("actual") : t("fit");
     zoom.setAttribute("aria-pressed", fit ? "true" : "false");
     player.dataset.fit = fit ? "true" : "false";
     follow(data.steps[current]);
   }}
   function stop() {{
     if (timer !== null) {{ clearInterval(timer); timer = null; }}
-    play.innerHTML = "&#9654; Play";
+    play.textContent = "\u25b6 " + t("play");
     play.setAttribute("aria-pressed", "false");
     player.dataset.playing = "false";
   }}
   function start() {{
     if (current === total - 1) {{ show(0); }}
     if (total < 2) {{ return; }}
-    play.innerHTML = "&#10073;&#10073; Pause";
+    play.textContent = "\u275a\u275a " + t("pause");
     play.setAttribute("aria-pressed", "true");
     player.dataset.playing = "true";
     timer = setInterval(function () {{ show(current + 1); }}, interval);
@@ -931,8 +1028,10 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   [prev, next, play, zoom].forEach(function (b) {{  /* space is play / pause everywhere, not "press this button" */
     b.addEventListener("keyup", function (e) {{ if (e.key === " ") {{ e.preventDefault(); }} }});
   }});
+  langSelect.addEventListener("change", function () {{ setLanguage(langSelect.value); }});
   document.addEventListener("keydown", function (e) {{
     if (e.altKey || e.ctrlKey || e.metaKey || stepper === null) {{ return; }}
+    if (e.target === langSelect) {{ return; }}  /* the switch keeps its own keys */
     if (e.key === "ArrowRight") {{ stop(); show(current + 1); }}
     else if (e.key === "ArrowLeft") {{ stop(); show(current - 1); }}
     else if (e.key === "Home") {{ stop(); show(0); }}
@@ -945,9 +1044,10 @@ local derivative &times; upstream gradient = the contribution added to the gradi
   unpack().then(function () {{
     stepper = new autodiffSteps.Stepper(graph.querySelector("svg"), data);
     show(0);
+    player.dataset.lang = lang;
     player.dataset.ready = "true";
   }}, function (err) {{
-    caption.textContent = "This browser cannot unpack the compressed drawing (" + err + "). " + caption.textContent;
+    caption.textContent = t("unpack_failed", {{error: err}}) + " " + caption.textContent;
   }});
 }})();
 </script>

@@ -6,6 +6,7 @@ the gradient (computed as ``backward()`` does, by ``paths``), and when they disa
 paths the formula accounts for and which it misses (``_diagnose``: each term of the formula is
 matched with the path it follows, ``_match_term``), which factors are off (``OffFactor``), which
 other node's gradient it equals, and which of its names no path uses. No ``.grad`` is changed.
+The verdict's words are in the learner's language (``lang=``, see ``i18n``); its numbers are not.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .display import markdown_escape, one_line
 from .engine import Value
 from .formatting import format_number
 from .formula import FormulaError, parse_formula
+from .i18n import resolve_language, translate, translate_plural
 from .paths import NamedGraph, Path, resolve_node
 from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
 
@@ -43,15 +45,19 @@ class OffFactor:
     path_value: float
     note: str = ""
 
-    def text(self) -> str:
+    def text(self, lang: str | None = None) -> str:
         note = f" ({self.note})" if self.note else ""
         if not self.formula_text:
-            return (f"the formula lacks path {self.path}'s {self.path_text} = {self.path_symbolic} = "
-                    f"{_num(self.path_value)}{note}")
+            return translate("the formula lacks path {path}'s {chain} = {symbolic} = {value}{note}", lang,
+                             path=self.path, chain=self.path_text, symbolic=self.path_symbolic,
+                             value=_num(self.path_value), note=note)
         if not self.path_text:
-            return f"the formula has an extra factor {self.formula_text} = {_num(self.formula_value)}{note}"
-        return (f"the formula has {self.formula_text} = {_num(self.formula_value)} where path {self.path} has "
-                f"{self.path_text} = {self.path_symbolic} = {_num(self.path_value)}{note}")
+            return translate("the formula has an extra factor {factor} = {value}{note}", lang,
+                             factor=self.formula_text, value=_num(self.formula_value), note=note)
+        return translate("the formula has {factor} = {value} where path {path} has {chain} = {symbolic} = "
+                         "{path_value}{note}", lang, factor=self.formula_text, value=_num(self.formula_value),
+                         path=self.path, chain=self.path_text, symbolic=self.path_symbolic,
+                         path_value=_num(self.path_value), note=note)
 
 
 @dataclass
@@ -82,11 +88,10 @@ class Verdict:
                         f"gradient {self.gradient!r})")
 
     def _repr_markdown_(self) -> str:
-        """Jupyter: **OK** or **WRONG** in bold, then the checker's explanation line by line."""
-        verdict = "OK" if self.ok else "WRONG"
+        """Jupyter: **OK** or **WRONG** (in the verdict's language) in bold, then the explanation line by line."""
         first, *rest = self.explanation.splitlines() or [""]
-        first = first.removeprefix(f"{verdict}: ")
-        lines = [f"**{verdict}**: {markdown_escape(first)}"]
+        verdict, _, first = first.partition(": ")  # the text starts with its verdict: "OK: ", "정답: "
+        lines = [f"**{markdown_escape(verdict)}**: {markdown_escape(first)}"]
         lines += [("&nbsp;" * 4 if line.startswith("  ") else "") + markdown_escape(line.strip()) for line in rest]
         return "  \n".join(lines)
 
@@ -312,6 +317,7 @@ def check_formula(
     aliases: Mapping[str, str] | None = None,
     rel_tol: float = 1e-9,
     max_paths: int = 256,
+    lang: str | None = None,
 ) -> Verdict:
     """Check a hand-derived formula for d(root)/d(node) against the gradient.
 
@@ -323,7 +329,8 @@ def check_formula(
     ``{'neth1': 'net h1'}``. Anything else raises ``FormulaError`` (it is parsed, never
     evaluated as Python). The formula is evaluated on the graph's values and compared with
     the gradient to ``rel_tol``; the verdict says which paths it accounts for and which it
-    misses, and which factors are off. No ``.grad`` is changed.
+    misses, and which factors are off. No ``.grad`` is changed. ``lang`` ('en', 'ko'; default:
+    ``AUTODIFF_LANG``, else the locale) is the language of the verdict's text.
     """
     if not isinstance(rel_tol, (int, float)) or isinstance(rel_tol, bool):
         raise TypeError(f"check_formula: rel_tol must be a number, got {type(rel_tol).__name__} {rel_tol!r}")
@@ -333,6 +340,8 @@ def check_formula(
         raise TypeError(f"check_formula: max_paths must be an int, got {type(max_paths).__name__} {max_paths!r}")
     if max_paths < 1:
         raise ValueError(f"check_formula: max_paths must be at least 1, got {max_paths!r}")
+    if lang is not None:
+        lang = resolve_language(lang)  # an unknown language is refused before any work
     order, node = resolve_node(root, node, "check_formula")
     if aliases is not None:
         if not isinstance(aliases, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
@@ -379,49 +388,62 @@ def check_formula(
     count = graph.count_paths(nodes).get(node, 0) if nodes else 0
     paths = graph.paths() if count <= max_paths else None
 
-    head = f"{formula.strip()} = {_num(formula_value, 10)}"
+    written, value_text, gradient_text = formula.strip(), _num(formula_value, 10), _num(gradient, 10)
     if ok:
-        how_many = "its one path" if count == 1 else f"all {count} paths" if count else "no path leads to it"
-        text = f"OK: {head} equals {lhs} = {_num(gradient, 10)} (from backward; {how_many})."
+        if count:
+            text = translate_plural("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; its one path).",
+                                    "OK: {formula} = {value} equals {lhs} = {gradient} (from backward; all {count} paths).",
+                                    count, lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
+        else:
+            text = translate("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; no path leads to it).",
+                             lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
         all_paths = tuple(paths or ())
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
                        all_paths, ())
 
-    lines = [f"WRONG: {head}, but {lhs} = {_num(gradient, 10)} (from backward)."]
+    lines = [translate("WRONG: {formula} = {value}, but {lhs} = {gradient} (from backward).", lang,
+                       formula=written, value=value_text, lhs=lhs, gradient=gradient_text)]
     same_as = tuple(
         graph.label(n) for n in sorted(graph.grads, key=lambda v: (not v.is_leaf, graph.index[v]))
         if n is not node and n.name is not None and n is not root and formula_value != 0
         and _close(formula_value, graph.grads[n], rel_tol, rel_tol * graph.bounds.get(n, 0.0))
     )
     if same_as:
-        lines.append("It equals the gradient of " + ", ".join(f"{name} (∂{graph.label(root)}/∂{name})" for name in same_as)
-                     + f": a derivation of {' or '.join(same_as)}, labelled as one of {graph.label(node)}?")
+        alternatives = same_as[0]
+        for name in same_as[1:]:
+            alternatives = translate("{first} or {second}", lang, first=alternatives, second=name)
+        lines.append(translate("It equals the gradient of {names}: a derivation of {alternatives}, labelled as one of "
+                               "{node}?", lang, names=", ".join(f"{name} (∂{graph.label(root)}/∂{name})" for name in same_as),
+                               alternatives=alternatives, node=graph.label(node)))
     matched: list[Path] = []
     missing: list[Path] = []
     off: list[OffFactor] = []
     if paths is None:
-        lines.append(f"{graph.label(node)} reaches {graph.label(root)} along {count} paths, too many to compare one "
-                     f"by one (max_paths={max_paths}).")
+        lines.append(translate("{node} reaches {root} along {count} paths, too many to compare one by one "
+                               "(max_paths={max_paths}).", lang, node=graph.label(node), root=graph.label(root),
+                               count=count, max_paths=max_paths))
     elif not paths:
-        lines.append(f"{graph.label(root)} does not depend on {graph.label(node)}: the gradient is 0.")
+        lines.append(translate("{root} does not depend on {node}: the gradient is 0.", lang,
+                               root=graph.label(root), node=graph.label(node)))
     else:
         back = {v: k for k, v in (aliases or {}).items()}
-        matched, missing, off, analysis = _diagnose(parsed, values, paths, rel_tol, floor, graph, back)
+        matched, missing, off, analysis = _diagnose(parsed, values, paths, rel_tol, floor, graph, back, lang)
         lines.extend(analysis)
     unrelated = _unrelated_names(parsed, paths or [], graph, by_name, aliases)
     if unrelated:
-        lines.append(f"The formula uses {', '.join(unrelated)}, which no path from {graph.label(root)} to "
-                     f"{graph.label(node)} passes through or has in its factors.")
+        lines.append(translate("The formula uses {names}, which no path from {root} to {node} passes through or has "
+                               "in its factors.", lang, names=", ".join(unrelated), root=graph.label(root),
+                               node=graph.label(node)))
     return Verdict(False, formula, parsed, formula_value, gradient, "\n".join(lines), tuple(paths) if paths else None,
                    tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated))
 
 
-def _describe(p: Path) -> str:
-    return f"path {p.index} ({p.route()}) = {_num(p.value)}"
+def _describe(p: Path, lang: str | None) -> str:
+    return translate("path {index} ({route}) = {value}", lang, index=p.index, route=p.route(), value=_num(p.value))
 
 
 def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float, graph: NamedGraph,
-              back: Mapping[str, str]) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
+              back: Mapping[str, str], lang: str | None) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
     def as_written(name: str) -> str:  # show aliases as the formula wrote them
         if name.startswith("δ(") and name.endswith(")"):
             return f"δ({back.get(name[2:-1], name[2:-1])})"
@@ -429,10 +451,10 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: 
 
     budget = _Budget(MAX_DIAGNOSIS_WORK)
     try:
-        return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget)
+        return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang)
     except _TooLarge:
-        return [], [], [], ["The formula is too large to match term by term against the paths; only its value "
-                            "was compared with the gradient."]
+        return [], [], [], [translate("The formula is too large to match term by term against the paths; only its value "
+                                      "was compared with the gradient.", lang)]
 
 
 def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
@@ -445,7 +467,7 @@ def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
 
 def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float,
                      graph: NamedGraph, as_written: Callable[[str], str],
-                     budget: _Budget) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
+                     budget: _Budget, lang: str | None) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
     lines: list[str] = []
     n = len(paths)
     counts = graph.count_paths(graph.on_the_way())
@@ -480,35 +502,38 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path]
             if hit:
                 matched = list(hit)
                 missing = [p for p in paths if p not in hit]
-                lines.append(f"{graph.label(graph.node)} reaches {graph.label(graph.root)} along {n} paths; the formula "
-                             f"equals the sum over {len(matched)} of them:")
-                lines.extend(f"  accounts for {_describe(p)}" for p in matched)
-                lines.extend(f"  misses {_describe(p)}" for p in missing)
+                lines.append(translate("{node} reaches {root} along {count} paths; the formula equals the sum over "
+                                       "{matched} of them:", lang, node=graph.label(graph.node),
+                                       root=graph.label(graph.root), count=n, matched=len(matched)))
+                lines.extend("  " + translate("accounts for {path}", lang, path=_describe(p, lang)) for p in matched)
+                lines.extend("  " + translate("misses {path}", lang, path=_describe(p, lang)) for p in missing)
                 return matched, missing, [], lines
     matched = sorted((p for p, _, _ in term_path.values()), key=lambda p: p.index)
     missing = [p for p in paths if p.index not in taken]
     off_all: list[OffFactor] = []
     if n > 1 or len(terms) > 1:
-        follows = "follows" if len(matched) != 1 else "follows only"
-        lines.append(f"{graph.label(graph.node)} reaches {graph.label(graph.root)} along {n} path{'s' if n != 1 else ''}; "
-                     f"the formula has {len(terms)} term{'s' if len(terms) != 1 else ''} and {follows} "
-                     f"{len(matched)} of the paths:")
-        lines.extend(f"  accounts for {_describe(p)}" for p in matched)
-        lines.extend(f"  misses {_describe(p)}" for p in missing)
+        lines.append(_follows(len(terms), len(matched), n, lang, node=graph.label(graph.node),
+                              root=graph.label(graph.root)))
+        lines.extend("  " + translate("accounts for {path}", lang, path=_describe(p, lang)) for p in matched)
+        lines.extend("  " + translate("misses {path}", lang, path=_describe(p, lang)) for p in missing)
         if all_exact:
-            lines.append(f"Each term equals its path exactly: add the missing path{'s' if len(missing) != 1 else ''}.")
+            lines.append(translate_plural("Each term equals its path exactly: add the missing path.",
+                                          "Each term equals its path exactly: add the missing paths.", len(missing), lang))
     unassigned = [t for t in range(len(terms)) if t not in term_path]
     for t in unassigned:
         text = "·".join(f.text for f in terms[t]) or "1"
-        lines.append(f"  the term {text} = {_num(math.prod(f.value for f in terms[t]))} follows none of the paths")
+        lines.append("  " + translate("the term {term} = {value} follows none of the paths", lang, term=text,
+                                      value=_num(math.prod(f.value for f in terms[t]))))
     for t in sorted(term_path):
         p, exact, groups = term_path[t]
         if exact:
             continue
         if not groups:
-            lines.append(f"  the term for path {p.index} has the right factors but a different value")
+            lines.append("  " + translate("the term for path {path} has the right factors but a different value", lang,
+                                          path=p.index))
             continue
-        lines.append(f"On path {p.index}, {'a factor is' if len(groups) == 1 else 'factors are'} off:")
+        lines.append(translate_plural("On path {path}, a factor is off:", "On path {path}, factors are off:", len(groups),
+                                      lang, path=p.index))
         for fs, idx in groups:
             ftext = "·".join(f.text for f in fs)
             fval = math.prod(f.value for f in fs)
@@ -517,15 +542,39 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path]
             pval = math.prod(p.factors[i].value for i in idx)
             notes = []
             if fs and idx and _close(fval, -pval, rel):
-                notes.append("opposite sign")
+                notes.append(translate("opposite sign", lang))
             if idx and idx == list(range(idx[-1] + 1)) and idx[-1] + 1 < len(p.factors):
                 below = p.factors[idx[-1]].lower
                 if counts.get(below, 0) == 1:
-                    notes.append(f"together they are δ({p.factors[idx[-1]].lower_label})")
+                    notes.append(translate("together they are δ({node})", lang, node=p.factors[idx[-1]].lower_label))
             item = OffFactor(p.index, ftext, fval, chain, sym, pval, "; ".join(notes))
             off_all.append(item)
-            lines.append("  " + item.text())
+            lines.append("  " + item.text(lang))
     return matched, missing, off_all, lines
+
+
+def _follows(terms: int, matched: int, count: int, lang: str | None, **names: str) -> str:
+    """'N reaches R along 3 paths; the formula has 1 term and follows only 1 of the paths:', as one template."""
+    values = {"terms": terms, "matched": matched, **names}
+    if terms == 1 and matched == 1:
+        return translate_plural(
+            "{node} reaches {root} along {count} path; the formula has {terms} term and follows only {matched} of the paths:",
+            "{node} reaches {root} along {count} paths; the formula has {terms} term and follows only {matched} of the paths:",
+            count, lang, **values)
+    if terms == 1:
+        return translate_plural(
+            "{node} reaches {root} along {count} path; the formula has {terms} term and follows {matched} of the paths:",
+            "{node} reaches {root} along {count} paths; the formula has {terms} term and follows {matched} of the paths:",
+            count, lang, **values)
+    if matched == 1:
+        return translate_plural(
+            "{node} reaches {root} along {count} path; the formula has {terms} terms and follows only {matched} of the paths:",
+            "{node} reaches {root} along {count} paths; the formula has {terms} terms and follows only {matched} of the paths:",
+            count, lang, **values)
+    return translate_plural(
+        "{node} reaches {root} along {count} path; the formula has {terms} terms and follows {matched} of the paths:",
+        "{node} reaches {root} along {count} paths; the formula has {terms} terms and follows {matched} of the paths:",
+        count, lang, **values)
 
 
 def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: NamedGraph, by_name: Mapping[str, list[Value]],

@@ -12,7 +12,8 @@ live in their own packages (``lab``, ``practice``) are subcommands here when the
 each is listed in ``TOOLS`` with the module whose ``main(argv: list[str]) -> int`` runs it.
 
 Everything but argument parsing is imported inside the subcommand, so ``--help`` is instant and
-``nn`` is loaded only by ``demo``.
+``nn`` is loaded only by ``demo``. ``--lang ko`` (before the subcommand; default ``AUTODIFF_LANG``,
+else the locale) is the language of the help, the explanations, the verdicts and the tools.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .i18n import N_, LanguageError, available_languages, resolve_language, translate, using_language
+
 if TYPE_CHECKING:
     from .engine import Value
 
@@ -34,8 +37,8 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_WRONG = 0, 1, 2, 3
 
 TOOLS: dict[str, tuple[str, str, str]] = {
     # subcommand: (its package, the module with main(argv) -> int, one-line help)
-    "lab": ("autodiff.lab", "autodiff.lab.__main__", "explore, step through and check backpropagation in the browser"),
-    "practice": ("autodiff.practice", "autodiff.practice.cli", "exercises on any graph, graded with a diagnosis"),
+    "lab": ("autodiff.lab", "autodiff.lab.__main__", N_("explore, step through and check backpropagation in the browser")),
+    "practice": ("autodiff.practice", "autodiff.practice.cli", N_("exercises on any graph, graded with a diagnosis")),
 }
 
 
@@ -50,72 +53,81 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one subparser per subcommand (and per installed tool)."""
+    """The argument parser, with one subparser per subcommand (and per installed tool).
+
+    Its help is in the learner's language (``autodiff.i18n``: an enclosing ``using_language``,
+    else ``AUTODIFF_LANG``, else the locale); ``main`` reads ``--lang`` first for it.
+    """
     parser = argparse.ArgumentParser(
         prog="autodiff",
-        description="A tiny, exact scalar autograd engine that draws, explains and checks its gradients.",
-        epilog="Run 'autodiff COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input, "
-               "2 bad usage, 3 (check) the formula is wrong.",
+        description=translate("A tiny, exact scalar autograd engine that draws, explains and checks its gradients."),
+        epilog=translate("Run 'autodiff COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input, "
+               "2 bad usage, 3 (check) the formula is wrong."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--lang", metavar="LANG",
+                        help=translate("the language of the explanations, verdicts and help ({languages}; default: "
+                                       "AUTODIFF_LANG, else the locale)", languages=", ".join(available_languages())))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser(
-        "demo", help="the five reference documents, toy training, drawings and animations",
-        description="Walk through the five reference documents (forward values, every gradient beside the "
+        "demo", help=translate("the five reference documents, toy training, drawings and animations"),
+        description=translate("Walk through the five reference documents (forward values, every gradient beside the "
                     "document's formula, the checker on its formulas as written), train MLPs on XOR and two "
-                    "moons, draw the networks and animate the backward pass. Pictures and pages go into --out.")
+                    "moons, draw the networks and animate the backward pass. Pictures and pages go into --out."))
     demo.add_argument("--out", type=Path, default=Path("autodiff-demo"), metavar="DIR",
-                      help="folder for the pictures and pages (default: ./autodiff-demo)")
+                      help=translate("folder for the pictures and pages (default: ./autodiff-demo)"))
     demo.set_defaults(run=_run_demo)
 
     def expression_arguments(command: argparse.ArgumentParser) -> None:
         """The arguments every expression command takes: EXPR, --values and --name."""
         command.add_argument("expression", metavar="EXPR",
-                             help="an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'")
+                             help=translate("an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"))
         command.add_argument("--values", required=True, metavar="NAME=NUMBER,...",
-                             help="values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'")
-        command.add_argument("--name", default="f", help="the name of the result, as derivations write it (default: f)")
+                             help=translate("values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"))
+        command.add_argument("--name", default="f",
+                             help=translate("the name of the result, as derivations write it (default: f)"))
 
     draw = commands.add_parser(
-        "draw", help="draw an expression's graph after backward",
-        description="Build the expression, run backward() and draw the graph: every value with its data and "
+        "draw", help=translate("draw an expression's graph after backward"),
+        description=translate("Build the expression, run backward() and draw the graph: every value with its data and "
                     "gradient, every edge with its local derivative. The suffix of -o chooses the format "
-                    "(.svg, .png, .pdf need Graphviz's dot; .dot does not).")
+                    "(.svg, .png, .pdf need Graphviz's dot; .dot does not)."))
     expression_arguments(draw)
     draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"), metavar="FILE",
-                      help="where to write the drawing (default: graph.svg)")
-    draw.add_argument("--highlight", metavar="NAME", help="colour every path from the result back to this node")
-    draw.add_argument("--no-edge-formulas", action="store_true", help="label edges with numbers only")
+                      help=translate("where to write the drawing (default: graph.svg)"))
+    draw.add_argument("--highlight", metavar="NAME", help=translate("colour every path from the result back to this node"))
+    draw.add_argument("--no-edge-formulas", action="store_true", help=translate("label edges with numbers only"))
     draw.set_defaults(run=_run_draw)
 
     explain = commands.add_parser(
-        "explain", help="derive d(EXPR)/d(NAME) path by path, as a teacher does",
-        description="Build the expression and write the derivative of its result with respect to one node: "
-                    "every path as a product of local derivatives (symbolic and numeric), and their sum.")
+        "explain", help=translate("derive d(EXPR)/d(NAME) path by path, as a teacher does"),
+        description=translate("Build the expression and write the derivative of its result with respect to one node: "
+                    "every path as a product of local derivatives (symbolic and numeric), and their sum."))
     expression_arguments(explain)
-    explain.add_argument("--wrt", required=True, metavar="NAME", help="the node to differentiate with respect to")
+    explain.add_argument("--wrt", required=True, metavar="NAME", help=translate("the node to differentiate with respect to"))
     explain.add_argument("--form", choices=("paths", "delta"), default="paths",
-                         help="every path (default), or the factored delta form")
+                         help=translate("every path (default), or the factored delta form"))
     explain.add_argument("--format", choices=("text", "markdown", "latex"), default="text", dest="style",
-                         help="how to print it (default: text)")
+                         help=translate("how to print it (default: text)"))
     explain.set_defaults(run=_run_explain)
 
     check = commands.add_parser(
-        "check", help="check a hand formula for d(EXPR)/d(NAME)",
-        description="Build the expression, compare a hand-derived formula (written with the node names) with "
+        "check", help=translate("check a hand formula for d(EXPR)/d(NAME)"),
+        description=translate("Build the expression, compare a hand-derived formula (written with the node names) with "
                     "the gradient from backward(), and say what differs. Exit code 0 when it is right, "
-                    "3 when it is wrong.")
+                    "3 when it is wrong."))
     expression_arguments(check)
-    check.add_argument("--wrt", required=True, metavar="NAME", help="the node the formula differentiates by")
-    check.add_argument("--formula", required=True, metavar="FORMULA", help="the hand formula, e.g. 'x1*(1-y^2)'")
+    check.add_argument("--wrt", required=True, metavar="NAME", help=translate("the node the formula differentiates by"))
+    check.add_argument("--formula", required=True, metavar="FORMULA", help=translate("the hand formula, e.g. 'x1*(1-y^2)'"))
     check.set_defaults(run=_run_check)
 
     for name, (package, module, help_text) in TOOLS.items():
         if importlib.util.find_spec(package) is None:  # (finds the package without importing it)
             continue  # not in this version
-        tool = commands.add_parser(name, help=help_text, add_help=False,
-                                   description=f"{help_text} (options: 'autodiff {name} --help')")
+        tool = commands.add_parser(name, help=translate(help_text), add_help=False,
+                                   description=translate("{help} (options: 'autodiff {name} --help')",
+                                                         help=translate(help_text), name=name))
         tool.add_argument("args", nargs=argparse.REMAINDER)
         tool.set_defaults(run=_delegate(module))
     return parser
@@ -239,9 +251,39 @@ def _run_check(args: argparse.Namespace) -> int:
 
 # --- entry point -------------------------------------------------------------------------------
 
+def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang X`` / ``--lang=X`` before the subcommand, and the command line without it."""
+    rest: list[str] = []
+    lang: str | None = None
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if not arg.startswith("-"):  # the subcommand: what follows is its own
+            return lang, rest + argv[k:]
+        if arg == "--lang" and k + 1 < len(argv):
+            lang, k = argv[k + 1], k + 2
+            continue
+        if arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        k += 1
+    return lang, rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (argparse exits with 2 itself on bad usage)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    lang, argv = _take_lang(list(sys.argv[1:] if argv is None else argv))
+    try:
+        language = resolve_language(lang)
+    except LanguageError as error:
+        print(f"autodiff: --lang: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    with using_language(language):  # the help, the explanations, the verdicts and the tools in one language
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     module = _tool(argv)
     if module is not None:  # a tool parses its own options (argparse would take '--help' for ours)
         return _delegate(module)(argparse.Namespace(args=argv[1:]))

@@ -17,7 +17,8 @@
 The result, an ``Explanation``, holds the structured derivation (``Path``s of ``Factor``s,
 ``DeltaStep``s) and renders it as plain text, Markdown or LaTeX. How the graph is read (named
 nodes, steps between them) is ``paths``'s job; numbers and names are written by ``formatting``.
-No ``.grad`` is changed.
+No ``.grad`` is changed. The words are in the learner's language (``lang=``, see ``i18n``);
+the numbers and formulas are the same in every language.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 from .display import one_line
 from .engine import Value
+from .i18n import resolve_language, translate, translate_plural
 from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
 from .paths import Factor, NamedGraph, Path, resolve_node
 from .symbolic import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
@@ -68,8 +70,10 @@ class Explanation:
     factored form, root side first). Render with ``text()``, ``markdown()`` or ``latex()``.
     """
 
-    def __init__(self, graph: NamedGraph, form: str, paths: list[Path] | None, path_count: int, deltas: list[DeltaStep]):
+    def __init__(self, graph: NamedGraph, form: str, paths: list[Path] | None, path_count: int, deltas: list[DeltaStep],
+                 lang: str | None = None):
         self.form = form
+        self.lang = lang  # the language of text(), markdown() and latex() when they are given none
         self._root = graph.root
         self.root_label, self.node_label = graph.label(graph.root), graph.label(graph.node)
         self.value: float = graph.grads.get(graph.node, 0.0)
@@ -85,16 +89,23 @@ class Explanation:
             return rf"\frac{{\partial {latex_name(self.root_label)}}}{{\partial {latex_name(self.node_label)}}}"
         return f"∂{self.root_label}/∂{self.node_label}"
 
-    def text(self) -> str:
+    def _lang(self, lang: str | None) -> str | None:
+        return lang if lang is not None else self.lang
+
+    def text(self, lang: str | None = None) -> str:
+        """The derivation as plain text, in ``lang`` (default: the language given to ``explain``, else the process's)."""
+        lang = self._lang(lang)
         if self.path_count == 0:
-            return f"{self.lhs()} = 0   ({self.root_label} does not depend on {self.node_label})"
+            return translate("{lhs} = 0   ({root} does not depend on {node})", lang,
+                             lhs=self.lhs(), root=self.root_label, node=self.node_label)
         if self.form == "delta":
-            return self._delta_text()
-        return self._paths_text()
+            return self._delta_text(lang)
+        return self._paths_text(lang)
 
-    __str__ = text
+    def __str__(self) -> str:
+        return self.text()
 
-    def _paths_text(self) -> str:
+    def _paths_text(self, lang: str | None) -> str:
         lhs = self.lhs()
         paths = self.paths or ()
         if len(paths) == 1:
@@ -106,14 +117,15 @@ class Explanation:
                     lines.append(f"{pad} = {part}")
             lines.append(f"{pad} = {_final(self.value)}")
             return "\n".join(lines)
-        lines = [f"{lhs}: {len(paths)} paths from {self.root_label} to {self.node_label}; the gradient is their sum."]
+        lines = [translate("{lhs}: {count} paths from {root} to {node}; the gradient is their sum.", lang,
+                           lhs=lhs, count=len(paths), root=self.root_label, node=self.node_label)]
         for p in paths:
-            lines.append(f"path {p.index}: {p.route()}")
+            lines.append(translate("path {index}: {route}", lang, index=p.index, route=p.route()))
             lines.append(f"    {p.chain()}")
             lines.append(f"    = {p.symbolic()}")
             lines.append(f"    = {p.numeric()} = {_num(p.value)}")
         total = " + ".join(_num_in_product(p.value) if i else _num(p.value) for i, p in enumerate(paths))
-        lines.append(f"{lhs} = " + " + ".join(f"path {p.index}" for p in paths))
+        lines.append(f"{lhs} = " + " + ".join(translate("path {index}", lang, index=p.index) for p in paths))
         lines.append(f"{' ' * len(lhs)} = {total}")
         lines.append(f"{' ' * len(lhs)} = {_final(self.value)}")
         return "\n".join(lines)
@@ -140,9 +152,12 @@ class Explanation:
                 nums.append(dot.join(factor))
         return left, " + ".join(chains), " + ".join(syms), " + ".join(nums)
 
-    def _delta_text(self) -> str:
-        lines = [f"{self.lhs()} in the factored (delta) form: δ(v) = ∂{self.root_label}/∂v, each computed once "
-                 f"from the δ of the nodes above it ({self.path_count} path{'s' if self.path_count != 1 else ''} in all)."]
+    def _delta_text(self, lang: str | None) -> str:
+        lines = [translate_plural(
+            "{lhs} in the factored (delta) form: δ(v) = ∂{root}/∂v, each computed once from the δ of the nodes "
+            "above it ({count} path in all).",
+            "{lhs} in the factored (delta) form: δ(v) = ∂{root}/∂v, each computed once from the δ of the nodes "
+            "above it ({count} paths in all).", self.path_count, lang, lhs=self.lhs(), root=self.root_label)]
         for step in self.deltas:
             left, chain, sym, nums = self._delta_parts(step, False)
             parts = [chain]
@@ -156,28 +171,35 @@ class Explanation:
         return "\n".join(lines)
 
     # --- Markdown -------------------------------------------------------------------------
-    def markdown(self) -> str:
+    def markdown(self, lang: str | None = None) -> str:
+        """The derivation as a Markdown table, in ``lang`` (as for ``text``)."""
+        lang = self._lang(lang)
         if self.path_count == 0:
-            return f"**{self.lhs()}** = 0 (`{self.root_label}` does not depend on `{self.node_label}`)"
+            return translate("**{lhs}** = 0 (`{root}` does not depend on `{node}`)", lang,
+                             lhs=self.lhs(), root=self.root_label, node=self.node_label)
         if self.form == "delta":
-            rows = [f"**{self.lhs()}** = {_final(self.value)}, factored (delta) form, "
-                    f"δ(v) = ∂{self.root_label}/∂v ({self.path_count} path{'s' if self.path_count != 1 else ''})", "",
-                    "| δ | chain rule | symbolic | numeric | value |", "|---|---|---|---|---|"]
+            rows = [translate_plural("**{lhs}** = {value}, factored (delta) form, δ(v) = ∂{root}/∂v ({count} path)",
+                                     "**{lhs}** = {value}, factored (delta) form, δ(v) = ∂{root}/∂v ({count} paths)",
+                                     self.path_count, lang, lhs=self.lhs(), value=_final(self.value), root=self.root_label),
+                    "", translate("| δ | chain rule | symbolic | numeric | value |", lang), "|---|---|---|---|---|"]
             for step in self.deltas:
                 left, chain, sym, nums = self._delta_parts(step, False)
                 rows.append(f"| {_md(left)} | {_md(chain)} | `{_md(sym)}` | {_md(nums)} | {_md(_num(step.value))} |")
             return "\n".join(rows)
         paths = self.paths or ()
-        rows = [f"**{self.lhs()}** = {_final(self.value)} ({len(paths)} path{'s' if len(paths) != 1 else ''})", "",
-                "| path | chain rule | symbolic | numeric | value |", "|---|---|---|---|---|"]
+        rows = [translate_plural("**{lhs}** = {value} ({count} path)", "**{lhs}** = {value} ({count} paths)", len(paths),
+                                 lang, lhs=self.lhs(), value=_final(self.value)), "",
+                translate("| path | chain rule | symbolic | numeric | value |", lang), "|---|---|---|---|---|"]
         for p in paths:
             rows.append(f"| {p.index} | {_md(p.chain())} | `{_md(p.symbolic())}` | {_md(p.numeric())} | {_md(_num(p.value))} |")
         if len(paths) > 1:
-            rows.append(f"| **sum** | | | | **{_md(_final(self.value))}** |")
+            rows.append(translate("| **sum** | | | | **{value}** |", lang, value=_md(_final(self.value))))
         return "\n".join(rows)
 
     # --- LaTeX ----------------------------------------------------------------------------
-    def latex(self) -> str:
+    def latex(self, lang: str | None = None) -> str:
+        """The derivation as a LaTeX ``aligned`` block; its few words in ``lang`` (as for ``text``)."""
+        lang = self._lang(lang)
         lhs = self.lhs(latex=True)
         if self.path_count == 0:
             return rf"{lhs} = 0"
@@ -195,7 +217,8 @@ class Explanation:
                              rf"&= {_final(self.value, True)}")
             else:
                 for p in paths:
-                    lines.append(rf"\text{{path {p.index}}} &: {p.chain(True)} \\ &\phantom{{:}} = {p.symbolic(True)} "
+                    label = translate("path {index}", lang, index=p.index)
+                    lines.append(rf"\text{{{label}}} &: {p.chain(True)} \\ &\phantom{{:}} = {p.symbolic(True)} "
                                  rf"= {_num(p.value, latex=True)}")
                 total = " + ".join(_num_in_product(p.value, True) for p in paths)
                 lines.append(rf"{lhs} &= {total} = {_final(self.value, True)}")
@@ -222,14 +245,18 @@ def _too_many(graph: NamedGraph, count: int, max_paths: int) -> TooManyPathsErro
     )
 
 
-def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: int = 64) -> Explanation:
+def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: int = 64,
+            lang: str | None = None) -> Explanation:
     """Derive d(root)/d(node) as a teacher writes it: every path, or the factored (delta) form.
 
     ``node`` is a Value or the name of a node in root's graph. ``form='paths'`` lists every path
     from root to node (refusing past ``max_paths``, see ``TooManyPathsError``); ``form='delta'``
     computes δ(v) = ∂root/∂v once per named node v on the way. The result's ``value`` equals
-    ``node.grad`` after ``root.backward()``; no ``.grad`` is changed.
+    ``node.grad`` after ``root.backward()``; no ``.grad`` is changed. ``lang`` ('en', 'ko'; default:
+    ``AUTODIFF_LANG``, else the locale) is the language its renderings write in.
     """
+    if lang is not None:
+        resolve_language(lang)  # an unknown language is refused here, not at the first text()
     if form not in FORMS:
         raise ValueError(f"explain: form must be one of {', '.join(map(repr, FORMS))}, got {form!r}")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
@@ -242,7 +269,7 @@ def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: i
     if form == "paths" and count > max_paths:
         raise _too_many(graph, count, max_paths)
     paths = graph.paths() if count <= max_paths else None
-    return Explanation(graph, form, paths, count, _delta_steps(graph, nodes))
+    return Explanation(graph, form, paths, count, _delta_steps(graph, nodes), lang)
 
 
 def _delta_steps(graph: NamedGraph, nodes: list[Value]) -> list[DeltaStep]:

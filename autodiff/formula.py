@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from .i18n import translate
 from .ops import USER_OPS
 from .symbolic import Sym
 
@@ -26,7 +27,8 @@ class FormulaError(ValueError):
         self.formula, self.position, self.token, self.reason = formula, position, token, message
         if position is not None:
             shown = formula.replace("\n", " ")
-            message = f"{message} at position {position}:\n    {shown}\n    {' ' * position}^"
+            message = translate("{message} at position {position}:", message=message, position=position) + \
+                f"\n    {shown}\n    {' ' * position}^"
         super().__init__(message)
 
 
@@ -88,7 +90,8 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
                 j += 1
             base = tokens[-1].text if tokens and tokens[-1].kind in ("name", "num") else "x"
             power = "".join(_SUPERSCRIPTS[s] for s in formula[i:j])
-            raise FormulaError(f"write a power with ^: {base}^{power}, not {base}{formula[i:j]}", formula, i, c)
+            raise FormulaError(translate("write a power with ^: {base}^{power}, not {written}", base=base, power=power,
+                                         written=base + formula[i:j]), formula, i, c)
         if _is_word_char(c):
             j = i
             while j < n and _is_word_char(formula[j]):
@@ -98,14 +101,14 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
                 tokens.append(_Token("func", word, i, FUNCTIONS[word]))
             elif word in USER_OPS:  # an operation made with define_op: called by its name
                 if USER_OPS[word].op.arity != 1:
-                    raise FormulaError(f"{word!r} is an operation of two inputs; a formula can call only "
-                                       f"functions of one input", formula, i, word)
+                    raise FormulaError(translate("{word} is an operation of two inputs; a formula can call only "
+                                                 "functions of one input", word=repr(word)), formula, i, word)
                 tokens.append(_Token("func", word, i, word))
             elif word in DELTA_NAMES:
                 tokens.append(_Token("delta", word, i))
             else:
-                raise FormulaError(f"unknown name {word!r} (not a node of this graph, an alias or a function)",
-                                   formula, i, word)
+                raise FormulaError(translate("unknown name {word} (not a node of this graph, an alias or a function)",
+                                             word=repr(word)), formula, i, word)
             i = j
             continue
         if formula.startswith("**", i):
@@ -116,8 +119,9 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             tokens.append(_Token("op", _OPERATORS[c], i))
             i += 1
             continue
-        raise FormulaError(f"unexpected character {c!r} (a formula may hold node names, numbers, + - * / ^ **, "
-                           f"parentheses and the functions {', '.join(sorted(FUNCTIONS))}, δ)", formula, i, c)
+        raise FormulaError(translate("unexpected character {character} (a formula may hold node names, numbers, "
+                                     "+ - * / ^ **, parentheses and the functions {functions}, δ)", character=repr(c),
+                                     functions=", ".join(sorted(FUNCTIONS))), formula, i, c)
     tokens.append(_Token("end", "", n))
     return tokens
 
@@ -139,7 +143,8 @@ def _number_end(formula: str, i: int) -> int:
             while j < n and formula[j] in _DIGITS:
                 j += 1
     if j < n and formula[j] == ".":  # 1..2 or 1.2.3: not a number (never silently 1·0.2)
-        raise FormulaError(f"the number {formula[i:j]!r} is followed by another '.'", formula, j, ".")
+        raise FormulaError(translate("the number {number} is followed by another '.'", number=repr(formula[i:j])),
+                           formula, j, ".")
     return j
 
 
@@ -166,23 +171,23 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.peek()
         if token.kind != "op" or token.text != text:
-            found = repr(token.text) if token.kind != "end" else "the end of the formula"
-            raise self.fail(f"expected {text!r} but found {found}", token)
+            found = repr(token.text) if token.kind != "end" else translate("the end of the formula")
+            raise self.fail(translate("expected {expected} but found {found}", expected=repr(text), found=found), token)
         self.take()
 
     def parse(self) -> Sym:
         if self.peek().kind == "end":
-            raise FormulaError("the formula is empty", self.formula, 0, "")
+            raise FormulaError(translate("the formula is empty"), self.formula, 0, "")
         result = self.sum()
         token = self.peek()
         if token.kind != "end":
-            raise self.fail(f"unexpected {token.text!r}", token)
+            raise self.fail(translate("unexpected {token}", token=repr(token.text)), token)
         return result
 
     def sum(self) -> Sym:
         self.depth += 1
         if self.depth > self.MAX_DEPTH:
-            raise self.fail("the formula nests too deeply", self.peek())
+            raise self.fail(translate("the formula nests too deeply"), self.peek())
         left = self.product()
         while self.peek().kind == "op" and self.peek().text in "+-":
             op = self.take()
@@ -211,7 +216,7 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > self.MAX_DEPTH:
-                raise self.fail("the formula nests too deeply", token)
+                raise self.fail(translate("the formula nests too deeply"), token)
             inner = self.unary()
             self.depth -= 1
             return inner if token.text == "+" else Sym("neg", (inner,), position=token.position)
@@ -224,7 +229,7 @@ class _Parser:
             self.take()
             self.depth += 1  # a^b^c… nests to the right
             if self.depth > self.MAX_DEPTH:
-                raise self.fail("the formula nests too deeply", token)
+                raise self.fail(translate("the formula nests too deeply"), token)
             exponent = self.unary()
             self.depth -= 1
             return Sym("pow", (base, exponent), position=token.position)
@@ -244,12 +249,12 @@ class _Parser:
             return Sym("call", (arg,), token.value, position=token.position)
         if token.kind == "delta":
             if not self.allow_delta:
-                raise self.fail(f"{token.text}( ) stands for a gradient, which has no place here; "
-                                f"write the expression itself", token)
+                raise self.fail(translate("{name}( ) stands for a gradient, which has no place here; write the "
+                                          "expression itself", name=token.text), token)
             self.expect("(")
             named = self.peek()
             if named.kind != "name":
-                raise self.fail("δ( ) takes one node name, e.g. δ(z1)", named)
+                raise self.fail(translate("δ( ) takes one node name, e.g. δ(z1)"), named)
             self.take()
             self.expect(")")
             return Sym("var", value=f"δ({self.resolve(named.text)})", position=token.position)
@@ -257,8 +262,8 @@ class _Parser:
             inner = self.sum()
             self.expect(")")
             return inner
-        found = repr(token.text) if token.kind != "end" else "the end of the formula"
-        raise self.fail(f"expected a number, a name, a function or '(' but found {found}", token)
+        found = repr(token.text) if token.kind != "end" else translate("the end of the formula")
+        raise self.fail(translate("expected a number, a name, a function or '(' but found {found}", found=found), token)
 
 
 def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str] | None = None, *,
@@ -272,7 +277,7 @@ def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str]
     if not isinstance(formula, str):
         raise TypeError(f"check_formula: formula must be a str, got {type(formula).__name__}")
     if len(formula) > MAX_FORMULA_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_FORMULA_LENGTH} characters")
+        raise FormulaError(translate("the formula is longer than {limit} characters", limit=MAX_FORMULA_LENGTH))
     aliases = dict(aliases or {})
     known = list(names) + list(aliases)
     if "" in known:

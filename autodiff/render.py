@@ -29,6 +29,7 @@ import graphviz
 from .display import fit_svg_to_width, svg_as_html
 from .engine import Value, topological_order
 from .formatting import format_number as _format
+from .i18n import N_, resolve_language, translate, translate_plural
 from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 500
-NO_BACKWARD_YET = "no backward pass yet: every grad is 0 (call backward() on the output first)"
+NO_BACKWARD_YET = N_("no backward pass yet: every grad is 0 (call backward() on the output first)")
 """The line a drawing shows when every gradient in it is still 0."""
 MAX_NAME_LENGTH = 500
 """Longer node names are refused: Graphviz cannot hold a label of more than 16,384 characters."""
@@ -58,7 +59,7 @@ _FOCUS = "#2171b5"
 _FOCUS_FILL = "#deebf7"
 _LEAF_FILL = "#f0f0f0"
 _UNKNOWN = "#969696"
-_FONT = "Helvetica,Arial,sans-serif"
+_FONT = "Helvetica,Arial,sans-serif"  # Hangul: fontconfig falls back to an installed CJK font (fonts-noto-cjk)
 _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its expression up to this length
 
 
@@ -332,6 +333,7 @@ def draw(
     focus: Value | None = None,
     edge_notes: Mapping[tuple[Value, int], str | None] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    lang: str | None = None,
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
 
@@ -355,10 +357,13 @@ def draw(
     * ``edge_notes``: (result Value, input index) -> text added to that edge's label, which is
       drawn emphasised (e.g. ``"0.25 × 0.5 = 0.125"``).
     * ``max_nodes``: refuse graphs with more Values (``GraphTooLargeError``); None for no limit.
+    * ``lang``: the language of the title lines ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale).
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
     order = _collect(root, rankdir, precision, max_nodes)
+    if lang is not None:
+        lang = resolve_language(lang)
     in_graph = set(order)
     if highlight is not None:
         _check_in_graph(highlight, in_graph, "highlight")
@@ -378,9 +383,9 @@ def draw(
         notes=_checked_notes(edge_notes, in_graph),
     )
     cluster_list = _resolve_clusters(clusters, model, root, in_graph)
-    titles = [_highlight_title(root, highlight, order)] if highlight is not None else []
+    titles = [(_highlight_title(root, highlight, order, lang), _HIGHLIGHT)] if highlight is not None else []
     if show_grad and grads is None and all(node.grad == 0 for node in order):
-        titles.append(NO_BACKWARD_YET)
+        titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))
     graph = _new_graph(rankdir, titles)
     drawing.add_clusters(graph, cluster_list, order)
     drawing.add_edges(graph, order)
@@ -430,27 +435,33 @@ def _checked_notes(
     return notes
 
 
-def _highlight_title(root: Value, highlight: Value, order: Sequence[Value]) -> str:
+def _highlight_title(root: Value, highlight: Value, order: Sequence[Value], lang: str | None) -> str:
     """The title over a highlighted drawing: how many paths lead back to the node, and why it matters."""
     n = count_paths(root, highlight)
     uses = sum(node.parents.count(highlight) for node in order)
-    top = f"'{root.name}'" if root.name is not None else "the output"
-    what = f"'{highlight.name}'" if highlight.name is not None else "the highlighted node"
-    used = f", which is used {uses} times" if uses > 1 else ""
-    rule = "the chain rule"
+    top = f"'{root.name}'" if root.name is not None else translate("the output", lang)
+    what = f"'{highlight.name}'" if highlight.name is not None else translate("the highlighted node", lang)
+    rule = translate("the chain rule", lang)
     if root.name is not None and highlight.name is not None:
         rule = f"d{root.name}/d{highlight.name}"
-    return f"{n} path{'s' if n != 1 else ''} from {top} back to {what}{used}: {rule} sums one term per path"
+    if uses > 1:
+        return translate_plural(
+            "{count} path from {top} back to {what}, which is used {uses} times: {rule} sums one term per path",
+            "{count} paths from {top} back to {what}, which is used {uses} times: {rule} sums one term per path",
+            n, lang, top=top, what=what, uses=uses, rule=rule)
+    return translate_plural("{count} path from {top} back to {what}: {rule} sums one term per path",
+                            "{count} paths from {top} back to {what}: {rule} sums one term per path",
+                            n, lang, top=top, what=what, rule=rule)
 
 
-def _new_graph(rankdir: str, titles: Sequence[str]) -> Graph:
-    """An empty drawing with the house style, and the title lines, if any."""
+def _new_graph(rankdir: str, titles: Sequence[tuple[str, str]]) -> Graph:
+    """An empty drawing with the house style, and the title lines (text, colour), if any."""
     graph = Graph(name="computation graph", encoding="utf-8")
     graph.attr(rankdir=rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.35")
     graph.attr("node", fontname=_FONT, fontsize="11")
     graph.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
     if titles:
-        lines = [_font(_html(title), _HIGHLIGHT if title != NO_BACKWARD_YET else _UNKNOWN) for title in titles]
+        lines = [_font(_html(title), colour) for title, colour in titles]
         graph.attr(label="<" + "<BR/>".join(lines) + ">", labelloc="t", fontsize="13")
     return graph
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from autodiff import Sym, Value, check_formula
+from autodiff.i18n import N_, translate
 from autodiff.display import one_line
 from autodiff.explain import FormulaError
 
@@ -48,9 +49,9 @@ def formula_4_variants() -> dict[str, Sym]:
     """The document's formula ④ for dLoss/db_1 as written, with only its σ' fixed, and corrected."""
     delta_o = v("y") - v("t")
     return {
-        "④ as written": delta_o * v("net h1") * v("net h1").sigmoid() * v("W_20"),
-        "④ h1 path only, σ' fixed": delta_o * v("W_20") * sigma_prime("Out h1"),
-        "④ corrected (3 paths)": hand_formulas_000()["b_1"],
+        N_("④ as written"): delta_o * v("net h1") * v("net h1").sigmoid() * v("W_20"),
+        N_("④ h1 path only, σ' fixed"): delta_o * v("W_20") * sigma_prime("Out h1"),
+        N_("④ corrected (3 paths)"): hand_formulas_000()["b_1"],
     }
 
 
@@ -216,41 +217,41 @@ def sig(z: str) -> str:
 
 DOCUMENTS: dict[str, list[DocFormula]] = {
     "000": [
-        DocFormula("W_20", "① last line", "Out h1*(-y-t)", "sign transcription: (−y−t) should be (y−t)"),
-        DocFormula("W_21", "① →", "Out h2*(-y-t)", "same sign transcription"),
-        DocFormula("W_22", "① →", "Out h3*(-y-t)", "same sign transcription"),
-        DocFormula("W_20", "① corrected", "(y-t)*Out h1", "(y−t), as SEEDS.md corrects it", expect_ok=True),
-        DocFormula("W_1", "② chain, as written", f"(-y-t)/(y(1-y)) * y(1-y) * W_20 * {sig('net h1')} * δ_1",
-                   "last factor δ_1 (the Python's net[0][0], read here as net h1) should be a1; sign as in ①",
+        DocFormula("W_20", N_("① last line"), "Out h1*(-y-t)", N_("sign transcription: (−y−t) should be (y−t)")),
+        DocFormula("W_21", N_("① →"), "Out h2*(-y-t)", N_("same sign transcription")),
+        DocFormula("W_22", N_("① →"), "Out h3*(-y-t)", N_("same sign transcription")),
+        DocFormula("W_20", N_("① corrected"), "(y-t)*Out h1", N_("(y−t), as SEEDS.md corrects it"), expect_ok=True),
+        DocFormula("W_1", N_("② chain, as written"), f"(-y-t)/(y(1-y)) * y(1-y) * W_20 * {sig('net h1')} * δ_1",
+                   N_("last factor δ_1 (the Python's net[0][0], read here as net h1) should be a1; sign as in ①"),
                    {"δ_1": "net h1"}),
-        DocFormula("b_1", "③ as written", "(-y-t)/((1-y)*y) * (1-y)*y * 1", "labelled b_1 but it is the output bias b_2"),
-        DocFormula("b_1", "③ sign corrected", "(y-t)/((1-y)*y) * (1-y)*y * 1", "still labelled b_1: the checker names b_2"),
-        DocFormula("b_1", "④ as written", "(y-t)*net h1*sigmoid(net h1)*W_20",
-                   "wrong σ' factor and only the h1 path of the shared b_1 (golden: −0.11487897732673394)"),
-        DocFormula("b_1", "④ with the right σ'", f"(y-t)*W_20*{sig('net h1')}", "the h1 path alone: still misses h2, h3"),
-        DocFormula("b_1", "④ corrected", f"(y-t)*(W_20*{sig('net h1')} + W_21*{sig('net h2')} + W_22*{sig('net h3')})",
-                   "the sum of the three paths", expect_ok=True),
+        DocFormula("b_1", N_("③ as written"), "(-y-t)/((1-y)*y) * (1-y)*y * 1", N_("labelled b_1 but it is the output bias b_2")),
+        DocFormula("b_1", N_("③ sign corrected"), "(y-t)/((1-y)*y) * (1-y)*y * 1", N_("still labelled b_1: the checker names b_2")),
+        DocFormula("b_1", N_("④ as written"), "(y-t)*net h1*sigmoid(net h1)*W_20",
+                   N_("wrong σ' factor and only the h1 path of the shared b_1 (golden: −0.11487897732673394)")),
+        DocFormula("b_1", N_("④ with the right σ'"), f"(y-t)*W_20*{sig('net h1')}", N_("the h1 path alone: still misses h2, h3")),
+        DocFormula("b_1", N_("④ corrected"), f"(y-t)*(W_20*{sig('net h1')} + W_21*{sig('net h2')} + W_22*{sig('net h3')})",
+                   N_("the sum of the three paths"), expect_ok=True),
     ],
     "001": [
-        DocFormula("w3_11", "① template ∂L/∂ŷ·∂ŷ/∂w³₁₁", per_sample("(yhat[{k}]-y[{k}])*h2_1[{k}]"), expect_ok=True),
-        DocFormula("b3_1", "③", per_sample("(yhat[{k}]-y[{k}])"), expect_ok=True),
-        DocFormula("w1_11", "line 13 template (through h²₁ only)",
+        DocFormula("w3_11", N_("① template ∂L/∂ŷ·∂ŷ/∂w³₁₁"), per_sample("(yhat[{k}]-y[{k}])*h2_1[{k}]"), expect_ok=True),
+        DocFormula("b3_1", N_("③"), per_sample("(yhat[{k}]-y[{k}])"), expect_ok=True),
+        DocFormula("w1_11", N_("line 13 template (through h²₁ only)"),
                    per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])*w2_11*h1_1[{k}]*(1-h1_1[{k}])*x[{k}]"),
-                   "misses the path through h²₂"),
-        DocFormula("w1_12", "line 14 template (through h¹₁)",
+                   N_("misses the path through h²₂")),
+        DocFormula("w1_12", N_("line 14 template (through h¹₁)"),
                    per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])*w2_11*h1_1[{k}]*(1-h1_1[{k}])*x[{k}]"),
-                   "w¹₁₂ feeds h¹₂, not h¹₁"),
-        DocFormula("b1_1", "line 13, right column", per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])"),
-                   "labelled ∂L/∂b¹₁ but it is ∂L/∂b²₁"),
-        DocFormula("b1_2", "line 14, right column", per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])"),
-                   "labelled ∂L/∂b¹₂ but it is again the layer-2 bias formula"),
-        DocFormula("w1_11", "⑥ written out with B(h¹₁)",
+                   N_("w¹₁₂ feeds h¹₂, not h¹₁")),
+        DocFormula("b1_1", N_("line 13, right column"), per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])"),
+                   N_("labelled ∂L/∂b¹₁ but it is ∂L/∂b²₁")),
+        DocFormula("b1_2", N_("line 14, right column"), per_sample("(yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])"),
+                   N_("labelled ∂L/∂b¹₂ but it is again the layer-2 bias formula")),
+        DocFormula("w1_11", N_("⑥ written out with B(h¹₁)"),
                    per_sample("((yhat[{k}]-y[{k}])*w3_11*h2_1[{k}]*(1-h2_1[{k}])*w2_11 + "
                               "(yhat[{k}]-y[{k}])*w3_21*h2_2[{k}]*(1-h2_2[{k}])*w2_12)*h1_1[{k}]*(1-h1_1[{k}])*x[{k}]"),
-                   "the numeric part uses both paths", expect_ok=True),
+                   N_("the numeric part uses both paths"), expect_ok=True),
     ],
     "002": [
-        DocFormula("w2_11", "∂E/∂w⁽²⁾₁₁, sigmoid form",
+        DocFormula("w2_11", N_("∂E/∂w⁽²⁾₁₁, sigmoid form"),
                    f"(a3_1-t1)*{sig('z3_1')}*w3_11*{sig('z2_1')}*a1_1 + (a3_2-t2)*{sig('z3_2')}*w3_21*{sig('z2_1')}*a1_1",
                    expect_ok=True),
     ] + [
@@ -259,8 +260,8 @@ DOCUMENTS: dict[str, list[DocFormula]] = {
                    + (f"*a1_{k}" if k else ""), expect_ok=True)
         for j, k in ((1, 1), (2, 1), (1, 2), (2, 2), (1, 0), (2, 0))
     ] + [
-        DocFormula("z3_1", "loss_3 (first entry)", "(a3_1-t1)*a3_1*(1-a3_1)", expect_ok=True),
-        DocFormula("z2_2", "loss_2 (second entry)", "(δ(z3_1)*w3_12 + δ(z3_2)*w3_22)*a2_2*(1-a2_2)", expect_ok=True),
+        DocFormula("z3_1", N_("loss_3 (first entry)"), "(a3_1-t1)*a3_1*(1-a3_1)", expect_ok=True),
+        DocFormula("z2_2", N_("loss_2 (second entry)"), "(δ(z3_1)*w3_12 + δ(z3_2)*w3_22)*a2_2*(1-a2_2)", expect_ok=True),
     ],
     "003": [
         DocFormula("w3_11", "", "(pred-true)*a2_1", expect_ok=True),
@@ -271,22 +272,22 @@ DOCUMENTS: dict[str, list[DocFormula]] = {
     ] + [
         DocFormula(f"w1_{i}{j}", "", f"δ(z1_{i})*x_{j - 1}", expect_ok=True) for i in (1, 2, 3) for j in (1, 2)
     ] + [
-        DocFormula("a1_1", "line 34", "δ(z1_1)*w2_11 + δ(z1_2)*w2_21", "z¹ written for z²"),
-        DocFormula("a1_2", "line 36", "δ(z1_1)*w2_12 + δ(z2_2)*w2_22", "first term: z¹₁ for z²₁"),
-        DocFormula("z1_1", "line 40", "(δ(z1_1)*w2_11 + δ(z1_2)*w2_21)*a1_1*(1-a1_1)", "defined in terms of itself"),
-        DocFormula("z1_2", "line 42", "(δ(z1_1)*w2_12 + δ(z2_2)*w2_22)*a1_2*(1-a1_2)", "first term: z¹₁ for z²₁"),
-        DocFormula("z1_2", "line 44", "(δ(z1_2)*w2_13 + δ(z2_2)*w2_23)*a1_3*(1-a1_3)",
-                   "labelled dloss/dz¹₂ (should be z¹₃) and z¹₂ written for z²₁"),
-        DocFormula("a1_1", "line 34 corrected", "δ(z2_1)*w2_11 + δ(z2_2)*w2_21", expect_ok=True),
+        DocFormula("a1_1", N_("line 34"), "δ(z1_1)*w2_11 + δ(z1_2)*w2_21", N_("z¹ written for z²")),
+        DocFormula("a1_2", N_("line 36"), "δ(z1_1)*w2_12 + δ(z2_2)*w2_22", N_("first term: z¹₁ for z²₁")),
+        DocFormula("z1_1", N_("line 40"), "(δ(z1_1)*w2_11 + δ(z1_2)*w2_21)*a1_1*(1-a1_1)", N_("defined in terms of itself")),
+        DocFormula("z1_2", N_("line 42"), "(δ(z1_1)*w2_12 + δ(z2_2)*w2_22)*a1_2*(1-a1_2)", N_("first term: z¹₁ for z²₁")),
+        DocFormula("z1_2", N_("line 44"), "(δ(z1_2)*w2_13 + δ(z2_2)*w2_23)*a1_3*(1-a1_3)",
+                   N_("labelled dloss/dz¹₂ (should be z¹₃) and z¹₂ written for z²₁")),
+        DocFormula("a1_1", N_("line 34 corrected"), "δ(z2_1)*w2_11 + δ(z2_2)*w2_21", expect_ok=True),
     ],
     "004": [
-        DocFormula("w31", "(5)", "(A3 - y_t)(A3(1 - A3))(A1)", expect_ok=True),
+        DocFormula("w31", N_("(5)"), "(A3 - y_t)(A3(1 - A3))(A1)", expect_ok=True),
         DocFormula("w32", "", "(A3 - y_t)(A3(1-A3))A2", expect_ok=True),
-        DocFormula("w11", "boxed", "(A3 - y_t)(A3(1-A3)) w31 A1(1-A1) x1", expect_ok=True),
-        DocFormula("w21", "boxed", "(A3 - y_t)(A3(1-A3)) w32 A2(1-A2) x1", expect_ok=True),
+        DocFormula("w11", N_("boxed"), "(A3 - y_t)(A3(1-A3)) w31 A1(1-A1) x1", expect_ok=True),
+        DocFormula("w21", N_("boxed"), "(A3 - y_t)(A3(1-A3)) w32 A2(1-A2) x1", expect_ok=True),
         DocFormula("w12", "", "(A3 - y_t)(A3(1 - A3)) w31 A1(1 - A1) x2", expect_ok=True),
-        DocFormula("w22", "line 140, as written", "(A3 - y_k)(A3(1-A3)) w32 · A2(1-A2) · x2", "y_k is a slip for y_t"),
-        DocFormula("w22", "line 140 corrected", "(A3 - y_t)(A3(1-A3)) w32 · A2(1-A2) · x2", expect_ok=True),
+        DocFormula("w22", N_("line 140, as written"), "(A3 - y_k)(A3(1-A3)) w32 · A2(1-A2) · x2", N_("y_k is a slip for y_t")),
+        DocFormula("w22", N_("line 140 corrected"), "(A3 - y_t)(A3(1-A3)) w32 · A2(1-A2) · x2", expect_ok=True),
     ],
 }
 
@@ -296,6 +297,6 @@ def check_document_formula(loss: Value, doc: DocFormula) -> tuple[str, bool]:
     try:
         verdict = check_formula(loss, doc.target, doc.formula, aliases=doc.aliases)
     except FormulaError as error:
-        return f"REFUSED: {error}", not doc.expect_ok
+        return translate("REFUSED: {error}", error=error), not doc.expect_ok
     return verdict.text(), verdict.ok == doc.expect_ok
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from autodiff.i18n import N_
 from autodiff import Value, no_grad
 from autodiff.display import markdown_escape, markdown_table, one_line
 
@@ -189,9 +190,9 @@ def _build_000(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
             del grads["b_1"]
             grads.update(g["variants"][variant]["gradients"])
     title = {
-        None: "000: 2-3-1 sigmoid net, one hidden bias b_1 shared by h1, h2, h3, binary cross-entropy",
-        "per_unit_hidden_bias": "000 (variant): a separate hidden bias per unit, b_1_h1, b_1_h2, b_1_h3",
-        "half_squared_error_loss": "000 (variant): the same net with Loss = ½(y − t)²",
+        None: N_("000: 2-3-1 sigmoid net, one hidden bias b_1 shared by h1, h2, h3, binary cross-entropy"),
+        "per_unit_hidden_bias": N_("000 (variant): a separate hidden bias per unit, b_1_h1, b_1_h2, b_1_h3"),
+        "half_squared_error_loss": N_("000 (variant): the same net with Loss = ½(y − t)²"),
     }[variant]
     names = {"net_h": ["net h1", "net h2", "net h3"], "out_h": ["Out h1", "Out h2", "Out h3"],
              "net_o1": "net o1", "y": "y"}
@@ -226,7 +227,7 @@ def _build_001(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
         "h2": [[f"h2_{j}[{k}]" for j in (1, 2)] for k in ks],
         "yhat": [f"yhat[{k}]" for k in ks],
     }
-    title = "001: 1-2-2-1 net (sigmoid, sigmoid, linear output), MSE over 3 samples, one SGD step"
+    title = N_("001: 1-2-2-1 net (sigmoid, sigmoid, linear output), MSE over 3 samples, one SGD step")
     return ReferenceCase(sid, variant, title, model, g, g["loss"]["value"], dict(g["gradients"]), forward, names)
 
 
@@ -247,7 +248,7 @@ def _build_002(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
         return loss
 
     names = {"z2": ["z2_1", "z2_2"], "A2": ["a2_1", "a2_2"], "z3": ["z3_1", "z3_2"], "A3": ["a3_1", "a3_2"]}
-    title = "002: Mazur's 2-2-2 sigmoid net, E = ½·Σ(t_i − a3_i)²"
+    title = N_("002: Mazur's 2-2-2 sigmoid net, E = ½·Σ(t_i − a3_i)²")
     return ReferenceCase(sid, variant, title, model, g, g["loss"]["value"], dict(g["gradients"]), forward, names)
 
 
@@ -272,7 +273,7 @@ def _build_003(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
             loss.name = "loss"
             return loss
 
-        title = "003 (variant): the same net on a 3-sample batch, loss = Σ_k (pred_k − true_k)²/2"
+        title = N_("003 (variant): the same net on a 3-sample batch, loss = Σ_k (pred_k − true_k)²/2")
         return ReferenceCase(sid, variant, title, model, g, batch["loss_value"], dict(batch["gradients"]), forward_batch)
 
     x, target = g["inputs"]["x"], g["targets"]["true"]
@@ -285,7 +286,7 @@ def _build_003(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
 
     names = {"z1": ["z1_1", "z1_2", "z1_3"], "a1": ["a1_1", "a1_2", "a1_3"],
              "z2": ["z2_1", "z2_2"], "a2": ["a2_1", "a2_2"], "pred": "pred"}
-    title = "003: 2-3-2-1 net without biases (sigmoid, sigmoid, linear output), loss = (pred − true)²/2"
+    title = N_("003: 2-3-2-1 net without biases (sigmoid, sigmoid, linear output), loss = (pred − true)²/2")
     return ReferenceCase(sid, variant, title, model, g, g["loss"]["value"], dict(g["gradients"]), forward, names)
 
 
@@ -306,7 +307,7 @@ def _build_004(sid: str, g: dict[str, Any], variant: str | None) -> ReferenceCas
         return loss
 
     names = {k: k for k in ("z1", "z2", "A1", "A2", "z3", "A3")}
-    title = "004: 2-2-1 sigmoid net without biases, E = ½(A3 − y_t)²"
+    title = N_("004: 2-2-1 sigmoid net without biases, E = ½(A3 − y_t)²")
     return ReferenceCase(sid, variant, title, model, g, g["loss"]["value"], dict(g["gradients"]), forward, names)
 
 

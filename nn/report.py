@@ -8,9 +8,11 @@ the number. The gradient it is compared with always comes from ``backward()``.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from autodiff import Value
+from autodiff.i18n import N_, lookup, translate
 
 from .module import named_nodes
 from .reference import ReferenceCase, build
@@ -31,18 +33,24 @@ def fmt(x: float | None, digits: int = 15) -> str:
     return "" if x is None else f"{x:.{digits}g}"
 
 
+def width(text: str) -> int:
+    """How many terminal columns ``text`` takes: East Asian wide characters (Hangul) take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def heading(text: str, char: str = "=") -> str:
-    return f"\n{text}\n{char * len(text)}"
+    return f"\n{text}\n{char * width(text)}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Columns padded to their widest cell; numbers right-aligned, text left-aligned."""
     cells = [[h for h in headers]] + [[c if isinstance(c, str) else fmt(c) for c in row] for row in rows]
     numeric = [all(not isinstance(row[i], str) for row in rows) for i in range(len(headers))]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        padded = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        padded = [" " * (w - width(c)) + c if numeric[i] else c + " " * (w - width(c))
+                  for i, (c, w) in enumerate(zip(row, widths))]
         lines.append(" | ".join(padded).rstrip())
         if n == 0:
             lines.append("-+-".join("-" * w for w in widths))
@@ -56,7 +64,8 @@ def values_of(root: Value) -> dict[str, float]:
 
 def agree(ours: float, theirs: float, tol: float = TOLERANCE) -> str:
     """'✓ same' when the two agree to ``tol``, else how far apart they are."""
-    return "✓ same" if abs(ours - theirs) <= tol else f"✗ off by {ours - theirs:+.3g}"
+    return translate("✓ same") if abs(ours - theirs) <= tol else translate("✗ off by {difference}",
+                                                                         difference=f"{ours - theirs:+.3g}")
 
 
 def _short(ours: float, theirs: float, what: str) -> str:
@@ -73,14 +82,14 @@ def document_verdict(document: float, exact: float) -> str:
     """Whether a printed (rounded) number is the exact one rounded to the digits shown."""
     decimals = printed_decimals(document)
     if abs(document - exact) <= 0.5 * 10.0**-decimals + 1e-15:
-        return f"doc ✓ ({decimals} dp)"
-    return f"doc ✗ ({document - exact:+.2g})"
+        return translate("doc ✓ ({decimals} dp)", decimals=decimals)
+    return translate("doc ✗ ({difference})", difference=f"{document - exact:+.2g}")
 
 
 def forward_table(root: Value, expected: Mapping[str, float]) -> str:
     """node | our forward value | golden value | verdict."""
     values = values_of(root)
-    return table(["node", "ours", "golden.json", "check"],
+    return table([translate("node"), translate("ours"), "golden.json", translate("check")],
                  [[name, values[name], value, agree(values[name], value)] for name, value in expected.items()])
 
 
@@ -108,14 +117,15 @@ def gradient_table(
     for name, ours in gradients.items():
         formula = formulas[name]
         by_hand = evaluate(formula, values)
-        verdict = [_short(ours, by_hand, "formula")]
+        verdict = [_short(ours, by_hand, translate("formula"))]
         if golden is not None:
-            verdict.append(_short(ours, golden[name], "golden"))
+            verdict.append(_short(ours, golden[name], translate("golden")))
         doc = None if document is None else document.get(name)
         if doc is not None:
             verdict.append(document_verdict(doc, ours))
         rows.append([name, ours, by_hand, "" if doc is None else repr(doc), ", ".join(verdict), formula.text()])
-    headers = ["param", "from backward", "hand formula", "document", "verdict", "hand formula (as evaluated)"]
+    headers = [translate("param"), translate("from backward"), translate("hand formula"), translate("document"),
+               translate("verdict"), translate("hand formula (as evaluated)")]
     if document is None:
         headers.pop(3)
         for row in rows:
@@ -127,18 +137,19 @@ def open_case(
     seed: str,
     loss_formula: str,
     describe: Callable[[ReferenceCase], str] = lambda case: "",
-    forward_title: str = "Forward values:",
+    forward_title: str = N_("Forward values:"),
 ) -> tuple[ReferenceCase, Value]:
     """Print a document's heading, model, loss and forward values; return the case and its loss.
 
     ``backward()`` has run on the returned loss, so every gradient is in place.
     """
     case = build(seed)
-    print(heading(case.title))
-    print(f"model: {case.model!r}{describe(case)}")
+    print(heading(lookup(case.title)))
+    print(translate("model: {model}", model=f"{case.model!r}{describe(case)}"))
     loss = case.loss()
     loss.backward()
-    print(f"\n{loss_formula} = {loss.data!r}   {agree(loss.data, case.expected_loss)} with golden.json")
-    print(f"\n{forward_title}")
+    print("\n" + translate("{loss} = {value}   {check} with golden.json", loss=loss_formula, value=repr(loss.data),
+                           check=agree(loss.data, case.expected_loss)))
+    print(f"\n{lookup(forward_title)}")
     print(forward_table(loss, case.expected_forward()))
     return case, loss

@@ -13,6 +13,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# The learner's language is pinned to English, whatever the machine's locale (AUTODIFF_LANG, else LANG...):
+# the tests read English text. The Korean tests ask for Korean explicitly (lang="ko", monkeypatch).
+os.environ["AUTODIFF_LANG"] = "en"
+
 settings.register_profile("dev", deadline=None)
 settings.register_profile(
     "ci", max_examples=50, derandomize=True, deadline=None, print_blob=True,

@@ -65,7 +65,7 @@ def graph_payload(graph: LabGraph) -> dict[str, Any]:
             edges.append({"from": ids[parent], "to": ids[n], "index": i, "local": number(local),
                           "formula": formula.text() if formula is not None else None, "element": f"e-{ids[n]}-{i}"})
     return {
-        "graph": graph.gid, "title": graph.title, "svg": _svg(graph), "nodes": nodes, "edges": edges,
+        "graph": graph.gid, "title": graph.shown_title(), "svg": _svg(graph), "nodes": nodes, "edges": edges,
         "root": ids[graph.root], "root_name": graph.root.name, "loss": number(graph.root.data),
         "losses": [number(x) for x in graph.losses], "params": [ids[graph.order[k]] for k in graph.params],
     }

@@ -26,6 +26,7 @@ from ..animate import DEFAULT_MAX_EDGES, check_size
 from ..copying import copy_graph
 from ..expression import MAX_VALUES_LENGTH, build_expression, parse_values
 from ..formula import MAX_FORMULA_LENGTH
+from ..i18n import N_, lookup, translate
 from ..paths import resolve_node
 from ..dotnode import dot
 from ..engine import Value, is_recording
@@ -94,6 +95,7 @@ class LabGraph:
     losses: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     svg: str | None = field(default=None, repr=False)  # the current layout, made on first use
+    title_values: dict[str, str] | None = None  # when given, ``title`` is a catalogue template filled with them
 
     def __post_init__(self) -> None:
         self._index()
@@ -152,11 +154,18 @@ class LabGraph:
         self.losses.append(self.root.data)
         del self.losses[:-MAX_HISTORY]
 
+    def shown_title(self) -> str:
+        """The title in the language of the request (a document's or an example's, translated)."""
+        if self.title_values is not None:
+            return translate(self.title, **self.title_values)
+        return lookup(self.title)
+
     def label(self, node: Value) -> str:
         return repr(node.name) if node.name is not None else f"node {self.ids[node]}"
 
 
-def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value] | None = None) -> LabGraph:
+def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value] | None = None,
+              title_values: dict[str, str] | None = None) -> LabGraph:
     """The lab's graph for ``root`` (a copy), with ``model``'s neuron boxes and parameters."""
     if not isinstance(root, Value):
         raise LabError(f"expected a Value as the graph's root, got {type(root).__name__}")
@@ -174,7 +183,7 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
     if params is None:
         params = [n for n in order if n.op is None and n.name is not None]
     copy, _ = copy_graph(root)
-    return LabGraph(title, copy, clusters, [position[p] for p in params if p in position])
+    return LabGraph(title, copy, clusters, [position[p] for p in params if p in position], title_values=title_values)
 
 
 class GraphStore:
@@ -242,9 +251,9 @@ def _diamond() -> Value:
 
 
 EXAMPLES: dict[str, tuple[str, Callable[[], Value]]] = {
-    "neuron": ("A single neuron, o = tanh(x1·w1 + x2·w2 + b), as in micrograd's lecture", _neuron),
-    "twice": ("A node used twice: b = a + a", _twice),
-    "diamond": ("A diamond: f = x²·σ(x), two paths back to x", _diamond),
+    "neuron": (N_("A single neuron, o = tanh(x1·w1 + x2·w2 + b), as in micrograd's lecture"), _neuron),
+    "twice": (N_("A node used twice: b = a + a"), _twice),
+    "diamond": (N_("A diamond: f = x²·σ(x), two paths back to x"), _diamond),
 }
 
 
@@ -252,8 +261,9 @@ def case_list() -> list[dict[str, str]]:
     """Every graph the page offers by name: the five documents, then the classic examples."""
     from nn import reference
 
-    out = [{"id": sid[:3], "title": reference.build(sid[:3]).title, "kind": "document"} for sid in reference.SEED_IDS]
-    out += [{"id": key, "title": title, "kind": "example"} for key, (title, _) in EXAMPLES.items()]
+    out = [{"id": sid[:3], "title": lookup(reference.build(sid[:3]).title), "kind": "document"}
+           for sid in reference.SEED_IDS]
+    out += [{"id": key, "title": lookup(title), "kind": "example"} for key, (title, _) in EXAMPLES.items()]
     return out
 
 
@@ -348,7 +358,8 @@ def network_graph(spec: object) -> LabGraph:
     loss = loss_fn(predictions, target_values)
     loss.name = "Loss"
     layers = " → ".join(str(n) for n in [nin, *sizes])
-    return lab_graph(loss, f"Network {layers} ({', '.join(activations)}), {loss_name} loss", model)
+    return lab_graph(loss, N_("Network {layers} ({activations}), {loss} loss"), model,
+                     title_values={"layers": str(layers), "activations": ", ".join(activations), "loss": str(loss_name)})
 
 
 def expression_graph(text: object, values: object) -> LabGraph:
@@ -373,7 +384,7 @@ def expression_graph(text: object, values: object) -> LabGraph:
         raise LabError("values must map leaf names to numbers, as an object or as text such as 'x1=2, w1=-3'")
     given = values
     root = _with_position(lambda: build_expression(text, given), "expression")
-    return lab_graph(root, f"Your expression: {text.strip()}")
+    return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})
 
 
 def _with_position(make: Callable[[], Any], what: str) -> Any:

@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Mapping
 
+from ..i18n import lookup
 from ..engine import Value
 from ..practice import MISTAKES, grade
 from ..practice.exercises import Exercise, make_exercises
@@ -136,7 +137,7 @@ def grade_payload(graph: LabGraph, body: Mapping[str, Any]) -> dict[str, Any]:
     data = result.as_dict()
     value = data["value"]
     return {**data, "expected": number(result.expected), "value": number(value) if isinstance(value, float) else value,
-            "mistake_descriptions": [MISTAKES[m] for m in result.mistakes], "graph": graph.gid,
+            "mistake_descriptions": [lookup(MISTAKES[m]) for m in result.mistakes], "graph": graph.gid,
             "node": graph.ids[node], **where}
 
 

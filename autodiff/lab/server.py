@@ -23,6 +23,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from ..animate import STEP_STYLE, STEPS_JS
+from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
 from ..render import GraphTooLargeError
 from . import api, practice
 from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph, network_graph
@@ -43,6 +44,14 @@ _FILES = {  # URL path -> (packaged file, content type)
 }
 
 
+def _page_texts(files: dict[str, tuple[bytes, str]]) -> list[str]:
+    """The messages of the page and its script, for ``GET /api/messages``."""
+    texts = page_messages(files["/"][0].decode("utf-8"), "html")
+    for script in ("/static/lab.js", "/static/practice.js"):
+        texts += page_messages(files[script][0].decode("utf-8"), "js")
+    return list(dict.fromkeys(texts))
+
+
 def _static() -> dict[str, tuple[bytes, str]]:
     folder = resources.files("autodiff.lab") / "static"
     out = {url: ((folder / name).read_bytes(), kind) for url, (name, kind) in _FILES.items()}
@@ -60,6 +69,7 @@ class LabServer:
         self.token = secrets.token_urlsafe(24)
         self.store = GraphStore()
         self.files = _static()
+        self.texts = _page_texts(self.files)
         self.httpd = _HTTPServer((HOST, port), _Handler)
         self.httpd.lab = self
         self.port: int = self.httpd.server_address[1]
@@ -204,7 +214,15 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Refused(404 if parts.path not in known else 405,
                                f"no endpoint {method} {parts.path}; the endpoints are {', '.join(known)}")
             args = {k: v[0] for k, v in query.items() if k != "token"} if method == "GET" else self._body()
-            status, answer = route(self.server.lab, args)
+            lang = args.pop("lang", None)
+            if lang is not None and not isinstance(lang, str):
+                raise _Refused(400, f"lang must be a language code such as 'en' or 'ko', got {lang!r}")
+            try:
+                language = resolve_language(lang or None)
+            except LanguageError as error:
+                raise _Refused(400, str(error), languages=list(available_languages())) from None
+            with using_language(language):  # every text of the answer is in the request's language
+                status, answer = route(self.server.lab, args)
             self._json(status, answer)
         except _Refused as refused:
             self._error(refused.status, refused.message, **refused.extra)
@@ -227,6 +245,14 @@ Route = Callable[[LabServer, dict[str, Any]], tuple[int, Any]]
 
 def _graph_of(lab: LabServer, args: dict[str, Any]) -> LabGraph:
     return lab.store.get(args.get("graph"))
+
+
+def _messages(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+    """The page's own texts in the request's language, and the languages the switch offers."""
+    language = resolve_language(None)  # the request's (see _handle)
+    return 200, {"lang": language,
+                 "languages": [{"code": code, "name": autonym(code)} for code in available_languages()],
+                 "messages": {text: lookup(text) for text in lab.texts}}
 
 
 def _cases(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
@@ -285,6 +311,7 @@ def _step(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
 
 
 _ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/messages"): _messages,
     ("GET", "/api/cases"): _cases,
     ("POST", "/api/graph"): _new_graph,
     ("GET", "/api/graph"): _get_graph,

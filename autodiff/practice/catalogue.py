@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable, Iterable
 
+from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
 from ..paths import NamedGraph, Path, reaching, read_graph
@@ -30,22 +31,23 @@ from .chain import Edge, gradients
 from .messages import say
 
 MISTAKES: dict[str, str] = {
-    "missed_path": "a node used several times counted once: only some of its paths kept (“=” instead of “+=”)",
-    "not_zeroed": "gradients not zeroed between two passes: the sum of two backward passes",
-    "stale_intermediate": "micrograd's stale intermediate gradients: intermediates accumulated over two passes too",
-    "sigma_instead_of_derivative": "σ′(z) written as σ(z)",
-    "z_times_sigma": "σ′(z) written as z·σ(z)",
-    "derivative_at_activation": "σ′ evaluated at the activation σ(z) instead of the pre-activation z",
-    "sign_flipped": "the sign of the loss derivative flipped (t − y for y − t)",
-    "loss_factor_dropped": "a constant of the loss dropped: the ½, the 2 of the square, or the 1/n of a mean",
-    "swapped_weight_index": "the wrong weight of a pair: w_ij for w_ji",
-    "neighbour_factor": "a path's factor taken from a neighbouring neuron",
-    "rounded_intermediates": "intermediate values rounded before multiplying",
-    "wrong_input_factor": "∂z/∂w written as something other than the input x that w multiplies",
-    "wrong_node": "the derivation of another node (a mislabelled derivative)",
-    "upstream_dropped": "a contribution given as the local derivative alone, without the gradient from above",
+    "missed_path": N_("a node used several times counted once: only some of its paths kept (“=” instead of “+=”)"),
+    "not_zeroed": N_("gradients not zeroed between two passes: the sum of two backward passes"),
+    "stale_intermediate": N_("micrograd's stale intermediate gradients: intermediates accumulated over two passes too"),
+    "sigma_instead_of_derivative": N_("σ′(z) written as σ(z)"),
+    "z_times_sigma": N_("σ′(z) written as z·σ(z)"),
+    "derivative_at_activation": N_("σ′ evaluated at the activation σ(z) instead of the pre-activation z"),
+    "sign_flipped": N_("the sign of the loss derivative flipped (t − y for y − t)"),
+    "loss_factor_dropped": N_("a constant of the loss dropped: the ½, the 2 of the square, or the 1/n of a mean"),
+    "swapped_weight_index": N_("the wrong weight of a pair: w_ij for w_ji"),
+    "neighbour_factor": N_("a path's factor taken from a neighbouring neuron"),
+    "rounded_intermediates": N_("intermediate values rounded before multiplying"),
+    "wrong_input_factor": N_("∂z/∂w written as something other than the input x that w multiplies"),
+    "wrong_node": N_("the derivation of another node (a mislabelled derivative)"),
+    "upstream_dropped": N_("a contribution given as the local derivative alone, without the gradient from above"),
 }
-"""Every mistake id -> its one-line description, in the order the grader reports them."""
+"""Every mistake id -> its one-line description (English; ``i18n.lookup`` translates it), in the order the grader
+reports them."""
 
 MAX_PATH_VARIANTS = 12  # paths listed one by one for missed_path; beyond it only the "=" bug
 MAX_RERUNS = 48  # chain-rule re-runs per kind of mistake (each walks the whole graph)

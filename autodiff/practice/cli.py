@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from ..i18n import LanguageError, available_languages, resolve_language, using_language
 from .exercises import KINDS, ExerciseSet, from_case, from_seed
 from .session import run_session
 
@@ -27,6 +28,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, default=None, help="how many exercises (default: one per kind)")
     p.add_argument("--worksheet", type=Path, default=None,
                    help="write a worksheet to this .md or .tex file instead of starting a session")
+    p.add_argument("--lang", default=None, metavar="LANG",
+                   help=f"the language of the exercises and diagnoses ({', '.join(available_languages())}; "
+                        "default: AUTODIFF_LANG, else the locale)")
     return p
 
 
@@ -46,6 +50,15 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         parser().error(f"--kinds: unknown kind(s) {', '.join(bad) or '(none)'}; choose among {', '.join(KINDS)}")
     if args.count is not None and args.count < 1:
         parser().error(f"--count must be at least 1, got {args.count}")
+    try:
+        language = resolve_language(args.lang)
+    except LanguageError as error:
+        parser().error(f"--lang: {error}")
+    with using_language(language):  # the exercises, the session and the worksheets all in one language
+        return _run(args, kinds, stdin, out)
+
+
+def _run(args: argparse.Namespace, kinds: Sequence[str], stdin: TextIO | None, out: TextIO) -> int:
     es = exercise_set(args.case, args.seed, kinds, args.count)
     if args.worksheet is not None:
         from . import worksheet

@@ -27,6 +27,7 @@ from ..traversal import backward_order, topological_order
 from .catalogue import MISTAKES, Candidate, Context, candidates_in, factor, label, num
 from .chain import gradients
 from .grading import Grade, Target, grade, grade_number, read_number, target_of
+from ..i18n import lookup
 from .messages import say
 
 KINDS = ("gradient", "local", "next_step", "fill")
@@ -368,7 +369,7 @@ def from_case(case: str, *, seed: int = 0, kinds: Sequence[str] = KINDS, count: 
     root = ref.loss()
     params = [p for _, p in ref.model.named_parameters()]
     description = [repr(ref.model)] + _value_lines(root)
-    return ExerciseSet(ref.title, root, make_exercises(root, seed=seed, kinds=kinds, count=count, params=params),
+    return ExerciseSet(lookup(ref.title), root, make_exercises(root, seed=seed, kinds=kinds, count=count, params=params),
                        description, seed)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from typing import Callable, Iterable, Iterator, Mapping, Protocol
@@ -30,6 +30,7 @@ from ..checking import OffFactor, Verdict, check_formula
 from ..engine import Value
 from ..explanation import explain
 from ..formula import FormulaError, parse_formula
+from ..i18n import using_language
 from ..paths import resolve_node
 from ..symbolic import Sym
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
@@ -73,9 +74,14 @@ class Grade:
     message: str = ""
     verdict: Verdict | None = field(default=None, repr=False)
     kind: str = "number"  # or "formula"
+    lang: str | None = None  # the language grade() wrote in; text() writes in it too
 
     def text(self) -> str:
-        """The diagnosis a learner reads."""
+        """The diagnosis a learner reads (in the language ``grade`` was given)."""
+        with using_language(self.lang):
+            return self._text()
+
+    def _text(self) -> str:
         expected = num(self.expected, 10)
         if self.status == "unreadable":
             return self.message
@@ -166,12 +172,19 @@ def derivation(root: Value, node: Value) -> str:
     return explain(root, node, form="paths" if 0 < count <= 4 else "delta").text()
 
 
-def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[str, str] | None = None) -> Grade:
+def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[str, str] | None = None,
+          lang: str | None = None) -> Grade:
     """Grade ``answer`` (a number, or a formula in node names) for d(root)/d(node).
 
     ``node`` is a Value of root's graph or the unique name of one. ``aliases`` maps extra
     names a formula may use to node names (as in ``check_formula``). No ``.grad`` is changed.
+    ``lang`` ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale) is the diagnosis's language.
     """
+    with using_language(lang) as language:
+        return replace(_grade(root, node, answer, aliases), lang=language)
+
+
+def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str, str] | None) -> Grade:
     target = _resolve(root, node)
     ctx = Context(root, target)
     if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):

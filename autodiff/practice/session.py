@@ -13,6 +13,7 @@ from typing import TextIO
 
 from .catalogue import num
 from .exercises import Exercise, ExerciseSet
+from ..i18n import using_language
 from .messages import say
 
 QUIT = ("q", "quit", "exit")
@@ -41,8 +42,16 @@ def _table(exercise: Exercise) -> list[str]:
     return lines
 
 
-def run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO) -> Score:
-    """Ask every question of ``es`` on ``stdout``, read answers from ``stdin``; return the score."""
+def run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO, lang: str | None = None) -> Score:
+    """Ask every question of ``es`` on ``stdout``, read answers from ``stdin``; return the score.
+
+    ``lang`` ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale) is the session's language.
+    """
+    with using_language(lang):
+        return _run_session(es, stdin, stdout)
+
+
+def _run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO) -> Score:
     score = Score(total=len(es.questions()))
 
     def write(text: str = "") -> None:

@@ -13,6 +13,7 @@ from ..formatting import latex_escape
 from ..traversal import topological_order
 from .catalogue import num
 from .exercises import Exercise, ExerciseSet
+from ..i18n import using_language
 from .messages import say
 
 PAGE_BREAK_MARKDOWN = '<div style="page-break-before: always"></div>'
@@ -29,8 +30,13 @@ def _node_rows(exercise: Exercise) -> list[tuple[str, str, str]]:
     return rows
 
 
-def markdown(es: ExerciseSet) -> str:
-    """The worksheet as Markdown: exercises, a page break, then the answers with derivations."""
+def markdown(es: ExerciseSet, lang: str | None = None) -> str:
+    """The worksheet as Markdown: exercises, a page break, then the answers with derivations (in ``lang``)."""
+    with using_language(lang):
+        return _markdown(es)
+
+
+def _markdown(es: ExerciseSet) -> str:
     out = [f"# {say('sheet.title', title=es.title)}", "", say("sheet.intro"), "", f"## {say('sheet.network')}", ""]
     out += [f"- {_md(line)}" for line in es.description[:2]]
     values = es.description[2:]
@@ -71,6 +77,10 @@ _LATEX_UNICODE = {"∂": r"$\partial$", "δ": r"$\delta$", "σ": r"$\sigma$", "�
                   "Σ": r"$\Sigma$", "×": r"$\times$", "—": "---", "–": "--", "…": r"\ldots{}"}
 
 
+def _is_hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f"
+
+
 def latex_text(text: str) -> str:
     """Plain text as LaTeX: special characters escaped, Unicode math written as commands."""
     out = []
@@ -79,13 +89,20 @@ def latex_text(text: str) -> str:
             out.append(_LATEX_UNICODE[c])
         elif ord(c) < 128:
             out.append(latex_escape(c))
+        elif _is_hangul(c):
+            out.append(c)  # Korean worksheets: the document loads kotex (see latex())
         else:
             out.append("?")  # nothing else is expected; never emit what pdflatex cannot read
     return "".join(out)
 
 
-def latex(es: ExerciseSet) -> str:
-    """The worksheet as a LaTeX document: exercises, ``\\newpage``, then the answers."""
+def latex(es: ExerciseSet, lang: str | None = None) -> str:
+    """The worksheet as a LaTeX document: exercises, ``\\newpage``, then the answers (in ``lang``)."""
+    with using_language(lang):
+        return _latex(es)
+
+
+def _latex(es: ExerciseSet) -> str:
     out = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}", r"\usepackage[margin=2cm]{geometry}",
            r"\begin{document}", rf"\section*{{{latex_text(say('sheet.title', title=es.title))}}}",
            latex_text(say("sheet.intro")), "", rf"\subsection*{{{latex_text(say('sheet.network'))}}}",
@@ -113,4 +130,6 @@ def latex(es: ExerciseSet) -> str:
             else:
                 out += [r"\[", body, r"\]"]
     out.append(r"\end{document}")
+    if any(_is_hangul(c) for line in out for c in line):  # Hangul needs kotex (pdflatex or xelatex)
+        out.insert(2, r"\usepackage{kotex}")
     return "\n".join(out) + "\n"

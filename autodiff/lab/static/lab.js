@@ -6,13 +6,86 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var params = new URLSearchParams(location.search);
   var token = params.get("token") || "";
+  var lang = params.get("lang") || "";  /* "" until /api/messages says: the server's default language */
+  var MESSAGES = {};
+  var languagesShown = false;
   var lab = document.getElementById("lab");
   var $ = function (id) { return document.getElementById(id); };
   var state = { graph: null, nodes: {}, selected: null, explanation: null, verdict: null,
                 stepper: null, steps: null, step: -1, timer: null, checkTimer: null, checkSeq: 0 };
 
+  /* The page's texts in the learner's language: tr(its English template, its placeholders). */
+  function tr(text, values) {
+    var t = Object.prototype.hasOwnProperty.call(MESSAGES, text) ? MESSAGES[text] : text;
+    return t.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+  window.autodiffTr = tr;  /* practice.js writes its texts with the same catalogue */
+  function squeeze(text) { return text.replace(/\s+/g, " ").trim(); }
+  function applyLanguage() {  /* every marked text of the page (data-i18n, data-i18n-attr) in the current language */
+    document.documentElement.lang = lang;
+    document.querySelectorAll("[data-i18n]").forEach(function (e) {
+      if (e.dataset.i18nSource === undefined) { e.dataset.i18nSource = squeeze(e.textContent); }
+      e.textContent = tr(e.dataset.i18nSource);
+    });
+    document.querySelectorAll("[data-i18n-attr]").forEach(function (e) {
+      e.getAttribute("data-i18n-attr").split(/\s+/).forEach(function (name) {
+        var keep = "data-i18n-source-" + name;
+        if (!e.hasAttribute(keep)) { e.setAttribute(keep, e.getAttribute(name) || ""); }
+        e.setAttribute(name, tr(e.getAttribute(keep)));
+      });
+    });
+    $("zoom").textContent = $("stage").classList.contains("fit") ? tr("Actual size") : tr("Fit to width");
+    $("step-play").textContent = state.timer !== null ? tr("❚❚ Pause") : tr("▶ Play");
+    if (!state.graph) {  /* before the first graph: the texts the page starts with */
+      $("graph-title").textContent = tr("Pick a graph.");
+      $("step-counter").textContent = tr("not stepping");
+      $("step-caption").textContent = tr("Keys on the graph: ← → step, Home / End first / last step.");
+      clearDerivation();
+    }
+    lab.dataset.lang = lang;
+  }
+  function loadMessages() {
+    return api("GET", "/api/messages").then(function (r) {
+      if (!r.ok) { status(r.data.message); return; }
+      MESSAGES = r.data.messages;
+      lang = r.data.lang;
+      var select = $("lang");
+      if (!languagesShown) {
+        r.data.languages.forEach(function (l) { select.appendChild(el("option", { value: l.code, lang: l.code }, [l.name])); });
+        languagesShown = true;
+      }
+      select.value = lang;
+      applyLanguage();
+    });
+  }
+  function switchLanguage(code) {  /* the switch: the page's texts, then everything the engine wrote, again */
+    lang = code;
+    params.set("lang", code);
+    history.replaceState(null, "", "?" + params.toString());
+    return loadMessages().then(function () {
+      var keep = $("case-select").value;
+      $("case-select").textContent = "";
+      return loadCases().then(function () {
+        $("case-select").value = keep;
+        if (!state.graph) { return; }
+        var step = state.step;
+        return api("GET", "/api/graph?graph=" + encodeURIComponent(state.graph.graph)).then(function (r) {
+          if (!r.ok) { status(r.data.message); return; }
+          show(r.data);
+          if (step >= 0) { return stepTo(step); }
+        });
+      });
+    });
+  }
+
   function api(method, path, body) {
     var options = { method: method, headers: { "X-Lab-Token": token } };
+    if (lang) {  /* every answer in the page's language */
+      if (body !== undefined) { body = Object.assign({ lang: lang }, body); }
+      else { path += (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang); }
+    }
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -48,7 +121,7 @@
     return api("GET", "/api/cases").then(function (r) {
       if (!r.ok) { status(r.data.message); return; }
       var select = $("case-select");
-      var groups = { document: el("optgroup", { label: "The five documents" }), example: el("optgroup", { label: "Classic examples" }) };
+      var groups = { document: el("optgroup", { label: tr("The five documents") }), example: el("optgroup", { label: tr("Classic examples") }) };
       r.data.forEach(function (c) {
         groups[c.kind === "document" ? "document" : "example"].appendChild(el("option", { value: c.id }, [c.title]));
       });
@@ -57,7 +130,7 @@
     });
   }
   function openGraph(body, errorBox, fields) {
-    status("Building the graph…");
+    status(tr("Building the graph…"));
     return api("POST", "/api/graph", body).then(function (r) {
       if (errorBox) { errorBox.textContent = ""; }
       (fields || []).forEach(function (f) { f.removeAttribute("aria-invalid"); });
@@ -77,7 +150,7 @@
     if (fields && fields.length) { field = data.field === "values" && fields.length > 1 ? fields[1] : fields[0]; }
     if (field && typeof data.position === "number") {
       field.setAttribute("aria-invalid", "true");
-      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + "^ position " + data.position]));
+      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position })]));
       field.focus();
       field.setSelectionRange(data.position, Math.min(field.value.length, data.position + 1));
     }
@@ -86,15 +159,15 @@
   function numbers(text, what) {
     var parts = text.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== ""; });
     return parts.map(function (s) {
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) { throw new Error(what + ": " + JSON.stringify(s) + " is not a number"); }
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) { throw new Error(tr("{what}: {text} is not a number", { what: what, text: JSON.stringify(s) })); }
       return Number(s);
     });
   }
   function networkSpec() {
-    var samples = $("net-inputs").value.split(";").map(function (s) { return numbers(s, "inputs"); });
-    var targets = $("net-targets").value.split(";").map(function (s) { return numbers(s, "targets"); });
+    var samples = $("net-inputs").value.split(";").map(function (s) { return numbers(s, tr("inputs")); });
+    var targets = $("net-targets").value.split(";").map(function (s) { return numbers(s, tr("targets")); });
     return {
-      sizes: numbers($("net-sizes").value, "layer sizes"),
+      sizes: numbers($("net-sizes").value, tr("layer sizes")),
       activations: $("net-acts").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean),
       bias: $("net-bias").value, loss: $("net-loss").value, inputs: samples, targets: targets,
     };
@@ -118,7 +191,7 @@
     var doc = new DOMParser().parseFromString(payload.svg, "image/svg+xml");
     var svg = document.importNode(doc.documentElement, true);
     svg.setAttribute("role", "group");
-    svg.setAttribute("aria-label", "computation graph: " + payload.title);
+    svg.setAttribute("aria-label", tr("computation graph: {title}", { title: payload.title }));
     var graph = $("graph");
     graph.textContent = "";
     graph.appendChild(svg);
@@ -128,7 +201,7 @@
       if (!node || /_op$/.test(g.id)) { g.addEventListener("click", function () { select(id); }); return; }
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
-      g.setAttribute("aria-label", (node.name ? node.name : "unnamed " + (node.op || "constant")) +
+      g.setAttribute("aria-label", (node.name ? node.name : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
         ", data " + node.data_text + ", grad " + node.grad_text);
       g.addEventListener("click", function () { select(id); });
       g.addEventListener("keydown", function (e) {
@@ -138,16 +211,16 @@
     state.stepper = new autodiffSteps.Stepper(svg, null);
     var select_ = $("node-select");
     select_.textContent = "";
-    select_.appendChild(el("option", { value: "" }, ["(choose a node)"]));
+    select_.appendChild(el("option", { value: "" }, [tr("(choose a node)")]));
     var named = payload.nodes.filter(function (n) { return n.name !== null; });
     var unnamed = payload.nodes.filter(function (n) { return n.name === null; });
     named.concat(unnamed).forEach(function (n) {
-      var label = n.name !== null ? n.name : n.id + ": " + (n.op || "constant") + " = " + n.data_text;
+      var label = n.name !== null ? n.name : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
-    $("step-counter").textContent = "not stepping";
-    $("step-caption").textContent = "Keys on the graph: ← → step, Home / End first / last step.";
-    drawLoss(payload.losses, payload.root_name || "The output");
+    $("step-counter").textContent = tr("not stepping");
+    $("step-caption").textContent = tr("Keys on the graph: ← → step, Home / End first / last step.");
+    drawLoss(payload.losses, payload.root_name || tr("The output"));
     lab.dataset.graph = payload.graph;
     lab.dataset.ready = "true";
     status("");
@@ -181,7 +254,7 @@
       var ok = accounted.indexOf(p.index) >= 0;
       var t = el("text", { "class": "tag " + (ok ? "on" : "missed"), x: edge.getAttribute("data-note-x"),
                            y: String(Number(edge.getAttribute("data-note-y")) + 11) },
-                 [(ok ? "✓ path " : "✗ path ") + p.index + (ok ? "" : " missed")], SVGNS);
+                 [ok ? tr("✓ path {index}", { index: p.index }) : tr("✗ path {index} missed", { index: p.index })], SVGNS);
       edge.appendChild(t);
     });
   }
@@ -191,7 +264,7 @@
   function clearDerivation() {
     var d = $("derivation");
     d.textContent = "";
-    d.appendChild(el("p", { "class": "hint" }, ["Click a node to see how its gradient is derived."]));
+    d.appendChild(el("p", { "class": "hint" }, [tr("Click a node to see how its gradient is derived.")]));
     delete d.dataset.node;
     $("leaf-box").hidden = true;
   }
@@ -215,7 +288,7 @@
         d.textContent = "";
         d.appendChild(el("p", { "class": "error" }, [r.data.message]));
         if (r.data.offer === "delta") {
-          var b = el("button", { type: "button" }, ["Show the delta form"]);
+          var b = el("button", { type: "button" }, [tr("Show the delta form")]);
           b.addEventListener("click", function () { $("form-delta").checked = true; select(id); });
           d.appendChild(b);
         }
@@ -237,10 +310,12 @@
     var summary = el("p", { id: "derivation-summary" }, []);
     d.appendChild(summary);
     if (e.path_count === 0) {
-      summary.textContent = e.root_label + " does not depend on " + name + ": the gradient is 0.";
+      summary.textContent = tr("{root} does not depend on {node}: the gradient is 0.", { root: e.root_label, node: name });
     } else if (e.form === "paths") {
-      summary.textContent = e.path_count + (e.path_count === 1 ? " path" : " paths") + " from " + e.root_label + " to " +
-        name + "; the gradient is their sum. Hover or focus a path to light it up.";
+      var told = { count: e.path_count, root: e.root_label, node: name };
+      summary.textContent = e.path_count === 1 ?
+        tr("{count} path from {root} to {node}; the gradient is their sum. Hover or focus a path to light it up.", told) :
+        tr("{count} paths from {root} to {node}; the gradient is their sum. Hover or focus a path to light it up.", told);
       var list = el("ol", { id: "path-list" }, []);
       e.paths.forEach(function (p) {
         var chain = [];
@@ -249,9 +324,9 @@
           chain.push(partial(f.upper_label, f.lower_label));
         });
         if (!chain.length) { chain.push(mnum("1")); }
-        var li = el("li", { tabindex: "0", "data-path": String(p.index), "aria-label": "path " + p.index + ": " + p.route +
+        var li = el("li", { tabindex: "0", "data-path": String(p.index), "aria-label": tr("path {index}: {route}", p) +
                             " = " + fmt(p.value) }, [
-          el("div", { "class": "route" }, ["path " + p.index + ": " + p.route]),
+          el("div", { "class": "route" }, [tr("path {index}: {route}", p)]),
           math(chain),
           math([op("="), mtext(p.symbolic)]),
           math([op("="), mtext(p.numeric), op("="), mnum(fmt(p.value))]),
@@ -270,8 +345,10 @@
         d.appendChild(math([partial(e.root_label, name), op("=")].concat(sum, [op("="), mnum(full(e.value))])));
       }
     } else {
-      summary.textContent = "Factored (delta) form: δ(v) = ∂" + e.root_label + "/∂v, each computed once from the δ of the nodes above it (" +
-        e.path_count + (e.path_count === 1 ? " path" : " paths") + " in all).";
+      var given = { root: e.root_label, count: e.path_count };
+      summary.textContent = e.path_count === 1 ?
+        tr("Factored (delta) form: δ(v) = ∂{root}/∂v, each computed once from the δ of the nodes above it ({count} path in all).", given) :
+        tr("Factored (delta) form: δ(v) = ∂{root}/∂v, each computed once from the δ of the nodes above it ({count} paths in all).", given);
       var steps = el("ol", { id: "delta-list" }, []);
       e.deltas.forEach(function (s) {
         var terms = [];
@@ -317,21 +394,24 @@
       $("formula").removeAttribute("aria-invalid");
       if (c.error) {
         $("formula").setAttribute("aria-invalid", "true");
-        v.appendChild(el("p", { "class": "wrong" }, ["Cannot read the formula: " + c.error.message +
-          (typeof c.error.position === "number" ? " (at position " + c.error.position + ")" : "")]));
+        v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
+          tr("Cannot read the formula: {message} (at position {position})", c.error) :
+          tr("Cannot read the formula: {message}", c.error)]));
         if (typeof c.error.position === "number") {
           v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));
         }
         v.dataset.position = String(c.error.position);
       } else {
-        v.appendChild(el("p", { "class": c.ok ? "ok" : "wrong" }, [c.ok ? "OK: it equals the gradient " + full(c.expected) :
-          "Not yet: your formula gives " + full(c.value) + ", the gradient is " + full(c.expected)]));
+        v.appendChild(el("p", { "class": c.ok ? "ok" : "wrong" }, [c.ok ?
+          tr("OK: it equals the gradient {gradient}", { gradient: full(c.expected) }) :
+          tr("Not yet: your formula gives {value}, the gradient is {gradient}", { value: full(c.value), gradient: full(c.expected) })]));
         if (c.paths.length) {
-          v.appendChild(el("p", {}, ["Paths accounted for: " + (c.paths_accounted.join(", ") || "none") +
-            " of " + c.paths.length + "; missed: " + (c.paths_missed.join(", ") || "none") + "."]));
+          v.appendChild(el("p", {}, [tr("Paths accounted for: {accounted} of {count}; missed: {missed}.", {
+            accounted: c.paths_accounted.join(", ") || tr("none"), count: c.paths.length,
+            missed: c.paths_missed.join(", ") || tr("none") })]));
         }
-        c.off_factors.forEach(function (f) { v.appendChild(el("p", { "class": "off" }, ["Off factor: " + f])); });
-        v.appendChild(el("details", {}, [el("summary", {}, ["The checker's full answer"]), el("pre", {}, [c.text])]));
+        c.off_factors.forEach(function (f) { v.appendChild(el("p", { "class": "off" }, [tr("Off factor: {factor}", { factor: f })])); });
+        v.appendChild(el("details", {}, [el("summary", {}, [tr("The checker's full answer")]), el("pre", {}, [c.text])]));
         c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) < 0) { lightPath(p, "path-missed"); } });
         c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) >= 0) { lightPath(p, "path-on"); } });
         svgRoot().querySelectorAll(".path-on.path-missed").forEach(function (e) {  /* shared by both: accounted for */
@@ -365,7 +445,7 @@
       var total = state.steps.steps.length;
       state.step = Math.max(0, Math.min(total - 1, k));
       var step = state.stepper.show(state.step);
-      $("step-counter").textContent = "Step " + (state.step + 1) + " / " + total;
+      $("step-counter").textContent = tr("Step {step} / {total}", { step: state.step + 1, total: total });
       $("step-caption").textContent = step.caption;
       $("graph").dataset.step = String(state.step + 1);
       $("step-prev").disabled = state.step === 0;
@@ -375,14 +455,14 @@
   }
   function stopPlay() {
     if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
-    $("step-play").textContent = "▶ Play";
+    $("step-play").textContent = tr("▶ Play");
     $("step-play").setAttribute("aria-pressed", "false");
   }
   function togglePlay() {
     if (state.timer !== null) { stopPlay(); return; }
     withSteps().then(function () {
       if (state.step >= state.steps.steps.length - 1) { stepTo(0); }
-      $("step-play").textContent = "❚❚ Pause";
+      $("step-play").textContent = tr("❚❚ Pause");
       $("step-play").setAttribute("aria-pressed", "true");
       state.timer = setInterval(function () { stepTo(state.step + 1); }, 900);
     });
@@ -391,7 +471,7 @@
     stopPlay();
     if (state.stepper) { state.stepper.showFinal(); }
     state.step = -1;
-    $("step-counter").textContent = "not stepping";
+    $("step-counter").textContent = tr("not stepping");
     $("step-prev").disabled = false; $("step-next").disabled = false;
     delete $("graph").dataset.step;
   }
@@ -399,34 +479,36 @@
   /* --- values and descent ------------------------------------------------------------- */
   function parseNumber(text, what) {
     var s = text.trim();
-    if (!/^[-+−]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) { throw new Error(what + " must be a number, got " + JSON.stringify(text)); }
+    if (!/^[-+−]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) { throw new Error(tr("{what} must be a number, got {text}", { what: what, text: JSON.stringify(text) })); }
     return Number(s.replace("−", "-"));
   }
   function setLeaf() {
     var value;
-    try { value = parseNumber($("leaf-value").value, "the value"); } catch (err) { status(err.message); return; }
-    status("Re-evaluating…");
+    try { value = parseNumber($("leaf-value").value, tr("the value")); } catch (err) { status(err.message); return; }
+    status(tr("Re-evaluating…"));
     return api("POST", "/api/set", { graph: state.graph.graph, node: state.selected, value: value }).then(function (r) {
       if (!r.ok) { status(r.data.message); return; }
       show(r.data);
-      status("Re-evaluated: " + (r.data.root_name || "the output") + " = " + full(r.data.loss));
+      status(tr("Re-evaluated: {name} = {value}", { name: r.data.root_name || tr("the output"), value: full(r.data.loss) }));
     });
   }
   function descend() {
     var lr;
-    try { lr = parseNumber($("lr").value, "the learning rate"); } catch (err) { status(err.message); return; }
+    try { lr = parseNumber($("lr").value, tr("the learning rate")); } catch (err) { status(err.message); return; }
     return api("POST", "/api/step", { graph: state.graph.graph, lr: lr }).then(function (r) {
       if (!r.ok) { status(r.data.message); return; }
       show(r.data);
-      status("Descent step " + (r.data.losses.length - 1) + ": " + (r.data.root_name || "loss") + " = " + full(r.data.loss));
+      status(tr("Descent step {step}: {name} = {value}", { step: r.data.losses.length - 1, name: r.data.root_name || tr("loss"),
+                                                            value: full(r.data.loss) }));
     });
   }
   function drawLoss(losses, name) {
     var box = $("loss-plot");
     box.textContent = "";
     var nums = losses.filter(function (x) { return typeof x === "number"; });
-    $("loss-text").textContent = name + " after " + (losses.length - 1) + " descent step" + (losses.length === 2 ? "" : "s") +
-      ": " + losses.map(fmt).join(" → ");
+    var told = { name: name, count: losses.length - 1, values: losses.map(fmt).join(" → ") };
+    $("loss-text").textContent = losses.length === 2 ? tr("{name} after {count} descent step: {values}", told) :
+      tr("{name} after {count} descent steps: {values}", told);
     $("loss-text").dataset.losses = JSON.stringify(losses);
     if (nums.length < 2) { return; }
     var w = 300, h = 110, pad = 24;
@@ -440,13 +522,13 @@
     pts.forEach(function (p) { svg.appendChild(el("circle", { "class": "dot", cx: String(p[0]), cy: String(p[1]), r: "2.5" }, [], SVGNS)); });
     svg.appendChild(el("text", { x: "2", y: "12" }, [fmt(hi)], SVGNS));
     svg.appendChild(el("text", { x: "2", y: String(h - 4) }, [fmt(lo)], SVGNS));
-    svg.appendChild(el("text", { x: String(w - 60), y: String(h - 4) }, ["step " + (nums.length - 1)], SVGNS));
+    svg.appendChild(el("text", { x: String(w - 60), y: String(h - 4) }, [tr("step {step}", { step: nums.length - 1 })], SVGNS));
     box.appendChild(svg);
   }
 
   /* --- export -------------------------------------------------------------------------- */
   function copy(text, what) {
-    var done = function () { $("copied").textContent = what + " copied."; };
+    var done = function () { $("copied").textContent = tr("{what} copied.", { what: what }); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else { fallbackCopy(text); done(); }
@@ -469,7 +551,7 @@
     a.click();
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    $("copied").textContent = "graph.svg exported.";
+    $("copied").textContent = tr("graph.svg exported.");
   }
 
   /* --- wiring -------------------------------------------------------------------------- */
@@ -503,7 +585,7 @@
   on("step-done", "click", stepsDone);
   on("zoom", "click", function () {
     var fit = $("stage").classList.toggle("fit");
-    $("zoom").textContent = fit ? "Actual size" : "Fit to width";
+    $("zoom").textContent = fit ? tr("Actual size") : tr("Fit to width");
     $("zoom").setAttribute("aria-pressed", fit ? "true" : "false");
   });
   document.addEventListener("keydown", function (e) {
@@ -518,7 +600,9 @@
     e.preventDefault();
   });
 
-  loadCases().then(function () {
+  on("lang", "change", function () { switchLanguage($("lang").value); });
+
+  loadMessages().then(loadCases).then(function () {
     var gid = params.get("graph"), c = params.get("case");
     if (gid) {
       return api("GET", "/api/graph?graph=" + encodeURIComponent(gid)).then(function (r) {

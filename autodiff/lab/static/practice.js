@@ -5,32 +5,34 @@
    Reads the graph from lab.js only through the page: #lab's data-graph and the drawing. */
 (function () {
   "use strict";
+  function N_(text) { return text; }  /* marks a template for the catalogue (autodiff/locale) */
   var TEXT = {
-    loading: "Loading the exercises…",
-    none: "This graph has no exercises: it needs named nodes with a gradient.",
-    counter: "Question {number} of {total}: {kind}.",
-    "kind.gradient": "a gradient",
-    "kind.local": "a local derivative",
-    "kind.next_step": "the next step of the backward pass",
-    "kind.fill": "fill in the hidden gradients",
-    howto: "Type a number (at least 3 significant digits) or a formula in the node names, then press Enter or Check.",
-    empty: "Type an answer first: a number such as 0.125, or a formula in the node names.",
-    score: "Score: {right} right out of {asked} answered.",
-    right: "Right.",
-    imprecise: "Almost: right to the digits you typed, but type more digits.",
-    mistake: "Not right. The grader recognises the mistake:",
-    mistakes: "Not right. The grader recognises {count} mistakes:",
-    wrong: "Not right, and it fits none of the common mistakes.",
-    unreadable: "Cannot read that answer (it does not count): try again.",
-    already: "(Only the first answer to a question counts in the score.)",
-    error: "The lab could not answer: {message}",
-    bad_seed: "The seed must be a whole number from 0 to 2147483647, got {seed}.",
-    tag: "? asked",
-    asked_label: "{label} (asked in the practice exercise)",
-    mistake_item: "{description} ({id})"
+    loading: N_("Loading the exercises…"),
+    none: N_("This graph has no exercises: it needs named nodes with a gradient."),
+    counter: N_("Question {number} of {total}: {kind}."),
+    "kind.gradient": N_("a gradient"),
+    "kind.local": N_("a local derivative"),
+    "kind.next_step": N_("the next step of the backward pass"),
+    "kind.fill": N_("fill in the hidden gradients"),
+    howto: N_("Type a number (at least 3 significant digits) or a formula in the node names, then press Enter or Check."),
+    empty: N_("Type an answer first: a number such as 0.125, or a formula in the node names."),
+    score: N_("Score: {right} right out of {asked} answered."),
+    right: N_("Right."),
+    imprecise: N_("Almost: right to the digits you typed, but type more digits."),
+    mistake: N_("Not right. The grader recognises the mistake:"),
+    mistakes: N_("Not right. The grader recognises {count} mistakes:"),
+    wrong: N_("Not right, and it fits none of the common mistakes."),
+    unreadable: N_("Cannot read that answer (it does not count): try again."),
+    already: N_("(Only the first answer to a question counts in the score.)"),
+    error: N_("The lab could not answer: {message}"),
+    bad_seed: N_("The seed must be a whole number from 0 to 2147483647, got {seed}."),
+    tag: N_("? asked"),
+    asked_label: N_("{label} (asked in the practice exercise)"),
+    mistake_item: N_("{description} ({id})")
   };
-  function say(key, params) {
+  function say(key, params) {  /* the template in the page's language (lab.js's catalogue), filled in */
     var t = TEXT.hasOwnProperty(key) ? TEXT[key] : key;
+    if (window.autodiffTr) { t = window.autodiffTr(t); }
     return t.replace(/\{(\w+)\}/g, function (all, name) {
       return params && params.hasOwnProperty(name) ? String(params[name]) : all;
     });
@@ -43,6 +45,11 @@
 
   function api(method, path, body) {
     var options = { method: method, headers: { "X-Lab-Token": token } };
+    var lang = lab.dataset.lang;
+    if (lang) {  /* the exercises and the diagnoses in the page's language */
+      if (body !== undefined) { body = Object.assign({ lang: lang }, body); }
+      else { path += (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang); }
+    }
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -280,4 +287,9 @@
   new MutationObserver(function () {
     if (state.active) { load(true); } else { state.graph = null; }  /* loaded again when the tab opens */
   }).observe(lab, { attributes: true, attributeFilter: ["data-graph"] });
+  /* the language switch: the tab's own texts, then the exercises (written by the server) again */
+  new MutationObserver(function () {
+    $("practice-howto").textContent = say("howto");
+    if (state.active) { load(true); } else { state.graph = null; }
+  }).observe(lab, { attributes: true, attributeFilter: ["data-lang"] });
 })();

@@ -1,0 +1,51 @@
+"""AUTODIFF_LANG=ko runs of the demo's scripts print Korean verdicts with the same numbers as the
+English runs (every decimal number of both outputs compared), and the documents' own headings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .korean import decimals, hangul
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = ["explain_reference.py", "seed_000_shared_bias.py", "seed_001_three_samples.py", "seed_002_mazur.py",
+           "seed_003_no_bias.py", "seed_004_textbook.py"]
+
+
+def run(script: str, lang: str, *args: str) -> str:
+    env = {**os.environ, "AUTODIFF_LANG": lang}
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_the_korean_run_has_every_number_of_the_english_run(script):
+    english, korean = run(script, "en"), run(script, "ko")
+    assert decimals(korean) == decimals(english)
+    assert hangul(korean) > 50 and hangul(english) == 0
+
+
+def test_the_checks_in_korean_give_the_same_verdicts_next_to_the_documents_headings():
+    english, korean = run("explain_reference.py", "en", "--checks"), run("explain_reference.py", "ko", "--checks")
+    assert english.count("OK:") == korean.count("정답:") > 10
+    assert english.count("WRONG:") == korean.count("오답:") > 10
+    assert "문서 ③ b_1 미분하기: 원문 그대로" in korean
+    assert "제목은 b_1이지만 이 연쇄는 출력층 편향 b_2의 미분이다" in korean
+    assert "b_1의 미분이라고 적었지만, 실은 b_2 또는 net o1의 미분이 아닌가?" in korean
+    assert "문서 ② W_1 미분하기: 연쇄, 원문 그대로" in korean
+    assert korean.rstrip().endswith("문서의 모든 식에서 검사기와 SEEDS.md의 판정이 같다: True")
+
+
+def test_document_000_in_korean():
+    korean = run("seed_000_shared_bias.py", "ko")
+    assert "000: 2-3-1 시그모이드 신경망, h1, h2, h3이 함께 쓰는 은닉층 편향 b_1 하나" in korean
+    assert "공유 편향 b_1과 문서의 식 ④ (④ b_1 미분하기)" in korean
+    assert "(제목 ③ “b_1 미분하기”도 잘못 붙었다: 그 연쇄는 출력층 편향 b_2의 미분이다.)" in korean
+    assert "④ b_1 미분하기: 원문 그대로" in korean and "✓ 같음" in korean

@@ -1,0 +1,71 @@
+"""The practice module in Korean: the same grades and numbers as in English, Korean diagnoses, a
+Korean terminal session (--lang ko) and Korean worksheets."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from autodiff.practice import grade
+from autodiff.practice.cli import main
+from autodiff.practice.exercises import from_case
+from autodiff.practice.worksheet import latex, markdown
+from nn.reference import build
+
+from ..practice.test_documents import WRONG
+from .korean import decimals, hangul
+
+
+@pytest.fixture(scope="module")
+def losses():
+    return {seed: build(seed).loss() for seed in ("000", "001", "002", "003", "004")}
+
+
+@pytest.mark.parametrize("seed, node, answer, says, expected", WRONG)
+def test_every_document_mistake_gets_the_same_diagnosis_in_korean(losses, seed, node, answer, says, expected):
+    english = grade(losses[seed], node, answer, lang="en")
+    korean = grade(losses[seed], node, answer, lang="ko")
+    assert korean.mistakes == english.mistakes and korean.correct is english.correct is False
+    assert korean.expected == english.expected
+    assert decimals(korean.text()) == decimals(english.text())
+    assert hangul(korean.text()) > 10 and korean.text() != english.text()
+    assert grade(losses[seed], node, answer).text() == english.text()  # the suite is pinned to English
+
+
+def test_the_h1_path_alone_in_korean_names_the_missed_paths(losses):
+    text = grade(losses["000"], "b_1", "-0.07641841662714388", lang="ko").text()
+    assert "경로 1" in text and "하나만 따랐다" in text and "−0.0906497888906187" in text.replace("-", "−")
+
+
+def test_a_right_answer_and_an_unreadable_one_in_korean(losses):
+    right = grade(losses["004"], "w31", "0.0276740", lang="ko")
+    assert right.correct and right.text().startswith("정답:")
+    unreadable = grade(losses["004"], "w31", "hello world", lang="ko")
+    assert unreadable.status == "unreadable" and "수로도 식으로도 읽을 수 없다" in unreadable.text()
+
+
+def test_the_terminal_session_in_korean():
+    out = io.StringIO()
+    assert main(["--case", "004", "--count", "2", "--lang", "ko"], io.StringIO("0.5\nhello\n"), out) == 0
+    text = out.getvalue()
+    assert text.startswith("연습: 004: 편향 없는 2-2-1 시그모이드 신경망") or text.startswith("연습: 004")
+    assert "답> " in text and "문제 1 / 2:" in text and "입력이 끝났다" in text and "최종 점수:" in text
+    assert "읽을 수 없는 답은 세지 않는다" in text
+
+
+def test_an_unknown_language_on_the_command_line_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--case", "004", "--lang", "xx"], io.StringIO(""), io.StringIO())
+    assert stop.value.code == 2
+    assert "'xx'" in capsys.readouterr().err
+
+
+def test_worksheets_in_korean_have_the_english_numbers():
+    es = from_case("000", seed=3)
+    english, korean = markdown(es, lang="en"), markdown(es, lang="ko")
+    assert "# 역전파 연습:" in korean and "## 답" in korean and hangul(korean) > 100
+    assert decimals(korean) == decimals(english)
+    korean_tex = latex(es, lang="ko")
+    assert "역전파 연습" in korean_tex and r"\usepackage{kotex}" in korean_tex and hangul(korean_tex) > 100
+    assert decimals(korean_tex) == decimals(latex(es, lang="en")) and "kotex" not in latex(es, lang="en")
