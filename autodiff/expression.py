@@ -20,7 +20,7 @@ import re
 from typing import Callable, Mapping
 
 from .engine import Value
-from .ops import find
+from .ops import USER_OPS, find
 from .formula import DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARACTERS, FormulaError, parse_formula
 from .symbolic import Sym
 
@@ -139,7 +139,9 @@ def _apply(sym: Sym, args: list[Value]) -> Value:
     if sym.kind == "call":
         name = str(sym.value)
         method = _METHODS.get(name)
-        return method(args[0]) if method is not None else args[0].apply(find(name))  # an operation of define_op
+        if method is not None:
+            return method(args[0])
+        return USER_OPS[name](*args) if name in USER_OPS else args[0].apply(find(name))  # define_op's operations
     raise AssertionError(f"build_expression: the parser made an unknown expression kind {sym.kind!r}")
 
 

@@ -40,7 +40,7 @@ DELTA_NAMES = ("δ", "delta")
 """``δ(v)`` / ``delta(v)`` in a formula stands for ∂root/∂v, the gradient of node v."""
 MAX_FORMULA_LENGTH = 2000
 _OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "⋅": "*", "∙": "*", "/": "/",
-              "÷": "/", "^": "^", "(": "(", ")": ")"}
+              "÷": "/", "^": "^", "(": "(", ")": ")", ",": ","}  # (the comma: f(a, b), define_op's)
 OPERATOR_CHARACTERS = frozenset(_OPERATORS)
 """The characters a formula reads as operators or parentheses (``*`` also as part of ``**``)."""
 
@@ -99,10 +99,7 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             word = formula[i:j]
             if word in FUNCTIONS:
                 tokens.append(_Token("func", word, i, FUNCTIONS[word]))
-            elif word in USER_OPS:  # an operation made with define_op: called by its name
-                if USER_OPS[word].op.arity != 1:
-                    raise FormulaError(translate("{word} is an operation of two inputs; a formula can call only "
-                                                 "functions of one input", word=repr(word)), formula, i, word)
+            elif word in USER_OPS:  # an operation made with define_op: called by its name, f(x) or f(a, b)
                 tokens.append(_Token("func", word, i, word))
             elif word in DELTA_NAMES:
                 tokens.append(_Token("delta", word, i))
@@ -244,9 +241,16 @@ class _Parser:
             return Sym("var", value=self.resolve(token.text), position=token.position)
         if token.kind == "func":
             self.expect("(")
-            arg = self.sum()
+            args = [self.sum()]
+            while self.peek().kind == "op" and self.peek().text == ",":
+                self.take()
+                args.append(self.sum())
             self.expect(")")
-            return Sym("call", (arg,), token.value, position=token.position)
+            wanted = USER_OPS[token.text].op.arity if token.text in USER_OPS else 1
+            if len(args) != wanted:
+                raise self.fail(translate("{function} takes {wanted} input(s), got {given}", function=token.text,
+                                          wanted=wanted, given=len(args)), token)
+            return Sym("call", tuple(args), token.value, position=token.position)
         if token.kind == "delta":
             if not self.allow_delta:
                 raise self.fail(translate("{name}( ) stands for a gradient, which has no place here; write the "

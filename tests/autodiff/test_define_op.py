@@ -274,14 +274,25 @@ def test_a_two_input_operation_is_drawn_explained_animated_and_pickled(tmp_path)
     assert copy.op == logaddexp.op and copy.data == y.data
 
 
-def test_a_formula_cannot_call_a_two_input_operation():
+def test_a_formula_calls_a_two_input_operation_with_a_comma():
     from autodiff import check_formula
+    from autodiff.expression import build_expression
     from autodiff.formula import FormulaError
 
     a, b = Value(0.3, name="a"), Value(-1.2, name="b")
     y = logaddexp(a, b) * a
-    with pytest.raises(FormulaError, match="'logaddexp' is an operation of two inputs; a formula can call only functions of one input"):
+    verdict = check_formula(y, "a", "exp(a - logaddexp(a, b))*a + logaddexp(a, b)")
+    assert verdict.ok, verdict.text()
+    assert not check_formula(y, "a", "exp(a - logaddexp(a, b))*a").ok
+    with pytest.raises(FormulaError, match=r"logaddexp takes 2 input\(s\), got 1") as info:
         check_formula(y, "a", "logaddexp(a) + a")
+    assert info.value.position == 0
+    with pytest.raises(FormulaError, match=r"tanh takes 1 input\(s\), got 2"):
+        check_formula(y, "a", "tanh(a, b)")
+    built = build_expression("logaddexp(a, b) * a", {"a": 0.3, "b": -1.2})
+    assert built.data == y.data
+    built.backward()
+    assert built.parents[0].op == logaddexp.op
 
 
 def test_a_two_input_operation_is_not_an_activation():
