@@ -6,7 +6,7 @@ Graphs are small (documents 000 and 004, the classic examples) and steps few, so
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -41,6 +41,17 @@ def page(browser: Browser, server: LabServer) -> Iterator[Page]:
     assert all(u.startswith(origin) or u.startswith("data:") or u.startswith("blob:")
                for u in pg.requests), pg.requests  # type: ignore[attr-defined]  # nothing from elsewhere
     pg.context.close()
+
+
+def axe_violations(pg: Page) -> dict[str, Any]:
+    """Run axe-core in the page; assert that it checked and found no serious or critical violation."""
+    pg.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    assert result["testEngine"]["name"] == "axe-core" and len(result["passes"]) > 10  # it really checked
+    return result
 
 
 def classes(page: Page, element_id: str) -> list[str]:
@@ -251,12 +262,7 @@ def test_no_serious_accessibility_violation(browser: Browser, server: LabServer)
         pg.wait_for_selector("#verdict[data-missed]", timeout=20000)
         pg.click("#expr-box > summary")
         pg.click("#net-box > summary")
-        pg.add_script_tag(path=str(AXE))
-        result = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
-        assert bad == []
-        assert result["testEngine"]["name"] == "axe-core" and len(result["passes"]) > 10  # it really checked
+        result = axe_violations(pg)
         print("axe-core, minor or moderate:", [(v["id"], v["impact"]) for v in result["violations"]])
     finally:
         pg.context.close()

@@ -2,7 +2,8 @@
    answers graded by /api/practice/grade (autodiff.practice: the same grader as the terminal
    session). Every sentence the learner reads is a whole template below (TEXT) with named
    placeholders, for translation; every piece of text is set with textContent (never innerHTML).
-   Reads the graph from lab.js only through the page: #lab's data-graph and the drawing. */
+   Reads the graph from lab.js only through the page (#lab's data-graph and the drawing) and asks
+   the server through lab.js's api(), which adds the token and the page's language. */
 (function () {
   "use strict";
   function N_(text) { return text; }  /* marks a template for the catalogue (autodiff/locale) */
@@ -43,21 +44,7 @@
   var panel = $("practice-panel");
   var state = { graph: null, seed: 0, exercises: [], index: 0, right: 0, asked: 0, counted: {}, seq: 0, active: false };
 
-  function api(method, path, body) {
-    var options = { method: method, headers: { "X-Lab-Token": token } };
-    var lang = lab.dataset.lang;
-    if (lang) {  /* the exercises and the diagnoses in the page's language */
-      if (body !== undefined) { body = Object.assign({ lang: lang }, body); }
-      else { path += (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang); }
-    }
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
-    }, function (err) { return { ok: false, status: 0, data: { message: String(err) } }; });
-  }
+  function api(method, path, body) { return window.autodiffLab.api(method, path, body); }  /* lab.js's: token, language */
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
