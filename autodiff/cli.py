@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .argparsing import ArgumentParser
 from .i18n import N_, LanguageError, available_languages, resolve_language, translate, using_language
 
 if TYPE_CHECKING:
@@ -52,13 +53,14 @@ def _version() -> str:
     return __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> ArgumentParser:
     """The argument parser, with one subparser per subcommand (and per installed tool).
 
-    Its help is in the learner's language (``autodiff.i18n``: an enclosing ``using_language``,
-    else ``AUTODIFF_LANG``, else the locale); ``main`` reads ``--lang`` first for it.
+    Its help, argparse's own words and its errors are in the learner's language (``autodiff.i18n``:
+    an enclosing ``using_language``, else ``AUTODIFF_LANG``, else the locale; ``autodiff.argparsing``);
+    ``main`` reads ``--lang`` first for it.
     """
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="autodiff",
         description=translate("A tiny, exact scalar autograd engine that draws, explains and checks its gradients."),
         epilog=translate("Run 'autodiff COMMAND --help' for a command's options. Exit codes: 0 done, 1 bad input, "
