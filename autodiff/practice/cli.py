@@ -11,26 +11,28 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from ..i18n import LanguageError, available_languages, resolve_language, using_language
+from ..argparsing import ArgumentParser, help_language
+from ..i18n import LanguageError, available_languages, resolve_language, translate, using_language
 from .exercises import KINDS, ExerciseSet, from_case, from_seed
 from .session import run_session
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m autodiff.practice",
-                                description="Practise backpropagation: exercises graded with a diagnosis.")
+def parser() -> ArgumentParser:
+    """The options, with their help in the language in force (``main`` reads ``--lang`` first for it)."""
+    p = ArgumentParser(prog="python -m autodiff.practice",
+                       description=translate("Practise backpropagation: exercises graded with a diagnosis."))
     source = p.add_mutually_exclusive_group()
     source.add_argument("--case", choices=("000", "001", "002", "003", "004"),
-                        help="a reference document's network")
-    source.add_argument("--seed", type=int, help="a random small network made from this seed (default 0)")
+                        help=translate("a reference document's network"))
+    source.add_argument("--seed", type=int, help=translate("a random small network made from this seed (default 0)"))
     p.add_argument("--kinds", default=",".join(KINDS),
-                   help=f"comma-separated exercise kinds among {', '.join(KINDS)} (default: all)")
-    p.add_argument("--count", type=int, default=None, help="how many exercises (default: one per kind)")
+                   help=translate("comma-separated exercise kinds among {kinds} (default: all)", kinds=", ".join(KINDS)))
+    p.add_argument("--count", type=int, default=None, help=translate("how many exercises (default: one per kind)"))
     p.add_argument("--worksheet", type=Path, default=None,
-                   help="write a worksheet to this .md or .tex file instead of starting a session")
+                   help=translate("write a worksheet to this .md or .tex file instead of starting a session"))
     p.add_argument("--lang", default=None, metavar="LANG",
-                   help=f"the language of the exercises and diagnoses ({', '.join(available_languages())}; "
-                        "default: AUTODIFF_LANG, else the locale)")
+                   help=translate("the language of the exercises and diagnoses ({languages}; default: AUTODIFF_LANG, "
+                                  "else the locale)", languages=", ".join(available_languages())))
     return p
 
 
@@ -42,18 +44,25 @@ def exercise_set(case: str | None, seed: int | None, kinds: Sequence[str], count
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 for bad arguments)."""
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with using_language(help_language(argv)):
+        p = parser()
+    args = p.parse_args(argv)
     out = stdout if stdout is not None else sys.stdout
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     bad = [k for k in kinds if k not in KINDS]
     if bad or not kinds:
-        parser().error(f"--kinds: unknown kind(s) {', '.join(bad) or '(none)'}; choose among {', '.join(KINDS)}")
+        p.error(translate("--kinds: unknown kind(s) {kinds}; choose among {choices}", p.lang,
+                          kinds=", ".join(bad) or translate("(none)", p.lang), choices=", ".join(KINDS)))
     if args.count is not None and args.count < 1:
-        parser().error(f"--count must be at least 1, got {args.count}")
+        p.error(translate("--count must be at least 1, got {count}", p.lang, count=args.count))
+    if args.worksheet is not None and args.worksheet.suffix not in (".md", ".tex"):
+        p.error(translate("--worksheet: the file must end in .md or .tex, got {path}", p.lang,
+                          path=repr(str(args.worksheet))))
     try:
         language = resolve_language(args.lang)
     except LanguageError as error:
-        parser().error(f"--lang: {error}")
+        p.error(f"--lang: {error}")
     with using_language(language):  # the exercises, the session and the worksheets all in one language
         return _run(args, kinds, stdin, out)
 
@@ -63,11 +72,9 @@ def _run(args: argparse.Namespace, kinds: Sequence[str], stdin: TextIO | None, o
     if args.worksheet is not None:
         from . import worksheet
         path: Path = args.worksheet
-        if path.suffix not in (".md", ".tex"):
-            parser().error(f"--worksheet: the file must end in .md or .tex, got {str(path)!r}")
         text = worksheet.latex(es) if path.suffix == ".tex" else worksheet.markdown(es)
         path.write_text(text, encoding="utf-8")
-        out.write(f"wrote {path}\n")
+        out.write(translate("wrote {path}", path=path) + "\n")
         return 0
     try:
         run_session(es, stdin if stdin is not None else sys.stdin, out)
