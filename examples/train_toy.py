@@ -3,9 +3,11 @@
     .venv/bin/python examples/train_toy.py          # XOR
     .venv/bin/python examples/train_toy.py moons    # two interleaved half-moons
     .venv/bin/python examples/train_toy.py xor moons
+    AUTODIFF_LANG=ko .venv/bin/python examples/train_toy.py         # in Korean, the same numbers
 
 It saves the loss curve (examples/out/toy_loss.png) and, for moons, the decision boundary
-(examples/out/moons_boundary.png) when matplotlib is installed (the extra `plot`).
+(examples/out/moons_boundary.png) when matplotlib is installed (the extra `plot`), labelled in
+Korean too when matplotlib finds a font with Hangul.
 
 The data are generated in code from a fixed seed, so every run prints the same numbers.
 """
