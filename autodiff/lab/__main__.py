@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--lang: {error}")
     if args.case is not None:
         try:
-            case_graph(args.case)  # a clear error now rather than in the page
+            with using_language(parser.lang):
+                case_graph(args.case)  # a clear error now rather than in the page
         except LabError as error:
             parser.error(error.message)
     try:

@@ -278,7 +278,7 @@ def case_graph(case: object) -> LabGraph:
         return lab_graph(make(), title)
     if case not in {sid[:3] for sid in reference.SEED_IDS}:
         known = ", ".join([sid[:3] for sid in reference.SEED_IDS] + list(EXAMPLES))
-        raise LabError(f"no case {case!r}; the cases are {known}", 404)
+        raise LabError(translate("no case {case}; the cases are {cases}", case=repr(case), cases=known), 404)
     built = reference.build(case)
     return lab_graph(built.loss(), built.title, built.model)
 

@@ -92,6 +92,7 @@ KOREAN_ERRORS = [
     ("cli", ["explain", *EXPR, "--wrt"], "autodiff explain: 오류: 인자 --wrt: 값이 하나 필요하다"),
     ("cli", [], "autodiff: 오류: 다음 인자가 꼭 있어야 한다: COMMAND"),
     ("lab", ["--port", "eighty"], "python -m autodiff.lab: 오류: 인자 --port: 잘못된 int 값: 'eighty'"),
+    ("lab", ["--case", "999"], "python -m autodiff.lab: 오류: 그런 그래프가 없다: '999'. 고를 수 있는 그래프: 000, 001,"),
     ("lab", ["--no-browser=yes"], "python -m autodiff.lab: 오류: 인자 --no-browser: 이 옵션은 값을 받지 않는다: 'yes'"),
     ("practice", ["--case", "007"],
      "python -m autodiff.practice: 오류: 인자 --case: 잘못된 선택: '007' (고를 수 있는 값: '000', '001', '002', '003', '004')"),
