@@ -14,7 +14,7 @@ from .korean import decimals, hangul
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ["explain_reference.py", "seed_000_shared_bias.py", "seed_001_three_samples.py", "seed_002_mazur.py",
-           "seed_003_no_bias.py", "seed_004_textbook.py"]
+           "seed_003_no_bias.py", "seed_004_textbook.py", "practice_documents.py"]
 
 
 def run(script: str, lang: str, *args: str) -> str:
