@@ -418,8 +418,12 @@ def _fill(template: str, values: Mapping[str, object], source: str, optional: fr
 
 
 def lookup(message: str, lang: str | None = None) -> str:
-    """The template ``message`` in ``lang``, its placeholders not filled in (for a page's script to fill)."""
-    return catalogue(resolve_language(lang)).gettext(message)
+    """The template ``message`` in ``lang``, its placeholders not filled in (for a page's script to fill).
+
+    The empty message is the empty string in every language (gettext alone would give the catalogue's header).
+    """
+    language = resolve_language(lang)
+    return catalogue(language).gettext(message) if message else ""
 
 
 def autonym(lang: str) -> str:
@@ -442,8 +446,7 @@ def translate(message: str, /, lang: str | None = None, **values: object) -> str
 
     Every placeholder of the template must be given, and no other.
     """
-    language = resolve_language(lang)
-    return _fill(catalogue(language).gettext(message), values, message)
+    return _fill(lookup(message, lang), values, message)
 
 
 def translate_plural(singular: str, plural: str, count: int, /, lang: str | None = None,

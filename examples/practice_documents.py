@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from autodiff.i18n import translate  # noqa: E402
 from autodiff.practice import grade  # noqa: E402
 from nn.reference import build  # noqa: E402
 
@@ -29,8 +30,9 @@ def main(argv: list[str]) -> int:
         g = grade(losses[seed], node, answer)
         shown = answer if len(answer) <= 60 else answer[:57] + "..."
         print(f"{seed} ∂/∂{node}: {shown}")
-        print(f"    SEEDS.md: {says}")
-        print(f"    grader:   {', '.join(g.mistakes) or g.status} — {g.text().splitlines()[0]}")
+        print("    " + translate("SEEDS.md: {note}", note=says))  # SEEDS.md is English: its words are quoted as they are
+        print("    " + translate("grader:   {mistakes} — {diagnosis}", mistakes=", ".join(g.mistakes) or g.status,
+                                 diagnosis=g.text().splitlines()[0]))
         if full:
             print("\n".join("        " + line for line in g.text().splitlines()[1:]))
     return 0

@@ -107,7 +107,7 @@ def document_001() -> None:
     case, loss = open_case(
         "001", "L = (1/3)·Σ_k (yhat[k] − y[k])²",
         lambda case: f";  x = {case.golden['inputs']['x']}, y = {case.golden['targets']['y']}",
-        "Forward values (k = sample):")
+        N_("Forward values (k = sample):"))
     g = case.golden
 
     values = values_of(loss)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from autodiff.i18n import N_
+from autodiff.i18n import N_, lookup, translate, translate_plural
 from autodiff import Value, no_grad
 from autodiff.display import markdown_escape, markdown_table, one_line
 
@@ -90,7 +90,11 @@ class ReferenceCase:
                         f"{len(self.model.parameters())} parameters)")
 
     def _repr_markdown_(self) -> str:
-        """Jupyter: the document, its network, loss and parameter count, and a table of the gradients."""
+        """Jupyter: the document, its network, loss and parameter count, and a table of the gradients.
+
+        In the learner's language (``autodiff.i18n``: an enclosing ``using_language``, else
+        ``AUTODIFF_LANG``, else the locale); the numbers are the same in every language.
+        """
         with no_grad():
             loss = self.loss()
         grads = dict(self.model.named_parameters())
@@ -102,16 +106,21 @@ class ReferenceCase:
             return "✓" if abs(grad - self.expected_gradients[name]) <= 1e-12 else "✗"
 
         rows = [[name, p.grad, self.expected_gradients.get(name, ""), agree(name, p.grad)] for name, p in grads.items()]
+        title = markdown_escape(lookup(self.title))
+        heading = (translate("**{title}** (variant `{variant}`)", title=title, variant=self.variant) if self.variant
+                   else f"**{title}**")
         lines = [
-            f"**{markdown_escape(self.title)}**" + (f" (variant `{self.variant}`)" if self.variant else ""),
+            heading,
             "",
-            f"network `{self.model!r}`, loss {markdown_escape(loss.name or 'loss')} = {loss.data!r}, "
-            f"{len(grads)} parameters",
+            translate_plural("network `{model}`, loss {loss} = {value}, {count} parameter",
+                             "network `{model}`, loss {loss} = {value}, {count} parameters", len(grads),
+                             model=repr(self.model), loss=markdown_escape(loss.name or "loss"), value=repr(loss.data)),
             "",
         ]
         if before_backward:
-            lines += ["*No backward pass yet: every gradient is 0. Run `case.loss().backward()`.*", ""]
-        lines.append(markdown_table(["parameter", "gradient (backward)", "golden.json", "agree"], rows))
+            lines += [translate("*No backward pass yet: every gradient is 0. Run `case.loss().backward()`.*"), ""]
+        lines.append(markdown_table([translate("parameter"), translate("gradient (backward)"), "golden.json",
+                                     translate("agree")], rows))
         return "\n".join(lines)
 
     def expected_forward(self) -> dict[str, float]:

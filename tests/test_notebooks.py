@@ -36,10 +36,13 @@ _executed: dict[str, Any] = {}
 
 
 def executed(name: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The notebook after a run on a fresh python3 kernel (each notebook runs once per test session)."""
+    """The notebook ``name`` (a path under examples/notebooks/) after a run on a fresh python3 kernel.
+
+    Each notebook runs once per test session; the Korean tests (tests/i18n) share this cache.
+    """
     if name not in _executed:
         notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-        workdir = tmp_path_factory.mktemp(name.split(".")[0])  # the animations' pages are written here
+        workdir = tmp_path_factory.mktemp(Path(name).stem)  # the animations' pages are written here
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(workdir)}}).execute()
         _executed[name] = notebook

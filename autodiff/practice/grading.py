@@ -345,7 +345,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
         if verdict.missing_paths and verdict.matched_paths:
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
                 matched=str(len(verdict.matched_paths)),
-                missing=", ".join(f"path {p.index} ({p.route()})" for p in verdict.missing_paths),
+                missing=", ".join(say("paths.item", index=p.index, route=p.route()) for p in verdict.missing_paths),
                 sum=sum_text(p.value for p in (verdict.paths or ())))
         for off in verdict.off_factors:
             _classify_off_factor(ctx, verdict, off, add)

@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
     "factor.pow": N_("the {e} from the power"),
     "factors.two": N_("{first} and {second}"),
     "paths.count": N_("{count} paths"),
+    "paths.item": N_("path {index} ({route})"),  # one path in a list of them, joined by ", "
     # --- networks -----------------------------------------------------------------------
     "net.title.seed": N_("random network, seed {seed}"),
     "net.title.graph": N_("the graph of {root}"),

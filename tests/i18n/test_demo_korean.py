@@ -4,6 +4,7 @@ English runs (every decimal number of both outputs compared), and the documents'
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from .korean import decimals, hangul
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ["explain_reference.py", "seed_000_shared_bias.py", "seed_001_three_samples.py", "seed_002_mazur.py",
-           "seed_003_no_bias.py", "seed_004_textbook.py"]
+           "seed_003_no_bias.py", "seed_004_textbook.py", "practice_documents.py"]
 
 
 def run(script: str, lang: str, *args: str) -> str:
@@ -49,3 +50,29 @@ def test_document_000_in_korean():
     assert "공유 편향 b_1과 문서의 식 ④ (④ b_1 미분하기)" in korean
     assert "(제목 ③ “b_1 미분하기”도 잘못 붙었다: 그 연쇄는 출력층 편향 b_2의 미분이다.)" in korean
     assert "④ b_1 미분하기: 원문 그대로" in korean and "✓ 같음" in korean
+
+
+# Words of an English sentence that are never a node name, a symbol or code in the demo's output.
+ENGLISH_PROSE = re.compile(r"\b(?:the|of|and|with|values|points|parameters|accuracy|final|epoch|plots|"
+                           r"is|are|from|for)\b")
+
+
+def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(tmp_path):
+    def demo(lang: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "autodiff", "--lang", lang, "demo", "--out", str(tmp_path / lang)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=600,
+                              env={**os.environ, "AUTODIFF_LANG": "en"})
+        assert done.returncode == 0, done.stderr
+        return done.stdout.replace(str(tmp_path / lang), "OUT")
+
+    english, korean = demo("en"), demo("ko")
+    assert decimals(korean) == decimals(english)
+    assert hangul(korean) > 2000 and hangul(english) == 0
+    assert len(korean.splitlines()) > 500
+    # What stays English in Korean: code (model reprs, node names, formulas) and quotations ('…', “…”).
+    leftovers = []
+    for line in korean.splitlines():
+        prose = re.sub(r"MLP\([^()]*(?:\([^()]*\)[^()]*)*\)|'[^']*'|“[^”]*”|\"[^\"]*\"", "", line)
+        if ENGLISH_PROSE.search(prose):
+            leftovers.append(line)
+    assert leftovers == []

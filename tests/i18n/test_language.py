@@ -105,6 +105,16 @@ def test_a_message_missing_from_the_catalogue_falls_back_to_english():
         "A sentence no catalogue has, about b_1."
 
 
+def test_the_empty_message_is_empty_in_every_language_not_the_catalogues_header():
+    # gettext("") is the catalogue's header ("Project-Id-Version: ..."); a document line without a
+    # heading (DocFormula.where == "") must stay empty in Korean too.
+    assert i18n.catalogue("ko").gettext("").startswith("Project-Id-Version")
+    for lang in i18n.available_languages():
+        assert i18n.lookup("", lang) == "" and translate("", lang=lang) == ""
+    with pytest.raises(i18n.LanguageError):
+        i18n.lookup("", "xx")
+
+
 def test_positional_placeholders_are_refused():
     with pytest.raises(ValueError, match="positional"):
         i18n.placeholders("{} and {0}")

@@ -38,6 +38,15 @@ def test_the_h1_path_alone_in_korean_names_the_missed_paths(losses):
     assert "경로 1" in text and "하나만 따랐다" in text and "−0.0906497888906187" in text.replace("-", "−")
 
 
+def test_a_formula_on_one_path_lists_the_missed_paths_in_korean(losses):
+    formula = "(y-t)*W_20*sigmoid(net h1)*(1-sigmoid(net h1))"
+    korean = grade(losses["000"], "b_1", formula, lang="ko").text()
+    english = grade(losses["000"], "b_1", formula, lang="en").text()
+    assert "missed paths: path 2" not in english and "misses path 2 (Loss → y → net o1 → Out h2" in english
+    assert "빠진 경로: 경로 2 (Loss → y → net o1 → Out h2 → net h2 → b_1), 경로 3 (" in korean
+    assert "path" not in korean
+
+
 def test_a_right_answer_and_an_unreadable_one_in_korean(losses):
     right = grade(losses["004"], "w31", "0.0276740", lang="ko")
     assert right.correct and right.text().startswith("정답:")
