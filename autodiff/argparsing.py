@@ -8,9 +8,10 @@ parser was made in (``lang=``, else ``autodiff.i18n``'s default at that moment: 
 (``autodiff.cli``, ``autodiff.lab``, ``autodiff.practice``) builds its parser from it. In English
 the output is argparse's, character for character. Nothing of argparse or gettext is patched:
 the help words are translated by ``HelpFormatter`` as the help is written, and the error
-messages by ``translate_error``, which recognises argparse's English templates (as in Python
-3.10 to 3.13) and fills the values it finds into whole Korean templates; a message it does not
-know passes through unchanged.
+messages by ``translate_error``, which recognises argparse's English templates (``ERROR_TEMPLATES``,
+checked by the tests against the argparse the tests run on) and fills the values it finds into
+whole Korean templates; a message it does not know (another Python's rewording, a tool's own)
+passes through unchanged.
 
 ``help_language(argv)`` reads ``--lang`` from a command line before it is parsed, so that a
 tool's ``--help`` is already in the language asked for.
@@ -22,14 +23,15 @@ import argparse
 import re
 import string
 import sys
-from typing import Any, NoReturn, Sequence
+from typing import Any, Iterable, NoReturn, Sequence
 
 from .i18n import N_, SOURCE_LANGUAGE, LanguageError, resolve_language, translate, using_language
 
 __all__ = ["ArgumentParser", "HelpFormatter", "translate_error", "help_language", "ERROR_TEMPLATES"]
 
 _USAGE = N_("usage: ")
-_HEADINGS = frozenset({N_("positional arguments"), N_("options"), N_("subcommands")})
+_HEADINGS = frozenset({N_("positional arguments"), N_("options"), N_("subcommands"),
+                       N_("optional arguments")})  # (Python 3.10's title for "options")
 _HELPS = frozenset({N_("show this help message and exit"), N_("show program's version number and exit")})
 _ERROR = N_("{prog}: error: {message}\n")
 _ARGUMENT = N_("argument {argument}: {message}")
@@ -105,7 +107,8 @@ class HelpFormatter(argparse.HelpFormatter):
     writes its help inside ``using_language(parser.lang)``).
     """
 
-    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, translate(_USAGE) if prefix is None else prefix)
 
     def start_section(self, heading: str | None) -> None:

@@ -13,7 +13,7 @@ import string
 
 import pytest
 
-from autodiff.argparsing import ERROR_TEMPLATES, ArgumentParser, help_language, translate_error
+from autodiff.argparsing import ERROR_TEMPLATES, ArgumentParser, HelpFormatter, help_language, translate_error
 from autodiff.cli import main as cli_main
 from autodiff.i18n import LanguageError, using_language
 from autodiff.lab.__main__ import main as lab_main
@@ -243,3 +243,12 @@ def test_help_language_reads_lang_from_the_command_line(monkeypatch):
     assert help_language([]) == "ko"
     monkeypatch.setenv("AUTODIFF_LANG", "xx")
     assert help_language([]) == "en"
+
+
+def test_python_310s_title_for_the_options_is_translated_too():
+    formatter = HelpFormatter("p")
+    with using_language("ko"):
+        formatter.start_section("optional arguments")
+        formatter.add_text("--x")
+        formatter.end_section()
+        assert formatter.format_help() == "옵션:\n  --x\n"
