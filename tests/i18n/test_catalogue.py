@@ -11,13 +11,15 @@ from collections import Counter
 import pytest
 
 from autodiff import i18n
-from autodiff.i18n import PENDING, PoEntry, PoError, compile_mo, parse_po, placeholders, read_po
+from autodiff.i18n import PoEntry, PoError, compile_mo, parse_po, placeholders, pot, read_po
+from autodiff.i18n.po import write_po
+from autodiff.i18n.pot import PENDING
 
 LANGUAGES = [lang for lang in i18n.available_languages() if lang != i18n.SOURCE_LANGUAGE]
 
 
 def _entries(lang: str) -> list[PoEntry]:
-    return [e for e in read_po(i18n.po_path(lang)) if e.msgid != ""]
+    return [e for e in read_po(pot.po_path(lang)) if e.msgid != ""]
 
 
 def _fields(template: str) -> Counter[tuple[str, str, str]]:
@@ -30,18 +32,18 @@ def test_korean_is_available():
 
 def test_the_template_is_true_to_the_code():
     """autodiff.pot is what `python -m autodiff.i18n template` makes now: the code's messages and the drafts."""
-    pending = [e for lang in LANGUAGES for e in read_po(i18n.po_path(lang))]
-    fresh = i18n.template(i18n.repository_root(), pending)
-    assert i18n.template_path().read_text(encoding="utf-8") == fresh, "run: python -m autodiff.i18n template"
+    pending = [e for lang in LANGUAGES for e in read_po(pot.po_path(lang))]
+    fresh = pot.template(pot.repository_root(), pending)
+    assert pot.template_path().read_text(encoding="utf-8") == fresh, "run: python -m autodiff.i18n template"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_message_has_a_translation(lang):
-    template = {(e.msgctxt, e.msgid, e.msgid_plural) for e in read_po(i18n.template_path()) if e.msgid}
+    template = {(e.msgctxt, e.msgid, e.msgid_plural) for e in read_po(pot.template_path()) if e.msgid}
     translated = {(e.msgctxt, e.msgid, e.msgid_plural): e for e in _entries(lang)}
     missing = sorted(m[1] for m in template if m not in translated)
     assert not missing, f"{lang}: no translation for {missing[:5]}"
-    nplurals = int(re.search(r"nplurals=(\d+)", i18n.header(read_po(i18n.po_path(lang)))["Plural-Forms"]).group(1))
+    nplurals = int(re.search(r"nplurals=(\d+)", i18n.header(read_po(pot.po_path(lang)))["Plural-Forms"]).group(1))
     for key, entry in translated.items():
         assert not entry.fuzzy, f"{lang}: fuzzy translation of {entry.msgid!r}"
         assert all(s.strip() for s in entry.translations()), f"{lang}: empty translation of {entry.msgid!r}"
@@ -73,7 +75,7 @@ def test_messages_are_flagged_as_brace_templates_exactly_when_they_have_placehol
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_drafts_not_used_by_the_code_are_marked_pending_and_used_ones_are_not(lang):
-    used = {e.msgid for e in i18n.extract(i18n.source_files(i18n.repository_root()), i18n.repository_root())}
+    used = {e.msgid for e in pot.extract(pot.source_files(pot.repository_root()), pot.repository_root())}
     for entry in _entries(lang):
         pending = any(c.startswith(PENDING) for c in entry.comments)
         assert pending == (entry.msgid not in used), (
@@ -97,7 +99,7 @@ def _read_mo(data: bytes) -> dict[bytes, bytes]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_compiled_catalogue_holds_every_translation_and_gettext_reads_it(lang):
-    entries = read_po(i18n.po_path(lang))
+    entries = read_po(pot.po_path(lang))
     data = compile_mo(entries)
     table = _read_mo(data)
     translations = gettext.GNUTranslations(io.BytesIO(data))
@@ -167,7 +169,7 @@ def test_write_po_and_parse_po_round_trip():
     entries = [PoEntry("one\ntwo\n", msgstr="하나\n둘\n", flags=("python-brace-format",), comments=("pending: x",)),
                PoEntry('a "quoted" \\ tab\t', msgstr="ㄱ"),
                PoEntry("{count} path", msgid_plural="{count} paths", msgstr_plural={0: "경로 {count}개"})]
-    again = parse_po(i18n.write_po(entries, plural_forms=1))
+    again = parse_po(write_po(entries, plural_forms=1))
     assert [(e.msgid, e.msgstr, e.msgid_plural, e.msgstr_plural, e.flags, e.comments) for e in again] == \
            [(e.msgid, e.msgstr, e.msgid_plural, e.msgstr_plural, e.flags, e.comments) for e in entries]
 
@@ -180,7 +182,7 @@ def test_extract_finds_literal_translate_calls_and_ignores_others(tmp_path):
                       'c = translate(variable)\n'
                       'd = i18n.translate("Hello {name}", name="y")\n'
                       'MESSAGES = {"k": N_("Marked for later")}\n', encoding="utf-8")
-    found = i18n.extract([source], tmp_path)
+    found = pot.extract([source], tmp_path)
     assert [(e.msgid, e.msgid_plural, e.references, e.flags) for e in found] == [
         ("Hello {name}", None, ("mod.py",), ("python-brace-format",)),
         ("{count} path", "{count} paths", ("mod.py",), ("python-brace-format",)),
