@@ -1,9 +1,16 @@
-"""Helpers for the Korean tests: the numbers of a text, and whether it is written in Hangul."""
+"""Helpers for the Korean tests: the numbers of a text, whether it is written in Hangul, and what a
+script of the checkout prints in a language."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _DECIMAL = re.compile(r"[−-]?\d+\.\d+(?:e[+−-]?\d+)?")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -17,3 +24,20 @@ def decimals(text: str) -> Counter[str]:
 def hangul(text: str) -> int:
     """How many Hangul syllables ``text`` has."""
     return len(_HANGUL.findall(text))
+
+
+def python(*args: str, lang: str) -> str:
+    """What ``python ARGS`` prints, run in the checkout with ``AUTODIFF_LANG=lang``.
+
+    It must succeed, and matplotlib must not have warned of a glyph missing from its font.
+    """
+    env = {**os.environ, "AUTODIFF_LANG": lang}
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Glyph" not in done.stderr and "missing from font" not in done.stderr, done.stderr
+    return done.stdout
+
+
+def run_example(script: str, lang: str, *args: str) -> str:
+    """What ``examples/SCRIPT ARGS`` prints in ``lang`` (see ``python``)."""
+    return python(str(ROOT / "examples" / script), *args, lang=lang)

@@ -3,27 +3,15 @@ English runs (every decimal number of both outputs compared), and the documents'
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from .korean import decimals, hangul
+from .korean import decimals, hangul, python
+from .korean import run_example as run
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ["explain_reference.py", "seed_000_shared_bias.py", "seed_001_three_samples.py", "seed_002_mazur.py",
            "seed_003_no_bias.py", "seed_004_textbook.py", "practice_documents.py"]
-
-
-def run(script: str, lang: str, *args: str) -> str:
-    env = {**os.environ, "AUTODIFF_LANG": lang}
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -58,12 +46,9 @@ ENGLISH_PROSE = re.compile(r"\b(?:the|of|and|with|values|points|parameters|accur
 
 
 def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(tmp_path):
-    def demo(lang: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "autodiff", "--lang", lang, "demo", "--out", str(tmp_path / lang)],
-                              capture_output=True, text=True, cwd=ROOT, timeout=600,
-                              env={**os.environ, "AUTODIFF_LANG": "en"})
-        assert done.returncode == 0, done.stderr
-        return done.stdout.replace(str(tmp_path / lang), "OUT")
+    def demo(lang: str) -> str:  # --lang chooses, over AUTODIFF_LANG=en
+        out = tmp_path / lang
+        return python("-m", "autodiff", "--lang", lang, "demo", "--out", str(out), lang="en").replace(str(out), "OUT")
 
     english, korean = demo("en"), demo("ko")
     assert decimals(korean) == decimals(english)

@@ -5,8 +5,6 @@ Hangul, and never a missing-glyph warning."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -17,17 +15,8 @@ from autodiff.i18n import LanguageError, using_language
 from nn import toy
 
 from .korean import decimals, hangul
+from .korean import run_example as run
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(script: str, lang: str, *args: str) -> str:
-    env = {**os.environ, "AUTODIFF_LANG": lang}
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert "Glyph" not in done.stderr and "missing from font" not in done.stderr, done.stderr
-    return done.stdout
 
 
 def test_train_toy_in_korean_prints_the_english_runs_numbers():
