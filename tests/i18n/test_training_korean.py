@@ -18,7 +18,6 @@ from .korean import decimals, hangul
 from .korean import run_example as run
 
 
-
 def test_train_toy_in_korean_prints_the_english_runs_numbers():
     english, korean = run("train_toy.py", "en", "xor"), run("train_toy.py", "ko", "xor")
     assert decimals(korean) == decimals(english) and sum(decimals(english).values()) > 20
