@@ -187,7 +187,7 @@ def _font(path: Path | None, size: str | None = None) -> FontProperties | None:
     return FontProperties(fname=path, size=size)
 
 
-def _figure(lang: str) -> Figure:
+def _figure(lang: str | None) -> Figure:
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -198,7 +198,7 @@ def _figure(lang: str) -> Figure:
 
 def loss_figure(runs: Sequence[Run], lang: str | None = None) -> Figure:
     """The training loss per epoch of each run, on a log scale, labelled in ``lang`` (see ``_plot_language``)."""
-    figure = _figure(resolve_language(lang))
+    figure = _figure(lang)
     language, path = _plot_language(lang)
     font = _font(path)
     axes = figure.add_subplot()
@@ -230,7 +230,7 @@ def boundary_figure(run: Run, resolution: int = 60, lang: str | None = None) -> 
     """The data coloured by label over the model's output, with its 0.5 contour: the decision boundary.
 
     Labelled in ``lang`` (see ``_plot_language``)."""
-    figure = _figure(resolve_language(lang))
+    figure = _figure(lang)
     language, path = _plot_language(lang)
     font = _font(path)
     gx, gy, out = decision_boundary(run, resolution)
