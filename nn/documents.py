@@ -220,7 +220,7 @@ DOCUMENTS: dict[str, list[DocFormula]] = {
         DocFormula("W_20", N_("① last line"), "Out h1*(-y-t)", N_("sign transcription: (−y−t) should be (y−t)")),
         DocFormula("W_21", N_("① →"), "Out h2*(-y-t)", N_("same sign transcription")),
         DocFormula("W_22", N_("① →"), "Out h3*(-y-t)", N_("same sign transcription")),
-        DocFormula("W_20", N_("① corrected"), "(y-t)*Out h1", N_("(y−t), as SEEDS.md corrects it"), expect_ok=True),
+        DocFormula("W_20", N_("① corrected"), "(y-t)*Out h1", N_("the sign corrected: (y−t)"), expect_ok=True),
         DocFormula("W_1", N_("② chain, as written"), f"(-y-t)/(y(1-y)) * y(1-y) * W_20 * {sig('net h1')} * δ_1",
                    N_("last factor δ_1 (the Python's net[0][0], read here as net h1) should be a1; sign as in ①"),
                    {"δ_1": "net h1"}),
