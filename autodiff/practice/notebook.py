@@ -232,7 +232,7 @@ class Feedback:
                      translate("Replace `None` with a number (at least {digits} significant digits) or a formula in "
                                "the node names, then run the cell again.", digits=MIN_DIGITS)]
         elif g.status == "correct":
-            lines = [translate("✅ **{title}.** {message}", title=self.title, message=g.message)]
+            lines = [translate("✓ **{title}.** {message}", title=self.title, message=g.message)]
         elif g.status == "imprecise":
             lines = [translate("**{title}: almost.** {message}", title=self.title, message=g.message)]
         elif g.status == "unreadable":
@@ -240,15 +240,15 @@ class Feedback:
                                message=g.message)]
         elif g.status == "mistake":
             first = lookup(MISTAKES[g.mistakes[0]])
-            lines = [translate("❌ **{title}: not yet.** The grader recognises a common mistake: {mistake}.",
+            lines = [translate("✗ **{title}: not yet.** The grader recognises a common mistake: {mistake}.",
                                title=self.title, mistake=first)]
             lines += [d.sentence for d in g.diagnoses]
         elif _coarse(g):
-            lines = [translate("❌ **{title}: not yet.** {answer} is not {lhs}. Type at least {digits} significant "
+            lines = [translate("✗ **{title}: not yet.** {answer} is not {lhs}. Type at least {digits} significant "
                                "digits, so that the grader can tell which mistake gave it.", title=self.title,
                                answer=g.answer, lhs=g.lhs, digits=MIN_DIGITS)]
         else:
-            lines = [translate("❌ **{title}: not yet.** {answer} is not {lhs}, and it fits none of the common "
+            lines = [translate("✗ **{title}: not yet.** {answer} is not {lhs}, and it fits none of the common "
                                "mistakes: check each factor of each path.", title=self.title, answer=g.answer,
                                lhs=g.lhs)]
         if self.hint:

@@ -57,7 +57,7 @@ def test_the_right_answer_is_right(key: str) -> None:
     expected = spec.exercise().questions()[0].expected
     feedback = check(key, sig(expected))
     assert feedback.correct and feedback.status == "correct", feedback.text()
-    assert feedback.markdown().startswith("✅ **Exercise")
+    assert feedback.markdown().startswith("✓ **Exercise")
     assert "<details>" not in feedback.markdown()  # nothing to unfold
     assert check(key, expected).correct  # a Python number works too
 
@@ -75,7 +75,7 @@ def test_each_mistake_an_exercise_is_about_is_recognised(key: str) -> None:
         assert not feedback.correct and feedback.status == "mistake", (key, mistake, feedback.text())
         assert mistake in feedback.grade.mistakes, (key, mistake, feedback.grade.mistakes)  # type: ignore[union-attr]
         shown = feedback.markdown()
-        assert shown.startswith("❌ **Exercise") and lookup(MISTAKES[feedback.grade.mistakes[0]]) in shown  # type: ignore[union-attr]
+        assert shown.startswith("✗ **Exercise") and lookup(MISTAKES[feedback.grade.mistakes[0]]) in shown  # type: ignore[union-attr]
         # The worked answer is folded away and ends in the right value.
         assert "<details><summary>The worked answer</summary>" in shown
         assert final_number(expected) in shown.split("<details>")[1]
@@ -217,9 +217,9 @@ def test_in_korean() -> None:
     unanswered = check("01.2", None, lang="ko").markdown()
     assert unanswered.startswith("**연습 2: 답을 입력하세요.** ") and "∂z/∂a" in unanswered
     wrong = check("01.1", "-3", lang="ko", hint=True).markdown()
-    assert wrong.startswith("❌ **연습 1: 아직 틀렸다.**") and lookup(MISTAKES["upstream_dropped"], "ko") in wrong
+    assert wrong.startswith("✗ **연습 1: 아직 틀렸다.**") and lookup(MISTAKES["upstream_dropped"], "ko") in wrong
     assert "<summary>풀이 보기</summary>" in wrong
-    assert check("01.1", "6", lang="ko").markdown().startswith("✅ **연습 1.** ")
+    assert check("01.1", "6", lang="ko").markdown().startswith("✓ **연습 1.** ")
     for key in KEYS:  # the same numbers in both languages
         en, ko = check(key, None).markdown(), check(key, None, lang="ko").markdown()
         assert re.findall(r"\d+(?:\.\d+)?", ko) == re.findall(r"\d+(?:\.\d+)?", en), key
