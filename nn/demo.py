@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from autodiff import explain, topological_order
 from autodiff.i18n import N_, lookup, translate
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from autodiff.render import count_paths, draw, save
 
 from . import reference, toy

@@ -16,7 +16,7 @@ from typing import Callable, Mapping
 from autodiff import Sym, Value, check_formula
 from autodiff.i18n import N_, translate
 from autodiff.display import one_line
-from autodiff.explain import FormulaError
+from autodiff.formula import FormulaError
 
 from .report import Formula
 

@@ -17,7 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autodiff import Sym, Value, check_formula, explain, topological_order
-from autodiff.explain import FormulaError, Verdict, latex_name, parse_formula
+from autodiff.checking import Verdict
+from autodiff.formatting import latex_name
+from autodiff.formula import FormulaError, parse_formula
 from autodiff.formula import MAX_FORMULA_LENGTH
 from autodiff.symbolic import flatten, rename
 from nn.reference import build

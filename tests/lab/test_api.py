@@ -226,7 +226,7 @@ def test_check_formula_4_follows_one_of_three_paths(client: Client) -> None:
 
 
 def test_steps_are_animates(client: Client) -> None:
-    from autodiff.animate import frames
+    from autodiff.animation import frames
 
     g = open_case(client)
     s = client.get(f"/api/steps?graph={g['graph']}").json
