@@ -1,4 +1,4 @@
-"""Issue 12's checker and symbolic hardening: no hang, no recursion, a verdict or a FormulaError.
+"""The formula reader and the checker under hostile input: no hang, no recursion, a verdict or a FormulaError.
 
 Every check here runs under a hang guard (``within``): a limit at least 100 times the time the
 check should take, so it never flakes; speed targets themselves live in the benchmarks.
