@@ -26,15 +26,17 @@ import pytest
 from nbclient import NotebookClient
 
 from autodiff import Value, check_formula, explain
-from autodiff.animate import frames
+from autodiff.animation import frames
 from autodiff.explanation import DISPLAY_BLOCK_LIMIT
 from autodiff.practice.notebook import EXERCISES, after_one_step, check, sigmoid_neuron
-from autodiff.explain import FormulaError
+from autodiff.formula import FormulaError
 from autodiff.formatting import final_number
 from autodiff.render import format_number
 from nn import reference
 from nn.documents import DOCUMENTS
 from nn.toy import fit
+
+pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "examples" / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
