@@ -69,7 +69,7 @@ def sigmoid_neuron() -> Value:
     """Notebook 02: z = w1·x1 + w2·x2 + b (one dot node), a = σ(z), L = ½(a − t)² with t = 1."""
     from ..dotnode import dot
     x1, x2 = Value(1.5, name="x1"), Value(-0.5, name="x2")
-    w1, w2 = Value(0.4, name="w1"), Value(0.6, name="w2")
+    w1, w2 = Value(0.4, name="w1"), Value(0.7, name="w2")
     b = Value(0.3, name="b")
     z = dot([w1, w2], [x1, x2], b)
     z.name = "z"

@@ -113,7 +113,7 @@ HAND = [
     ("06.1", "δ(z2_1)*w2_11 + δ(z2_2)*w2_21", True, None),
     ("07.3", "(A3 - y_t)*A3*(1 - A3)*A1", True, None),
     ("07.3", "(y_t - A3)*A3*(1 - A3)*A1", False, "sign_flipped"),
-    ("08.1", "2*((y1 - t1)*x1 + (y2 - t2)*x2)", False, "loss_factor_dropped"),  # the mean's 1/2 dropped
+    ("08.1", "-10.2", False, "loss_factor_dropped"),       # the mean's 1/2 dropped: twice −5.1
     ("08.1", "(y1 - t1)*x1 + (y2 - t2)*x2", True, None),
     ("08.2", "y1 - t1 + y2 - t2", True, None),
     ("08.2", "(y2 - t2)", False, "missed_path"),     # one sample only
