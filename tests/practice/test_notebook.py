@@ -223,3 +223,11 @@ def test_in_korean() -> None:
     for key in KEYS:  # the same numbers in both languages
         en, ko = check(key, None).markdown(), check(key, None, lang="ko").markdown()
         assert re.findall(r"\d+(?:\.\d+)?", ko) == re.findall(r"\d+(?:\.\d+)?", en), key
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_hint_before_answering_names_the_mistake_the_exercise_is_about(key: str) -> None:
+    shown = check(key, None, hint=True).markdown()
+    assert f"**Hint:** watch for this common mistake: {MISTAKES[EXERCISES[key].watch_for[0]]}." in shown
+    ko = check(key, None, hint=True, lang="ko").markdown()
+    assert f"**힌트:** 이 흔한 실수를 조심하세요: {lookup(MISTAKES[EXERCISES[key].watch_for[0]], 'ko')}." in ko
