@@ -475,10 +475,11 @@ def test_animate_refuses_before_any_work_by_nodes_and_by_edges(tmp_path, monkeyp
 
     from autodiff.render import GraphTooLargeError
 
-    module = importlib.import_module("autodiff.animation")
+    module = importlib.import_module("autodiff.animation.page")
     calls: list[str] = []
     monkeypatch.setattr(module, "frames", lambda *a, **k: calls.append("frames"))
-    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+    monkeypatch.setattr(importlib.import_module("autodiff.animation.layout"), "render_svg",
+                        lambda *a, **k: calls.append("dot"))
 
     x = Value(0.5, name="x")
     y = x
@@ -520,9 +521,10 @@ def autodiff_dot(weights: list[Value], inputs: list[Value]) -> Value:
 def test_animate_checks_its_arguments_before_rendering(tmp_path, monkeypatch, kwargs, error, message) -> None:
     import importlib
 
-    module = importlib.import_module("autodiff.animation")
+    module = importlib.import_module("autodiff.animation.page")
     calls: list[str] = []
-    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+    monkeypatch.setattr(importlib.import_module("autodiff.animation.layout"), "render_svg",
+                        lambda *a, **k: calls.append("dot"))
     x = Value(2.0, name="x")
     with pytest.raises(error, match=message):
         module.animate(x * x, tmp_path / "p.html", **kwargs)
@@ -541,7 +543,7 @@ def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
     import gzip
     import importlib
 
-    module = importlib.import_module("autodiff.animation")  # the module (the package attribute is the function)
+    module = importlib.import_module("autodiff.animation.page")  # where animate() reads COMPRESS_ABOVE
 
     root = reference.build("004").loss()
     plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")
