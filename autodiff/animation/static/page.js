@@ -60,7 +60,7 @@
     changed: function (p, what) {
       root.dataset.playing = p.playing ? "true" : "false";
       root.dataset.fit = p.fit ? "true" : "false";
-      if (what === "fit") { follow(data.steps[p.current]); }
+      if (what === "fit" && p.current >= 0) { follow(data.steps[p.current]); }
     }
   });
 
