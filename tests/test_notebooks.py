@@ -29,6 +29,8 @@ from nn import reference
 from nn.course.documents import DOCUMENTS
 from nn.course.toy import fit
 
+pytestmark = pytest.mark.notebook
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "examples" / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 SEEDS = ("000", "001", "002", "003", "004")

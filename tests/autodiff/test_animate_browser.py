@@ -19,6 +19,8 @@ from autodiff.animation import animate, frames
 from autodiff.render import format_number, node_ids
 from nn import reference
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -46,10 +46,12 @@ ENGLISH_PROSE = re.compile(r"\b(?:the|of|and|with|values|points|parameters|accur
                            r"is|are|from|for)\b")
 
 
-def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(tmp_path):
-    def demo(lang: str) -> str:  # --lang chooses, over AUTODIFF_LANG=en
-        out = tmp_path / lang
-        return python("-m", "autodiff", "--lang", lang, "demo", "--out", str(out), lang="en").replace(str(out), "OUT")
+def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(demo_run):
+    def demo(lang: str) -> str:  # --lang chooses, over AUTODIFF_LANG=en (the session's runs, tests/conftest.py)
+        run = demo_run(lang)
+        assert run.returncode == 0, run.stderr
+        assert "Glyph" not in run.stderr and "missing from font" not in run.stderr, run.stderr
+        return run.stdout.replace(str(run.out), "OUT")
 
     english, korean = demo("en"), demo("ko")
     assert decimals(korean) == decimals(english)
