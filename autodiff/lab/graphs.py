@@ -28,6 +28,7 @@ from ..expression import MAX_VALUES_LENGTH, build_expression, parse_values
 from ..formula import MAX_FORMULA_LENGTH
 from ..i18n import N_, lookup, translate
 from ..paths import resolve_node
+from ..roles import carry_role
 from ..dotnode import dot
 from ..engine import Value, is_recording
 from ..traversal import topological_order
@@ -79,6 +80,7 @@ def reevaluate(root: Value, data: Mapping[int, float]) -> Value:
             if not isinstance(new, Value) or new.op is None or new.op.name != node.op.name:
                 raise LabError(f"the lab cannot replay the operation {node.op.name!r}")
             new.name = node.name
+            carry_role(node, new)  # a loss's inner nodes stay one step in the copy's derivations
         made[node] = new
     return made[root]
 
