@@ -350,17 +350,15 @@ def check_formula(
             raise ValueError(f"check_formula: an alias is the empty string (for {aliases['']!r}), which a formula "
                              f"cannot write")
     graph = NamedGraph(root, node, order)
-    by_name: dict[str, list[Value]] = {}
-    for n in order:
-        if n.name is not None:
-            by_name.setdefault(n.name, []).append(n)
+    by_name = graph.labels.by_label()  # names and automatic names (q₁), as the explainer prints them
     if "" in by_name:
         raise ValueError(f"check_formula: {len(by_name[''])} node(s) of the graph have the empty name '', which a "
                          f"formula cannot write; name them or leave them unnamed (None), e.g. {by_name[''][0]!r}")
     for alias, target in (aliases or {}).items():
         if target not in by_name:
             raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
-    parsed = parse_formula(formula, by_name, aliases)
+    readable = {**graph.labels.spellings(), **(aliases or {})}  # q_1, q1 read as q₁
+    parsed = parse_formula(formula, by_name, readable)
     values: dict[str, float] = {}
     for var in (s for s in parsed.nodes() if s.kind == "var"):
         name = str(var.value)

@@ -378,6 +378,17 @@ def define_function(name: str, on_float: Callable[..., float]) -> None:
     ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
     _FUNCTIONS[name] = on_float
     _LATEX_CALLS[name] = rf"\operatorname{{{name}}}"
+def use_forward_rule(name: str, rule: Callable[..., float]) -> None:
+    """Evaluate the arithmetic ``name`` (add, sub, mul, div, pow) or the function ``name`` with ``rule``.
+
+    ``ops`` hands every operation's one forward rule over here when it is imported, so that a
+    formula is evaluated exactly as the engine computes (``exp(800)`` is inf in both)."""
+    if name in _FOLD:
+        _FOLD[name] = rule
+    else:
+        _FUNCTIONS[name] = rule
+
+
 _FOLD: dict[str, Callable[[float, float], float]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv, "pow": operator.pow,
 }
