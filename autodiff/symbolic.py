@@ -408,8 +408,9 @@ def _step(kind: str, function: object, args: list[float]) -> float:
         raise ValueError(f"{shown}: division by zero") from None
     except OverflowError:
         raise ValueError(f"{shown} is too large for a float") from None
-    except ValueError:
-        raise ValueError(f"{shown} is not defined") from None
+    except ValueError as error:
+        what = "is not a real number" if "not a real number" in str(error) else "is not defined"
+        raise ValueError(f"{shown} {what}") from None
     if not isinstance(result, float):  # a negative number to a fractional power is complex
         raise ValueError(f"{shown} is not a real number")
     return result
