@@ -358,7 +358,9 @@ def check_formula(
         if target not in by_name:
             raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
     readable = {**graph.labels.spellings(), **(aliases or {})}  # q_1, q1 read as q₁
-    parsed = parse_formula(formula, by_name, readable)
+    notes: list[str] = []  # how ambiguous notation was read (e^x)
+    parsed = parse_formula(formula, by_name, readable, notes=notes)
+    readings = "".join("\n" + translate(note, lang) for note in notes)
     values: dict[str, float] = {}
     for var in (s for s in parsed.nodes() if s.kind == "var"):
         name = str(var.value)
@@ -396,11 +398,12 @@ def check_formula(
             text = translate("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; no path leads to it).",
                              lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
         all_paths = tuple(paths or ())
+        text += readings
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
                        all_paths, ())
 
     lines = [translate("WRONG: {formula} = {value}, but {lhs} = {gradient} (from backward).", lang,
-                       formula=written, value=value_text, lhs=lhs, gradient=gradient_text)]
+                       formula=written, value=value_text, lhs=lhs, gradient=gradient_text) + readings]
     same_as = tuple(
         graph.label(n) for n in sorted(graph.grads, key=lambda v: (not v.is_leaf, graph.index[v]))
         if n is not node and n.name is not None and n is not root and formula_value != 0

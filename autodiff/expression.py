@@ -113,7 +113,8 @@ def _statements(text: str) -> list[_Statement]:
             continue
         before, eq, _ = part.partition("=")
         if not eq:
-            out.append(_Statement(None, match.start(), match.start(), match.end()))
+            start = match.start() + len(part) - len(part.lstrip())
+            out.append(_Statement(None, start, start, match.end()))
             continue
         name = before.strip()
         name_start = match.start() + len(before) - len(before.lstrip())

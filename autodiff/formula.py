@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .i18n import translate
+from .i18n import N_, translate
 from .ops import USER_OPS, find
 from .symbolic import Sym
 
@@ -455,16 +455,20 @@ def _placed(sym: Sym, position: int) -> Sym:
     return sym
 
 
+READ_AS_EXP = N_("e^… was read as exp(…): no node is named e")
+READ_AS_EULER = N_("e was read as Euler's number 2.71828…: no node is named e")
+READ_AS_NODE = N_("e^… was read as the node e to a power, not as exp(…)")
+
+
 def _reading_notes(tokens: Sequence[_Token]) -> list[str]:
-    """How ambiguous notation was read: ``e^x`` as exp(x), or as the node e to a power."""
+    """How ambiguous notation was read (``e^x`` as exp(x), or as the node e to a power), as catalogue messages."""
     notes: list[str] = []
     for token, after in zip(tokens, tokens[1:]):
         power = after.kind == "op" and after.text == "^"
         if token.kind == "euler":
-            note = (translate("e^… was read as exp(…): no node is named e") if power
-                    else translate("e was read as Euler's number 2.71828…: no node is named e"))
+            note = READ_AS_EXP if power else READ_AS_EULER
         elif token.kind == "name" and token.value == _EULER and power:
-            note = translate("e^… was read as the node e to a power, not as exp(…)")
+            note = READ_AS_NODE
         else:
             continue
         if note not in notes:
@@ -479,7 +483,8 @@ def parse_formula(formula: str, names: Iterable[str], aliases: Mapping[str, str]
     Names may contain spaces (``net h1``): at each position the longest known name is taken.
     Never uses ``eval``; anything else is refused with a ``FormulaError`` naming the token and
     its position. With ``allow_delta=False``, ``δ(v)`` is refused too. ``notes``, when given,
-    receives a sentence for each ambiguous notation and the reading used (``e^x``).
+    receives a sentence for each ambiguous notation and the reading used (``e^x``), untranslated:
+    pass it to ``translate`` in the reader's language.
     """
     if not isinstance(formula, str):
         raise TypeError(f"check_formula: formula must be a str, got {type(formula).__name__}")
