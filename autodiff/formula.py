@@ -204,8 +204,14 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             j = i
             while j < n and formula[j] in _SUPERSCRIPTS:
                 j += 1
-            base = tokens[-1].text if tokens and tokens[-1].kind in ("name", "num") else "x"
             power = "".join(_SUPERSCRIPTS[s] for s in formula[i:j])
+            follows = tokens and (tokens[-1].kind in ("name", "num") or tokens[-1].text == ")")
+            if follows and re.fullmatch(r"-?[0-9]+", power):  # x², q₁⁻¹: the tools print powers so
+                tokens.append(_Token("op", "^", i))
+                tokens.append(_Token("num", formula[i:j], i, float(power)))
+                i = j
+                continue
+            base = tokens[-1].text if tokens and tokens[-1].kind in ("name", "num") else "x"
             raise FormulaError(translate("write a power with ^: {base}^{power}, not {written}", base=base, power=power,
                                          written=base + formula[i:j]), formula, i, c)
         if c == "\\":

@@ -336,7 +336,7 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         right_opens = len(right) > 1 or opens[id(b)]
         if a.kind == "num" and not math.isfinite(a._float()):  # inf·x, never "infx"
             return [*left, r" \cdot " if latex else "·", *right]
-        if right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num":
+        if (right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num") and not _starts_with_digit(b):
             return [*left, " " if latex else "", *right]
         return [*left, r" \cdot " if latex else "·", *right]
     if kind == "div":
@@ -352,6 +352,13 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         if exponent.lstrip("-").isdigit():
             return [*base, exponent.translate(_SUPERSCRIPTS)]
     return [*base, "^", *_wrapped(b, latex, 5)]
+
+
+def _starts_with_digit(s: Sym) -> bool:
+    """Whether ``s`` is written starting with a number (``1/x²``): after a number it needs a ``·`` (2·1/x², not 21/x²)."""
+    while s.kind in ("div", "pow", "mul") and _PRECEDENCE[s.args[0].kind] >= _PRECEDENCE[s.kind]:
+        s = s.args[0]
+    return s.kind == "num" and s._float() >= 0
 
 
 def _sigmoid(x: float) -> float:
