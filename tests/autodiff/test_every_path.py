@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import nn
 from autodiff import Value, check_formula, explain, topological_order
-from autodiff.animate import frames
+from autodiff.animation import frames
 from autodiff.copying import copy_graph
 from autodiff.expression import UnusedValueError, build_expression, parse_values
 from autodiff.formula import FormulaError

@@ -5,7 +5,7 @@ and the backward pass animated.
 ``run(out)`` prints everything and writes the pictures and pages into ``out``; each part is a
 function of its own (``document_000()`` .. ``document_004()``, ``render_documents``,
 ``explain_documents``, ``animate_documents``), which the scripts in ``examples/`` call. Every
-gradient printed comes from ``backward()``; the documents' hand formulas (``nn.documents``) are
+gradient printed comes from ``backward()``; the documents' hand formulas (``nn.course.documents``) are
 only evaluated on the forward values and compared. Drawing and animating need Graphviz's ``dot``.
 """
 
@@ -16,16 +16,15 @@ from typing import Callable, Sequence
 
 from autodiff import explain, topological_order
 from autodiff.i18n import N_, lookup, translate
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from autodiff.render import count_paths, draw, save
+from nn import MLP, SGD, named_nodes, reference
+from nn.reference import build
 
-from . import reference, toy
+from . import toy
 from .documents import (
     DOCUMENTS, SAMPLES, check_document_formula, deltas_003, formula_4_variants, hand_formulas, signals_001,
 )
-from .module import MLP, named_nodes
-from .optim import SGD
-from .reference import build
 from .report import agree, document_verdict, evaluate, fmt, gradient_table, heading, open_case, table, values_of, width
 
 __all__ = [
@@ -54,7 +53,7 @@ def document_000() -> None:
     values = values_of(loss)
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     ordered = {name: grads[name] for name in case.golden["gradients"]}  # the document's order
-    print("\n" + translate("Gradients (backward) beside the document's formulas, corrected where SEEDS.md says so: the\n"
+    print("\n" + translate("Gradients (backward) beside the document's formulas, corrected where the notes slip: the\n"
                            "document's first factor '(−y−t)' is a transcription of −(t − y) = y − t, and ②'s last factor "
                            "is a1, not 'δ_1'."))
     print(gradient_table(ordered, hand_formulas("000"), values, golden=case.expected_gradients))
@@ -302,7 +301,8 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
     """Derive every parameter's gradient next to the document's own formulas, with the checker's verdicts.
 
     With ``only_checks``, only the documents' formulas and the verdicts. Returns the number of
-    formulas on which the checker and SEEDS.md disagree (0 when every mistake is caught).
+    formulas on which the checker's verdict differs from the expected one (``DocFormula.expect_ok``: 0 when every
+    mistake is caught).
     """
     disagreements = 0
     for seed in seeds:
@@ -339,7 +339,13 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
                 disagreements += not agrees
                 print(_indent(text, "      "))
         print()
-    print(translate("checker and SEEDS.md agree on every document formula: {agree}", agree=disagreements == 0))
+    checked = sum(len(DOCUMENTS[seed]) for seed in seeds)
+    if disagreements == 0:
+        print(translate("The checker's verdict is the expected one on each of the {count} formulas the documents write: "
+                        "it accepts the right ones and catches every mistake.", count=checked))
+    else:
+        print(translate("The checker's verdict differs from the expected one on {wrong} of the {count} formulas the "
+                        "documents write.", wrong=disagreements, count=checked))
     return disagreements
 
 
