@@ -82,10 +82,8 @@ class Explanation:
         self.path_sum: float | None = math.fsum(p.value for p in paths) if paths is not None else None
         self.deltas = tuple(deltas)
         self.bound = graph.bounds.get(graph.node, 0.0)  # Σ |path products|: the scale of rounding errors
-        # What each automatic name (q₁) on the way stands for, in the order the nodes were made.
-        named = sorted((n for n in nodes or [] if graph.labels.is_automatic(n)), key=graph.index.__getitem__,
-                       reverse=True)
-        self.definitions: tuple[tuple[str, Sym], ...] = tuple((graph.label(n), graph.definition(n)) for n in named)
+        self.definitions: tuple[tuple[str, Sym], ...] = tuple(
+            (graph.label(n), graph.definition(n)) for n in _defined(graph, nodes or []))
 
     # --- plain text -----------------------------------------------------------------------
     def lhs(self, latex: bool = False) -> str:
@@ -244,6 +242,23 @@ class Explanation:
 
     def __repr__(self) -> str:
         return one_line(f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})")
+
+
+_MAX_DEFINITIONS = 24  # past this many, only the automatic names on the way are defined
+
+
+def _defined(graph: NamedGraph, nodes: list[Value]) -> list[Value]:
+    """The automatically named nodes a derivation mentions (those on the way, and those their definitions use),
+    in the order they were made, so that "where q₃ = q₁ + q₂" never leaves q₂ undefined."""
+    on_the_way = [n for n in nodes if graph.labels.is_automatic(n)]
+    found, stack = set(on_the_way), list(on_the_way)
+    while stack and len(found) <= _MAX_DEFINITIONS:
+        for p in stack.pop().parents:
+            if graph.labels.is_automatic(p) and p not in found:
+                found.add(p)
+                stack.append(p)
+    chosen = found if len(found) <= _MAX_DEFINITIONS else set(on_the_way)
+    return sorted(chosen, key=graph.index.__getitem__, reverse=True)
 
 
 def _md(text: str) -> str:
