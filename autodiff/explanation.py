@@ -249,8 +249,11 @@ _MAX_DEFINITIONS = 24  # past this many, only the automatic names on the way are
 
 def _defined(graph: NamedGraph, nodes: list[Value]) -> list[Value]:
     """The automatically named nodes a derivation mentions (those on the way, and those their definitions use),
-    in the order they were made, so that "where q₃ = q₁ + q₂" never leaves q₂ undefined."""
+    in the order they were made, so that "where q₃ = q₁ + q₂" never leaves q₂ undefined. None past
+    ``_MAX_DEFINITIONS`` on the way: a derivation that long is read step by step, not by its definitions."""
     on_the_way = [n for n in nodes if graph.labels.is_automatic(n)]
+    if len(on_the_way) > _MAX_DEFINITIONS:
+        return []
     found, stack = set(on_the_way), list(on_the_way)
     while stack and len(found) <= _MAX_DEFINITIONS:
         for p in stack.pop().parents:
