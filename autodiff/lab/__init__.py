@@ -15,11 +15,11 @@ answers), ``server`` (HTTP, security), ``static/`` (the page: HTML, CSS, JS; no 
 from __future__ import annotations
 
 import threading
-import webbrowser
 from typing import Any
 
 from ..engine import Value
 from .graphs import lab_graph
+from .opening import open_in_browser
 from .server import LabServer
 
 __all__ = ["show", "LabServer"]
@@ -53,5 +53,5 @@ def show(loss: Value, model: Any = None, *, title: str | None = None, open_brows
     server.store.add(graph)
     url = f"{server.url}&graph={graph.gid}"
     if open_browser:
-        webbrowser.open(url)
+        open_in_browser(url)
     return url

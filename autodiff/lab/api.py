@@ -23,7 +23,7 @@ from ..explanation import Explanation, TooManyPathsError, explain
 from ..formula import MAX_FORMULA_LENGTH, FormulaError
 from ..paths import Path, read_graph
 from ..render import GraphTooLargeError, edge_formula, format_number
-from .graphs import LabError, LabGraph
+from .graphs import LabError, LabGraph, finite_number
 
 DOT_TIMEOUT = 10.0
 """Seconds the lab lets Graphviz's ``dot`` lay out one graph."""
@@ -179,10 +179,7 @@ def steps_payload(graph: LabGraph) -> dict[str, Any]:
 
 
 def value_field(body: Mapping[str, Any], key: str) -> float:
-    x = body.get(key)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LabError(f"{key} must be a finite number, got {x!r}")
-    return float(x)
+    return finite_number(body.get(key), key)
 
 
 __all__ = ["graph_payload", "explain_payload", "check_payload", "steps_payload", "value_field", "number",

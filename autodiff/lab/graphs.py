@@ -96,6 +96,8 @@ class LabGraph:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     svg: str | None = field(default=None, repr=False)  # the current layout, made on first use
     title_values: dict[str, str] | None = None  # when given, ``title`` is a catalogue template filled with them
+    rebuild: Callable[[dict[str, float]], tuple[Value, Any]] | None = field(default=None, repr=False)
+    """When given (a network), a change builds the graph again from its spec with the named leaves' values."""
 
     def __post_init__(self) -> None:
         self._index()
@@ -130,16 +132,36 @@ class LabGraph:
                            candidates=candidates, detail=str(error)) from None
 
     def replace(self, data: Mapping[int, float]) -> None:
-        """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails."""
+        """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails.
+
+        A graph with ``rebuild`` (a network) is built again from its spec, so every build-time
+        rule (``bce_loss``'s guard near 0 and 1) holds as when it was first built; any other is
+        replayed operation by operation (``reevaluate``).
+        """
         try:
-            new = reevaluate(self.root, data)
+            if self.rebuild is None:
+                new = reevaluate(self.root, data)
+            else:
+                new, model = self.rebuild(self._named_values(data))
         except LabError:
             raise
         except (ArithmeticError, ValueError) as error:
             raise LabError(f"the graph cannot be evaluated with that value: {error}", 422) from None
+        if self.rebuild is not None:
+            self.clusters, self.params = structure(new, model)
         self.root = new
         self._index()
         self.svg = None
+
+    def _named_values(self, data: Mapping[int, float]) -> dict[str, float]:
+        """Every named leaf's value, with ``data``'s changes (by position): what a rebuild starts from."""
+        values = {n.name: n.data for n in self.order if n.op is None and n.name is not None}
+        for k, x in data.items():
+            name = self.order[k].name
+            if name is None:
+                raise LabError(f"a constant of this network ({self.label(self.order[k])}) cannot be changed", 422)
+            values[name] = x
+        return values
 
     def set_value(self, node: Value, value: float) -> None:
         if node.op is not None:
@@ -170,6 +192,14 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
     if not isinstance(root, Value):
         raise LabError(f"expected a Value as the graph's root, got {type(root).__name__}")
     check_size(root, max_nodes=MAX_NODES, max_edges=MAX_EDGES, where="lab")
+    clusters, positions = structure(root, model, params)
+    copy, _ = copy_graph(root)
+    return LabGraph(title, copy, clusters, positions, title_values=title_values)
+
+
+def structure(root: Value, model: Any = None,
+              params: Sequence[Value] | None = None) -> tuple[list[tuple[str, list[int]]], list[int]]:
+    """``model``'s neuron boxes and the parameters' positions in ``topological_order(root)``."""
     order = topological_order(root)
     position = {node: k for k, node in enumerate(order)}
     clusters: list[tuple[str, list[int]]] = []
@@ -182,8 +212,7 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
             params = list(model.parameters())
     if params is None:
         params = [n for n in order if n.op is None and n.name is not None]
-    copy, _ = copy_graph(root)
-    return LabGraph(title, copy, clusters, [position[p] for p in params if p in position], title_values=title_values)
+    return clusters, [position[p] for p in params if p in position]
 
 
 class GraphStore:
@@ -288,10 +317,26 @@ LOSSES = ("mse", "half_sse", "bce")
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 
+def finite_number(x: object, what: str) -> float:
+    """``x`` as a float when it is a finite number (an int too large for a float is not); else a 400."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise LabError(f"{what} must be a finite number, got {_shown(x)}")
+    try:
+        value = float(x)
+    except OverflowError:
+        raise LabError(f"{what} must be a finite number, got an integer of {len(str(abs(int(x))))} digits") from None
+    if not math.isfinite(value):
+        raise LabError(f"{what} must be a finite number, got {x!r}")
+    return value
+
+
+def _shown(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _number(x: object, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LabError(f"network: {what} must be a finite number, got {x!r}")
-    return float(x)
+    return finite_number(x, f"network: {what}")
 
 
 def network_graph(spec: object) -> LabGraph:
@@ -299,10 +344,59 @@ def network_graph(spec: object) -> LabGraph:
 
     ``{"inputs": [[x1, x2], ...] (one list per sample), "targets": [[t], ...], "sizes": [3, 1],
     "activations": ["sigmoid", "sigmoid"], "bias": "on" | "off" | "shared", "loss": "mse" |
-    "half_sse" | "bce", "seed": 0}``. Bounded: a few inputs, layers, units and samples.
+    "half_sse" | "bce", "seed": 0}``. Bounded: a few inputs, layers, units and samples. A change
+    of value builds it again from this spec (``build_network``), never by replaying its operations.
+    """
+    checked = _network_spec(spec)
+    loss, model = build_network(checked)
+    sizes = checked["sizes"]
+    layers = " → ".join(str(n) for n in [len(checked["inputs"][0]), *sizes])
+    graph = lab_graph(loss, N_("Network {layers} ({activations}), {loss} loss"), model,
+                      title_values={"layers": str(layers), "activations": ", ".join(checked["activations"]),
+                                    "loss": str(checked["loss"])})
+    graph.rebuild = lambda values: build_network(checked, values)
+    return graph
+
+
+def build_network(spec: object, values: Mapping[str, float] | None = None) -> tuple[Value, Any]:
+    """The network's loss and its model, built from ``spec`` with the named leaves of ``values`` set.
+
+    Parameters start from the seed; a value given by name (``"L1.N1.w1"``, ``"x1_2"``, ``"t_1"``)
+    replaces the leaf's before anything is computed from it, so the loss and every rule applied
+    while building (``bce_loss``'s guard) are exactly those of a network built with that value.
     """
     from nn import MLP, bce_loss, half_sse_loss, mse_loss
 
+    checked = _network_spec(spec)
+    given = dict(values or {})
+    sizes, activations, bias = checked["sizes"], checked["activations"], checked["bias"]
+    xs, ts = checked["inputs"], checked["targets"]
+    bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [
+        Value(0.0, f"b{k}") for k in range(1, len(sizes) + 1)]
+    try:
+        model = MLP(len(xs[0]), sizes, activations=activations, bias=bias_arg, seed=checked["seed"])
+    except (ValueError, TypeError) as error:
+        raise LabError(f"network: {error}") from None
+    for p in model.parameters():
+        if p.name in given:
+            p.data = given[p.name]
+    predictions: list[Value] = []
+    target_values: list[Value] = []
+    for k, (sample, row) in enumerate(zip(xs, ts), start=1):
+        suffix = f"_{k}" if len(xs) > 1 else ""
+        names = [f"x{i}{suffix}" for i in range(1, len(sample) + 1)]
+        out = model([Value(given.get(name, x), name) for name, x in zip(names, sample)])
+        predictions += out if isinstance(out, list) else [out]
+        target_names = [f"t{j}{suffix}" if len(row) > 1 else f"t{suffix}" for j in range(1, len(row) + 1)]
+        target_values += [Value(given.get(name, t), name) for name, t in zip(target_names, row)]
+    loss_fn = {"mse": mse_loss, "half_sse": half_sse_loss, "bce": bce_loss}[checked["loss"]]
+    loss = loss_fn(predictions, target_values)
+    loss.name = "Loss"
+    return loss, model
+
+
+def _network_spec(spec: object) -> dict[str, Any]:
+    """The network form checked and completed with its defaults (a 400 that says what is wrong)."""
     if not isinstance(spec, dict):
         raise LabError(f"network must be an object, got {type(spec).__name__}")
     unknown = set(spec) - {"inputs", "targets", "sizes", "activations", "bias", "loss", "seed"}
@@ -341,25 +435,8 @@ def network_graph(spec: object) -> LabGraph:
     ts = [[_number(t, "a target") for t in row] for row in targets]
     if loss_name == "bce" and any(not 0 <= t <= 1 for row in ts for t in row):
         raise LabError("network: binary cross-entropy needs targets between 0 and 1")
-    bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [Value(0.0, f"b{k}") for k in range(1, len(sizes) + 1)]
-    try:
-        model = MLP(nin, sizes, activations=activations, bias=bias_arg, seed=seed)
-    except (ValueError, TypeError) as error:
-        raise LabError(f"network: {error}") from None
-    predictions: list[Value] = []
-    target_values: list[Value] = []
-    for k, (sample, row) in enumerate(zip(xs, ts), start=1):
-        suffix = f"_{k}" if len(xs) > 1 else ""
-        out = model([Value(x, f"x{i}{suffix}") for i, x in enumerate(sample, start=1)])
-        outs = out if isinstance(out, list) else [out]
-        predictions += outs
-        target_values += [Value(t, f"t{j}{suffix}" if len(row) > 1 else f"t{suffix}") for j, t in enumerate(row, 1)]
-    loss_fn = {"mse": mse_loss, "half_sse": half_sse_loss, "bce": bce_loss}[loss_name]
-    loss = loss_fn(predictions, target_values)
-    loss.name = "Loss"
-    layers = " → ".join(str(n) for n in [nin, *sizes])
-    return lab_graph(loss, N_("Network {layers} ({activations}), {loss} loss"), model,
-                     title_values={"layers": str(layers), "activations": ", ".join(activations), "loss": str(loss_name)})
+    return {"inputs": xs, "targets": ts, "sizes": list(sizes), "activations": list(activations), "bias": bias,
+            "loss": loss_name, "seed": seed}
 
 
 def expression_graph(text: object, values: object) -> LabGraph:
@@ -382,6 +459,11 @@ def expression_graph(text: object, values: object) -> LabGraph:
         values = {}
     if not isinstance(values, dict):
         raise LabError("values must map leaf names to numbers, as an object or as text such as 'x1=2, w1=-3'")
+    for name, x in values.items():
+        try:
+            finite_number(x, f"values: {name}")
+        except LabError as error:
+            raise LabError(error.message, 400, position=None, field="values") from None
     given = values
     root = _with_position(lambda: build_expression(text, given), "expression")
     return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})
