@@ -40,7 +40,9 @@ MAX_EDGES = DEFAULT_MAX_EDGES
 MAX_GRAPHS = 32
 """The store keeps this many graphs; the least recently used is dropped first."""
 MAX_HISTORY = 1000
-"""Descent steps remembered in the loss plot."""
+"""Points (descent steps and value edits) remembered in the loss plot."""
+HISTORY_KINDS = ("start", "edit", "step")
+"""What each point of the loss history is: the first value, after a value edit, after a descent step."""
 
 
 class LabError(ValueError):
@@ -93,16 +95,20 @@ class LabGraph:
     params: list[int]  # positions of the leaves a descent step changes
     gid: str = field(default_factory=lambda: "g" + secrets.token_hex(6))
     losses: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # one of HISTORY_KINDS per loss
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     svg: str | None = field(default=None, repr=False)  # the current layout, made on first use
     title_values: dict[str, str] | None = None  # when given, ``title`` is a catalogue template filled with them
     rebuild: Callable[[dict[str, float]], tuple[Value, Any]] | None = field(default=None, repr=False)
     """When given (a network), a change builds the graph again from its spec with the named leaves' values."""
+    source: dict[str, Any] | None = None  # what POST /api/graph was given (a case, expression, network); None: show()
 
     def __post_init__(self) -> None:
         self._index()
         if not self.losses:
             self.losses.append(self.root.data)
+        self.kinds = (self.kinds + ["start"] * len(self.losses))[:len(self.losses)]
+        self.initial = {k: n.data for k, n in enumerate(self.order) if n.op is None}
 
     def _index(self) -> None:
         self.order = topological_order(self.root)
@@ -158,23 +164,47 @@ class LabGraph:
         values = {n.name: n.data for n in self.order if n.op is None and n.name is not None}
         for k, x in data.items():
             name = self.order[k].name
+            if name is None and x == self.order[k].data:
+                continue  # a constant given as it is (a page's whole snapshot of the leaves)
             if name is None:
                 raise LabError(f"a constant of this network ({self.label(self.order[k])}) cannot be changed", 422)
             values[name] = x
         return values
 
     def set_value(self, node: Value, value: float) -> None:
-        if node.op is not None:
-            raise LabError(f"only a leaf's value can be changed; {self.label(node)} is computed by {node.op.name}", 422)
-        self.replace({self.order.index(node): value})
+        self.set_values({node: value})
+
+    def set_values(self, values: Mapping[Value, float], record: bool = True) -> None:
+        """New values for leaves, at once; the loss history records the edit (a point of kind "edit")."""
+        for node in values:
+            if node.op is not None:
+                raise LabError(f"only a leaf's value can be changed; {self.label(node)} is computed by "
+                               f"{node.op.name}", 422)
+        position = {n: k for k, n in enumerate(self.order)}
+        self.replace({position[n]: x for n, x in values.items()})
+        if record:
+            self._record("edit")
 
     def descend(self, lr: float) -> None:
         """One gradient-descent step on the parameters: p ← p − lr·∂root/∂p."""
         if not self.params:
             raise LabError("this graph has no parameters to change", 422)
         self.replace({k: self.order[k].data - lr * self.order[k].grad for k in self.params})
+        self._record("step")
+
+    def _record(self, kind: str) -> None:
         self.losses.append(self.root.data)
-        del self.losses[:-MAX_HISTORY]
+        self.kinds.append(kind)
+        del self.losses[:-MAX_HISTORY], self.kinds[:-MAX_HISTORY]
+
+    def set_history(self, losses: Sequence[float], kinds: Sequence[str]) -> None:
+        """The loss history as a saved page had it (its last point is the loss now, recomputed here)."""
+        if len(losses) != len(kinds) or not 1 <= len(losses) <= MAX_HISTORY or any(k not in HISTORY_KINDS
+                                                                                    for k in kinds):
+            raise LabError(f"history: losses and kinds must be 1 to {MAX_HISTORY} points of the same length, "
+                           f"each kind one of {', '.join(HISTORY_KINDS)}")
+        self.losses = [finite_number(x, "history: a loss") for x in losses[:-1]] + [self.root.data]
+        self.kinds = list(kinds)
 
     def shown_title(self) -> str:
         """The title in the language of the request (a document's or an example's, translated)."""
@@ -235,9 +265,9 @@ class GraphStore:
             raise LabError(f"graph must be a graph id (a string), got {gid!r}")
         with self._lock:
             graph = self._graphs.get(gid)
-            if graph is None:
+            if graph is None:  # "missing": the page builds it again from what it kept
                 raise LabError(f"no graph {gid!r} (the lab keeps the {self.limit} most recently used; open it again)",
-                               404)
+                               404, missing="graph")
             self._graphs.move_to_end(gid)
             return graph
 
@@ -419,9 +449,12 @@ def _network_spec(spec: object) -> dict[str, Any]:
             isinstance(t, list) and len(t) == sizes[-1] for t in targets):
         raise LabError(f"network: targets must hold one list of {sizes[-1]} numbers per sample")
     activations = spec.get("activations", ["sigmoid"] * len(sizes))
-    if not isinstance(activations, list) or len(activations) != len(sizes) or any(a not in ACTIVATIONS
-                                                                                   for a in activations):
-        raise LabError(f"network: activations must list one of {', '.join(ACTIVATIONS)} per layer")
+    if not isinstance(activations, list) or any(a not in ACTIVATIONS for a in activations):
+        raise LabError(translate("network: activations must list one of {names} per layer",
+                                 names=", ".join(ACTIVATIONS)), field="activations")
+    if len(activations) != len(sizes):
+        raise LabError(translate("network: {layers} layers but {count} activations: give one activation per "
+                                 "layer", layers=len(sizes), count=len(activations)), field="activations")
     bias = spec.get("bias", "on")
     if bias not in ("on", "off", "shared"):
         raise LabError("network: bias must be 'on', 'off' or 'shared'")

@@ -39,19 +39,21 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
+SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "practice.js")
+"""The page's own scripts, in the order the page loads them (after ``steps.js``)."""
+
 _FILES = {  # URL path -> (packaged file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
-    "/static/lab.js": ("lab.js", "text/javascript; charset=utf-8"),
     "/static/lab.css": ("lab.css", "text/css; charset=utf-8"),
-    "/static/practice.js": ("practice.js", "text/javascript; charset=utf-8"),
+    **{f"/static/{name}": (name, "text/javascript; charset=utf-8") for name in SCRIPTS},
 }
 
 
 def _page_texts(files: dict[str, tuple[bytes, str]]) -> list[str]:
-    """The messages of the page and its script, for ``GET /api/messages``."""
+    """The messages of the page and its scripts, for ``GET /api/messages``."""
     texts = page_messages(files["/"][0].decode("utf-8"), "html")
-    for script in ("/static/lab.js", "/static/practice.js"):
-        texts += page_messages(files[script][0].decode("utf-8"), "js")
+    for script in SCRIPTS:
+        texts += page_messages(files[f"/static/{script}"][0].decode("utf-8"), "js")
     return list(dict.fromkeys(texts))
 
 
@@ -179,9 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
         given = self.headers.get("X-Lab-Token") or (query.get("token") or [""])[0]
         if not given:
             raise _Refused(401, "this request needs the lab's token: add ?token=... from the URL the lab printed, "
-                                "or an X-Lab-Token header")
+                                "or an X-Lab-Token header", reason="token")
         if not hmac.compare_digest(given.encode("utf-8"), self.server.lab.token.encode("utf-8")):
-            raise _Refused(403, "wrong token: use the URL the lab printed when it started")
+            raise _Refused(403, "wrong token: use the URL the lab printed when it started", reason="token")
 
     def _body(self) -> dict[str, Any]:
         origin = self.headers.get("Origin")
@@ -321,18 +323,36 @@ def _cases(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
 
 
 def _new_graph(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+    """A graph from a case, an expression or a network; with ``leaves`` and ``history``, as a page kept it."""
     given = [k for k in ("case", "expression", "network") if k in args]
     if len(given) != 1:
         raise LabError("POST /api/graph takes exactly one of {\"case\": ...}, {\"expression\": ..., \"values\": ...} "
                        "or {\"network\": {...}}")
     if given[0] == "case":
         graph = case_graph(args["case"])
+        graph.source = {"case": args["case"]}
     elif given[0] == "expression":
         graph = expression_graph(args["expression"], args.get("values"))
+        graph.source = {"expression": args["expression"], "values": args.get("values")}
     else:
         graph = network_graph(args["network"])
+        graph.source = {"network": args["network"]}
+    if "leaves" in args:
+        graph.set_values(api.leaves_field(graph, args["leaves"]), record=False)
+    if "history" in args:
+        api.set_history(graph, args["history"])
     lab.store.add(graph)
     with graph.lock:
+        return 200, api.graph_payload(graph)
+
+
+def _values(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+    """Several leaves set at once (undo, redo, reset), recorded in the loss history as one edit."""
+    graph = _graph_of(lab, args)
+    with graph.lock:
+        graph.set_values(api.leaves_field(graph, args.get("leaves")))
+        if "history" in args:
+            api.set_history(graph, args["history"])
         return 200, api.graph_payload(graph)
 
 
@@ -381,6 +401,7 @@ _ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/steps"): _steps,
     ("POST", "/api/set"): _set,
     ("POST", "/api/step"): _step,
+    ("POST", "/api/values"): _values,
     ("GET", "/api/practice"): _practice,
     ("POST", "/api/practice"): _practice,
     ("POST", "/api/practice/grade"): _practice_grade,
