@@ -40,8 +40,9 @@ def _svg(graph: LabGraph) -> str:
     if graph.svg is None:
         frame_list = frames(graph.root)
         try:
-            svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=graph.cluster_map() or None,
-                             edge_symbols=True, max_nodes=None)
+            clusters = graph.cluster_map() or None
+            svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=clusters,
+                             edge_symbols=True, max_nodes=None, inputs_in_order=clusters is not None)
         except RenderTimeoutError as error:
             raise LabError(str(error), 422) from None
         graph.svg = re.sub(r"<style>.*?</style>", "", svg, count=1, flags=re.S)  # the page's own CSS styles it

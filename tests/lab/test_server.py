@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import os
 import socket
 import stat
@@ -263,3 +264,24 @@ def test_an_unnamed_constant_of_a_network_cannot_be_changed(client: Client) -> N
     with pytest.raises(LabError, match="constant") as caught:
         g.set_value(constant, 2.0)
     assert caught.value.status == 422
+
+
+# --- a network is drawn with each neuron's inputs in order ----------------------------------------------
+
+def test_each_neuron_of_a_network_draws_its_inputs_in_order(client: Client) -> None:
+    spec = {"inputs": [[0.5, 1.0]], "targets": [[1.0]], "sizes": [4, 4, 1],
+            "activations": ["tanh", "tanh", "sigmoid"]}
+    g = client.post("/api/graph", {"network": spec}).json
+    ids = {n["name"]: n["id"] for n in g["nodes"] if n["name"]}
+    svg = g["svg"]
+
+    def top(name: str) -> float:  # the y of the node's first text line in the drawing
+        found = re.search(rf'<g id="n-{ids[name]}"[^>]*>.*?<text[^>]*y="([-\d.]+)"', svg, re.S)
+        assert found, name
+        return float(found.group(1))
+
+    for layer, width in ((1, 2), (2, 4), (3, 4)):
+        for unit in range(1, {1: 4, 2: 4, 3: 1}[layer] + 1):
+            inputs = [f"L{layer}.N{unit}.w{i}" for i in range(1, width + 1)] + [f"L{layer}.N{unit}.b"]
+            ys = [top(name) for name in inputs]
+            assert ys == sorted(ys), (inputs, ys)  # w1, w2, …, b from the top down

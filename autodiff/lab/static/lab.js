@@ -147,9 +147,11 @@
     var another = !state.graph || state.graph.graph !== payload.graph;
     var newDrawing = !state.graph || state.graph.svg !== payload.svg;
     if (another && state.graph && (!payload.source || JSON.stringify(payload.source) !== JSON.stringify(state.graph.source))) {
-      state.checkSeq++;  /* another graph: a formula for the old one means nothing */
+      state.checkSeq++;  /* another graph: a formula or a node of the old one means nothing */
       $("formula").value = "";
       clearVerdict();
+      state.selected = null;
+      state.explanation = null;
     }
     var stage = $("stage"), scroll = [stage.scrollLeft, stage.scrollTop];
     state.graph = payload;
@@ -380,10 +382,11 @@
     $("check-box").dataset.node = n ? n.id : "";
   }
   function formulaPlaceholder() {  /* an example in this graph's own names, never the answer */
-    var names = state.graph.nodes.filter(function (n) { return n.name !== null && n.id !== state.graph.root; })
-      .map(function (n) { return n.name; });
-    var a = names[names.length - 1] || "x", b = names[Math.max(0, names.length - 2)] || "y";
-    $("formula").setAttribute("placeholder", tr("e.g. {example}", { example: a === b ? "2*" + a : "(" + a + "-" + b + ")*" + b }));
+    var named = state.graph.nodes.filter(function (n) { return n.name !== null && n.id !== state.graph.root; });
+    var inner = named.filter(function (n) { return !n.leaf; }).map(function (n) { return n.name; });
+    var leaves = named.filter(function (n) { return n.leaf; }).map(function (n) { return n.name; });
+    var a = inner[inner.length - 1] || leaves[0] || "x", b = leaves[leaves.length - 1] || "2";
+    $("formula").setAttribute("placeholder", tr("e.g. {example}", { example: a === b ? "2*" + a : a + "*(1-" + b + ")" }));
   }
   function fold() {  /* the derivation gives the answer away: folded while the box has text, unless asked for */
     var typed = !!$("formula").value.trim() && !!state.selected;
@@ -483,7 +486,7 @@
       $("step-next").disabled = state.step === total - 1;
       if (had && had.disabled) { (had.id === "step-next" ? $("step-prev") : $("step-next")).focus(); }  /* the keys keep working */
       var focus = state.steps.steps[state.step];
-      L.reveal(byId(focus.edge) || byId("n-" + focus.focus));
+      L.reveal(byId("n-" + focus.focus) || byId(focus.edge));
       if (state.step === total - 1) { stopPlay(); }
     });
   }
