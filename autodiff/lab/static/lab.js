@@ -296,6 +296,7 @@
         return;
       }
       state.explanation = r.data;
+      $("formula-lhs").textContent = r.data.lhs + " =";  /* the derivation's own left-hand side */
       renderDerivation(r.data);
       $("derivation").dataset.ms = String(Math.round(performance.now() - clicked));  /* click to derivation shown */
       L.keep();
@@ -373,12 +374,10 @@
 
   /* --- checking a formula: the box above the derivation, which folds while the box has text */
   function formulaLabel() {
-    var n = state.selected && state.nodes[state.selected], box = $("formula");
+    var n = state.selected && state.nodes[state.selected];
     var root = state.graph ? (state.graph.root_name || tr("the output")) : "";
     $("formula-lhs").textContent = n ? "∂" + root + "/∂" + (n.name !== null ? n.name : n.id) + " =" :
       tr("Pick a node to check a formula for its gradient");
-    box.readOnly = !n;
-    box.setAttribute("aria-disabled", n ? "false" : "true");
     $("check-box").dataset.node = n ? n.id : "";
   }
   function formulaPlaceholder() {  /* an example in this graph's own names, never the answer */
