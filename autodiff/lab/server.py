@@ -235,6 +235,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         self._body_read = False
         try:
+            self._answer(method)
+        finally:
+            self._discard_body()  # a body nobody read (a refusal, a GET with a body) is never the next request
+
+    def _answer(self, method: str) -> None:
+        try:
             self._check_host()
             parts = urlsplit(self.path)
             if not parts.path.startswith("/api/"):
@@ -266,7 +272,6 @@ class _Handler(BaseHTTPRequestHandler):
             with using_language(language):  # every text of the answer is in the request's language
                 status, answer = route(self.server.lab, args)
             self._json(status, answer)
-            return
         except _Refused as refused:
             self._error(refused.status, refused.message, **refused.extra)
         except LabError as error:
@@ -281,7 +286,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self._error(500, f"internal error: {type(error).__name__}: {error}")
             except OSError:
                 pass
-        self._discard_body()
 
 
 def _loopback_authority(host: str) -> bool:

@@ -76,6 +76,14 @@ def test_a_refused_body_is_never_read_as_a_request(server: LabServer, refusal: s
         json.loads(body)
 
 
+def test_a_get_with_a_body_never_has_its_body_read_as_a_request(server: LabServer) -> None:
+    smuggled = _request(server, "GET", f"/api/cases?token={server.token}")
+    first = _request(server, "GET", "/", smuggled)  # answered 200, its body never read by the handler
+    second = _request(server, "GET", "/api/no-such-endpoint", headers={"X-Lab-Token": server.token}, close=True)
+    statuses = [status for status, _, _ in _raw(server, first + second)]
+    assert statuses in ([200], [200, 404])  # never a second 200 for the smuggled request
+
+
 # --- every error is JSON with the lab's headers ------------------------------------------------------
 
 def _is_lab_error(answer: tuple[int, dict[str, str], bytes], status: int) -> None:

@@ -169,12 +169,9 @@
     mark();
     reveal(q.node);
   }
-  function reveal(id) {  /* scroll the graph's own box (only it) so that the node asked about is in its middle */
-    var stage = $("stage"), asked = svg() && svg().querySelector("#n-" + id);
-    if (!asked || !state.active) { return; }
-    var box = asked.getBoundingClientRect(), view = stage.getBoundingClientRect();
-    stage.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
-    stage.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  function reveal(id) {  /* the graph's own box (only it) scrolled so that the node asked about is in its middle */
+    var asked = svg() && svg().querySelector("#n-" + id);
+    if (asked && state.active) { window.autodiffLab.reveal(asked, true); }
   }
   function showScore() {
     var s = $("practice-score");
