@@ -45,6 +45,15 @@ def page(browser: Browser, server: LabServer) -> Iterator[Page]:
     pg.context.close()
 
 
+@pytest.fixture
+def neuron(browser: Browser, server: LabServer) -> Iterator[Page]:
+    """A page on micrograd's neuron (a small graph), checked for script errors as ``page`` is."""
+    pg = open_lab(browser, server.url + "&case=neuron")
+    yield pg
+    assert [e for e in pg.errors if "status of 4" not in e] == []  # type: ignore[attr-defined]
+    pg.context.close()
+
+
 def axe_violations(pg: Page) -> dict[str, Any]:
     """Run axe-core in the page; assert that it checked and found no serious or critical violation."""
     pg.add_script_tag(path=str(AXE))
