@@ -9,7 +9,8 @@ on one layout (``animate``'s steps), re-evaluates the graph when a value changes
 gradient-descent steps and exports SVG, LaTeX and Markdown.
 
 Modules: ``graphs`` (the lab's copies of graphs, the cases, the store), ``api`` (the JSON
-answers), ``server`` (HTTP, security), ``static/`` (the page: HTML, CSS, JS; no build step).
+answers), ``server`` (HTTP, security), ``opening`` (the browser opened through a private redirect
+file, so the token is on no command line), ``static/`` (the page: HTML, CSS, JS; no build step).
 """
 
 from __future__ import annotations

@@ -185,3 +185,13 @@ def test_a_stopped_server_shows_one_notice_and_disables_the_page(browser: Browse
         assert pg.evaluate("() => document.getElementById('lab').inert") is True
     finally:
         pg.context.close()
+
+
+def test_a_restarted_server_says_to_open_its_new_url(neuron: Page) -> None:
+    page = neuron
+    page.route("**/api/**", lambda route: route.fulfill(
+        status=403, content_type="application/json",
+        body='{"message": "wrong token: use the URL the lab printed when it started", "status": 403, "reason": "token"}'))
+    page.click("#descend")
+    page.wait_for_selector("#offline:not([hidden])", timeout=20000)
+    assert "started again" in page.text_content("#offline") and page.get_attribute("#lab", "data-offline") == "token"

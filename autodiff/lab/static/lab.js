@@ -251,7 +251,10 @@
         var e = byId(id);
         if (!e) { return; }
         e.classList.add("factor-off");
-        if (k === 0) { tag(e, "off factor", tr("✗ wrong factor {chain}", { chain: o.chain })); }
+        if (k === 0) {
+          var t = tag(e, "off factor", tr("✗ wrong factor {chain}", { chain: o.chain }));
+          if (t) { t.setAttribute("y", String(Number(t.getAttribute("y")) + 12)); }  /* below the edge's own label */
+        }
       });
     });
   }
