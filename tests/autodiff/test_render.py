@@ -500,3 +500,16 @@ def test_a_drawing_before_backward_says_that_every_grad_is_still_zero():
     y.zero_grad()
     svg = draw(y, highlight=x).pipe(format="svg").decode()
     assert "1 path from &#39;y&#39; back to &#39;x&#39;" in svg and "no backward pass yet" in svg  # both title lines
+
+
+def test_layered_keeps_inputs_in_order_and_lengthens_edges_between_boxes() -> None:
+    from nn import MLP
+    model = MLP(2, [2, 1], seed=0)
+    out = model([Value(0.5, "x1"), Value(1.0, "x2")])
+    plain = draw(out, model=model).source
+    layered = draw(out, model=model, layered=True).source
+    assert "mclimit" not in plain and "minlen" not in plain  # off by default: every drawing as before
+    assert "mclimit=0.01" in layered
+    between = [line for line in layered.splitlines() if "minlen=2" in line]
+    assert len(between) == 2  # L1.N1.a and L1.N2.a into L2.N1's sum: the only edges from one box into another
+    assert all("->" in line for line in between)

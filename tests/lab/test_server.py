@@ -293,3 +293,18 @@ def test_each_neuron_of_a_network_draws_its_inputs_in_order(client: Client) -> N
             inputs = [f"L{layer}.N{unit}.w{i}" for i in range(1, width + 1)] + [f"L{layer}.N{unit}.b"]
             ys = [top(name) for name in inputs]
             assert ys == sorted(ys), (inputs, ys)  # w1, w2, …, b from the top down
+
+
+def test_a_network_is_drawn_layer_by_layer(client: Client) -> None:
+    spec = {"inputs": [[0.5, 1.0]], "targets": [[1.0]], "sizes": [4, 4, 1], "activations": ["tanh", "tanh", "sigmoid"]}
+    svg = client.post("/api/graph", {"network": spec}).json["svg"]
+    spans: dict[str, tuple[float, float]] = {}
+    for path, label in re.findall(r'<g id="clust\d+" class="cluster">\s*<title>[^<]*</title>\s*<path[^>]* d="([^"]+)"'
+                                  r'.*?>neuron ([^<]+)<', svg, re.S):
+        xs = [float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", path)]
+        spans[label] = (min(xs), max(xs))
+    assert len(spans) == 9, spans
+    for layer in (1, 2):  # every box of a layer stands left of every box of the next one: side by side, not between
+        this = [v for k, v in spans.items() if k.startswith(f"L{layer}.")]
+        after = [v for k, v in spans.items() if k.startswith(f"L{layer + 1}.")]
+        assert max(x for _, x in this) < min(x for x, _ in after), (layer, this, after)
