@@ -29,7 +29,8 @@ from ..animation import STEP_STYLE, STEPS_JS
 from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
 from ..render import GraphTooLargeError
 from . import api, practice
-from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph, network_graph
+from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph
+from .networks import network_graph
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024

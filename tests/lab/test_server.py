@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from autodiff.lab import opening
-from autodiff.lab.graphs import network_graph
+from autodiff.lab.networks import network_graph
 from autodiff.lab.server import LabServer
 
 from .conftest import Client
@@ -233,7 +233,7 @@ def test_a_bce_network_with_a_changed_value_evaluates_as_when_built_with_it(clie
     r = client.post("/api/set", {"graph": g["graph"], "node": w, "value": -100.0})  # sigmoid(-100 + b) rounds to ~0
     assert r.status == 200, r.json
     # the same network built with that weight: bce_loss's guard in force, exactly the same numbers
-    from autodiff.lab.graphs import build_network
+    from autodiff.lab.networks import build_network
     loss, _ = build_network(BCE_NET, {"L1.N1.w1": -100.0})
     loss.backward()
     assert r.json["loss"] == loss.data
@@ -260,7 +260,7 @@ def test_descent_on_a_rebuilt_network_changes_only_the_parameters(client: Client
     for name, x in before.items():
         assert after[name] == (x - 0.5 * grads[name] if name in params else x), name
     assert r.json["losses"][0] == g["loss"] and r.json["losses"][1] == r.json["loss"] < g["loss"]
-    from autodiff.lab.graphs import build_network
+    from autodiff.lab.networks import build_network
     rebuilt, _ = build_network(spec, after)
     assert rebuilt.data == r.json["loss"]
 
