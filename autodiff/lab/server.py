@@ -40,7 +40,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
-SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "practice.js")
+SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "check.js", "practice.js")
 """The page's own scripts, in the order the page loads them (after ``steps.js``)."""
 
 _FILES = {  # URL path -> (packaged file, content type)
