@@ -175,7 +175,7 @@ def _targets(targets: object, loss: str, samples: int, outputs: int) -> Matrix |
         for t in targets:
             if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < outputs:
                 raise ValueError(f"layer_form: class index {t!r} is not an int from 0 to {outputs - 1}")
-        return [int(t) for t in targets]  # type: ignore[call-overload]
+        return [int(t) for t in targets]
     rows = _rows(targets, "targets", outputs)
     if len(rows) != samples:
         raise ValueError(f"layer_form: {len(rows)} target rows for {samples} samples")

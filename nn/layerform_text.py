@@ -177,13 +177,12 @@ class MatrixForm:
                  "", translate("The loss's own factor: L = {loss}", lang, loss=self._loss_line(lang)), ""]
         for left, formula, m in self._steps():
             head = f"{self._named(left)} = {formula}" if formula else self._named(left)
-            rows, cols = len(m), len(m[0])
-            lines.append(f"  {head}   ({rows}, {cols})")
+            lines.append(f"  {head}   ({len(m)}, {len(m[0])})")
             lines.append(_matrix_text(m))
         lines += ["", *self._bias_lines(lang), "", translate("Every parameter's scalar name, its matrix entry and its "
                                                            "gradient (the same number backward() gives):", lang)]
         rows = self.mapping()
-        width = [max(len(r[i]) for r in rows) for i in range(3)]
+        width = [max(len(str(r[i])) for r in rows) for i in range(3)]
         lines += [f"  {r[0].ljust(width[0])}  {r[1].ljust(width[1])}  {r[2].ljust(width[2])}  {r[3]!r}" for r in rows]
         lines += self._notes(lang, "")
         return "\n".join(lines)
