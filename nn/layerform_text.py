@@ -63,12 +63,12 @@ DOCUMENT_NOTES: dict[str, tuple[str, ...]] = {
 """What the project's description of each document says about its matrix form, sentence by sentence."""
 
 _LOSS_TEXT = {
-    "mse": N_("mse_loss, the mean of (A{last} − T)² over the {count} entries: ∂L/∂A{last} = {factor}·(A{last} − T)"),
+    "mse": N_("mse_loss, the mean of (A{last} − T)² over N·m = {count}: ∂L/∂A{last} = {factor}·(A{last} − T)"),
     "half_sse": N_("half_sse_loss = ½·Σ(A{last} − T)², the ½ cancels the square's 2: ∂L/∂A{last} = A{last} − T "
                    "(factor 1)"),
-    "bce": N_("bce_loss, the mean over the {count} entries: ∂L/∂A{last} = {factor}·(A{last} − T) / "
+    "bce": N_("bce_loss, the mean over N·m = {count}: ∂L/∂A{last} = {factor}·(A{last} − T) / "
               "(A{last} ⊙ (1 − A{last}))"),
-    "cross_entropy": N_("cross_entropy on the logits A{last}, the mean over the {count} samples: ∂L/∂A{last} = "
+    "cross_entropy": N_("cross_entropy on the logits A{last}, the mean over N = {count}: ∂L/∂A{last} = "
                         "{factor}·(softmax(A{last}) − onehot(T))"),
 }
 
@@ -328,3 +328,44 @@ def case_matrices(seed: str, variant: str | None = None, lang: str | None = None
     form = layer_form(model, X, T, loss, seed=seed[:3], variant=variant)
     title = translate("The layer (matrix) form of {title}", lang, title=lookup(build(seed, variant).title, lang))
     return MatrixForm(form, title, root)
+
+
+def _numbers(text: str, what: str) -> list[list[float]]:
+    rows = []
+    for n, part in enumerate(text.split(";")):
+        try:
+            rows.append([float(x) for x in part.replace(" ", "").split(",") if x])
+        except ValueError:
+            raise ValueError(f"matrices: {what} sample {n} ({part.strip()!r}) is not a list of numbers such as "
+                             f"'0.5, 1'") from None
+    return rows
+
+
+def typed_matrices(sizes: str, inputs: str, targets: str, activations: str = "sigmoid", bias: str = "on",
+                   loss: str = "mse", seed: int = 0) -> MatrixForm:
+    """The layer form of a network typed as text, as the command line takes it.
+
+    ``sizes`` ``"3,1"``; ``inputs`` one sample per ``;``, numbers by ``,`` (``"0.5,1; 1,2"``);
+    ``targets`` likewise (class indices for ``cross_entropy``); ``activations`` one name or one per
+    layer; ``bias`` ``on``, ``off`` or ``shared`` (one Value per layer, named ``b1``, ``b2``...).
+    """
+    try:
+        layer_sizes = [int(s) for s in sizes.replace(" ", "").split(",") if s]
+    except ValueError:
+        raise ValueError(f"matrices: --sizes must be layer sizes such as '3,1', got {sizes!r}") from None
+    acts = [a.strip() for a in activations.split(",") if a.strip()]
+    if len(acts) == 1:
+        acts = acts * len(layer_sizes)
+    if bias not in ("on", "off", "shared"):
+        raise ValueError(f"matrices: --bias must be on, off or shared, got {bias!r}")
+    bias_arg: list[bool | Value] = [
+        Value(0.0, f"b{k}") if bias == "shared" else bias == "on" for k in range(1, len(layer_sizes) + 1)]
+    X = _numbers(inputs, "--inputs")
+    model = MLP(len(X[0]) if X and X[0] else 0, layer_sizes, activations=acts, bias=bias_arg, seed=seed)
+    if loss in ("cross_entropy", "cross_entropy_loss"):
+        T: Targets = [int(t) for row in _numbers(targets, "--targets") for t in row]
+    else:
+        T = _numbers(targets, "--targets")
+    layer_count = len(layer_sizes)
+    title = translate("The layer (matrix) form of a {count}-layer network", count=layer_count)
+    return matrices(model, X, T, loss, title)
