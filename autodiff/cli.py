@@ -146,6 +146,13 @@ def build_parser() -> ArgumentParser:
                           help=translate("how to print it; numpy writes a runnable script (default: text)"))
     matrices.add_argument("--entry", metavar="NAME", help=translate("derive one parameter's entry: its δ and activation, "
                                                                     "the transpose, and its paths"))
+    matrices.add_argument("--check", metavar="TARGET", help=translate("check a matrix formula (--formula) or a shape "
+                                                                      "(--shape) for TARGET, e.g. dW2, δ1, db2 or "
+                                                                      "the document's own name (loss_3)"))
+    matrices.add_argument("--formula", help=translate("the formula, in numpy's or the documents' notation, e.g. "
+                                                      "'A2.T @ loss_3' or 'A2ᵀ · loss_3'"))
+    matrices.add_argument("--shape", metavar="ROWS,COLS", help=translate("a stated shape, e.g. '2,1' (003's are "
+                                                                         "judged on its 2-100-50-1 network)"))
     matrices.set_defaults(run=_run_matrices)
 
     for name, (package, module, help_text) in TOOLS.items():
@@ -290,6 +297,22 @@ def _run_matrices(args: argparse.Namespace) -> int:
         else:
             shown = typed_matrices(args.sizes, args.inputs, args.targets, args.activations, args.bias, args.loss,
                                    args.seed)
+        if args.check is not None:
+            from nn.matrix_check import check_matrix_formula, check_matrix_shape, companion_003
+
+            if (args.formula is None) == (args.shape is None):
+                raise InputError("--check needs --formula or --shape (one of them)")
+            if args.shape is not None:
+                form = companion_003() if args.case is not None and args.case[:3] == "003" else shown.form
+                try:
+                    rows, cols = (int(x) for x in args.shape.replace("(", "").replace(")", "").split(","))
+                except ValueError:
+                    raise InputError(f"--shape must be ROWS,COLS such as 2,1, got {args.shape!r}") from None
+                verdict = check_matrix_shape(form, args.check, (rows, cols))
+            else:
+                verdict = check_matrix_formula(shown.form, args.check, args.formula)
+            print(verdict.text())
+            return EXIT_OK if verdict.ok else EXIT_WRONG
         if args.entry is not None:
             print(shown.entry_text(args.entry))
         elif args.style == "numpy":

@@ -21,6 +21,7 @@ from autodiff.render import count_paths, draw, save
 
 from . import reference, toy
 from .layerform_text import case_matrices
+from .matrix_check import document_verdicts
 from .documents import (
     DOCUMENTS, SAMPLES, check_document_formula, deltas_003, formula_4_variants, hand_formulas, signals_001,
 )
@@ -44,6 +45,14 @@ def matrix_form(seed: str, grads: dict[str, float]) -> None:
     print(shown.text())
     same = all(abs(shown.form.gradients[name] - g) <= 1e-12 for name, g in grads.items())
     print(translate("Every matrix entry equals backward()'s scalar gradient to 1e-12: {same}", same=same))
+    print(translate("The document's matrix formulas as written, checked (nn.matrix_check):"))
+    verdicts = document_verdicts(seed)
+    for formula, verdict in verdicts:
+        where = f" [{formula.where}]" if formula.where else ""
+        print(f"  {formula.target} = {formula.formula}{where}")
+        print("\n".join("      " + line for line in verdict.text().splitlines()))
+    print(translate("The checker agrees with the project's description of the document on every matrix formula: "
+                    "{agree}", agree=all(verdict.ok == formula.right for formula, verdict in verdicts)))
 
 
 def formula_4_rows(values: dict[str, float], b1_grad: float) -> list[list[object]]:

@@ -28,7 +28,7 @@ __all__ = ["MatrixForm", "matrices", "case_matrices", "DOCUMENT_NAMES", "DOCUMEN
 
 DOCUMENT_NAMES: dict[str, dict[str, str]] = {
     # our matrix symbol -> the document's own (only where they differ or the document names it)
-    "000": {"X": "x_in", "A1": "x2", "A2": "y", "dW1": "delta_W1", "dW2": "delta_W2", "δ2": "y − t"},
+    "000": {"X": "x_in", "T": "t", "A1": "x2", "A2": "y", "dW1": "delta_W1", "dW2": "delta_W2", "δ2": "y − t"},
     "001": {"A2": "A2", "A3": "Ŷ", "δ1": "D1", "δ2": "D2", "δ3": "D3"},
     "002": {"X": "A1", "A1": "A2", "A2": "A3", "W1": "W2", "W2": "W3", "b1": "b2", "b2": "b3",
             "δ1": "loss_2", "δ2": "loss_3"},
