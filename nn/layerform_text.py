@@ -88,11 +88,16 @@ def _matrix_latex(m: Sequence[Sequence[float]]) -> str:
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
 
-def _fprime(layer: LayerMatrices) -> Sym | None:
-    """f′ in the layer's own symbols, from the op table: ``A1(1 − A1)`` for sigmoid; None when linear."""
+def _fprime(layer: LayerMatrices) -> str | None:
+    """f′ in the layer's own symbols, from the op table, its products elementwise: ``A1 ⊙ (1 − A1)`` for
+    sigmoid, ``1 − A1²`` for tanh; None when linear."""
     if layer.activation == "linear":
         return None
-    return Sym.lift(ops.find(layer.activation).derivative(Sym.var(f"Z{layer.index}"), Sym.var(f"A{layer.index}"))[0])
+    sym = Sym.lift(ops.find(layer.activation).derivative(Sym.var(f"Z{layer.index}"), Sym.var(f"A{layer.index}"))[0])
+    if sym.kind != "mul":
+        return f"({sym.text()})" if sym.kind in ("add", "sub") else sym.text()
+    parts = [f"({a.text()})" if a.kind in ("add", "sub") else a.text() for a in sym.args]
+    return " ⊙ ".join(parts)
 
 
 @dataclass
@@ -154,7 +159,7 @@ class MatrixForm:
             l = layer.index
             fp = _fprime(layer)
             grad = f"∂L/∂A{last}" if l == last else f"δ{l + 1}·W{l + 1}ᵀ"
-            formula = grad if fp is None else (f"{grad} ⊙ {fp.text()}" if l == last else f"({grad}) ⊙ {fp.text()}")
+            formula = grad if fp is None else (f"{grad} ⊙ {fp}" if l == last else f"({grad}) ⊙ {fp}")
             steps.append((f"δ{l}", formula, layer.delta))
             prev = "X" if l == 1 else f"A{l - 1}"
             steps.append((f"dW{l}", f"{prev}ᵀ·δ{l}", layer.dW))
@@ -312,7 +317,8 @@ def _latex_formula(formula: str) -> str:
                      ("²", "^2"), ("δ", r"\delta")):
         out = out.replace(old, new)
     out = re.sub(r"(\\delta|\b[AZWbX])(\d+)", r"\1^{\2}", out)
-    return re.sub(r"(\\delta|[A-Za-z])\^\{(\d+)\}\^\{\\top\}", r"(\1^{\2})^{\\top}", out)
+    out = out.replace("step(", r"\operatorname{step}(")
+    return re.sub(r"(\\delta|[A-Za-z])\^\{(\d+)\}\^(\{\\top\}|\d)", r"(\1^{\2})^\3", out)
 
 
 def matrices(model: MLP, inputs: Sequence[Sequence[float]], targets: Targets, loss: LossArg = "mse",

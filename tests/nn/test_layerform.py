@@ -182,6 +182,13 @@ def test_renderings_state_the_layout_and_map_every_parameter(seed):
     assert "project's description of document" in text
 
 
+def test_latex_of_tanh_and_relu_layers_has_no_double_superscript():
+    model = MLP(2, [3, 1], activations=["tanh", "relu"], seed=2)
+    tex = matrices(model, [[1.0, 2.0]], [[1.0]], "mse").latex()
+    assert r"(1 - (A^{1})^2)" in tex and r"\operatorname{step}(Z^{2})" in tex
+    assert "}^" not in tex.replace("})^", "")
+
+
 def test_the_documents_own_names_and_transposes_are_shown():
     assert "X (A1)" in case_matrices("002").text() and "δ1 (loss_2)" in case_matrices("002").text()
     assert "w2_12 is W2[1][0] there and W1[1][0] here" in case_matrices("002").text()

@@ -55,3 +55,25 @@ def test_bad_input_exits_1_with_a_message(capsys, argv, message):
 def test_korean(capsys):
     code, out, _ = run(capsys, "--lang", "ko", "matrices", "--case", "002")
     assert code == 0 and "행" in out and repr(case_layer_form("002").gradients["w2_12"]) in out
+
+
+@pytest.mark.parametrize("argv, code, words", [
+    (["--case", "002", "--check", "loss_2", "--formula", "loss_3 @ W3.T * A2 * (1 - A2)"], 0, "right:"),
+    (["--case", "002", "--check", "dW3", "--formula", "A2 · loss_3"], 3, "A2 needs a transpose"),
+    (["--case", "003", "--check", "dW_1", "--formula", "Xᵀ·δ"], 3, "goes through Z1 and its δ1"),
+    (["--case", "003", "--check", "dW_2", "--shape", "100,1"], 3, "one neuron's incoming weights"),
+    (["--case", "003", "--check", "dW_3", "--shape", "50,1"], 0, "right: (50, 1) is dW_3"),
+])
+def test_check_a_matrix_formula_or_shape(capsys, argv, code, words):
+    got, out, _ = run(capsys, "matrices", *argv)
+    assert got == code and words in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--case", "002", "--check", "dW3"], "--check needs --formula or --shape"),
+    (["--case", "002", "--check", "dW3", "--formula", "A2ᵀ @ (loss_3"], "expected ')'"),
+    (["--case", "003", "--check", "dW_2", "--shape", "100"], "--shape must be ROWS,COLS"),
+])
+def test_a_check_that_cannot_be_read_exits_1(capsys, argv, message):
+    got, _, err = run(capsys, "matrices", *argv)
+    assert got == 1 and message in err
