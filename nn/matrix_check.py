@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Union
 
 from autodiff import Sym, ops
 from autodiff.formula import FormulaError, parse_formula
@@ -152,16 +152,31 @@ def _rewrite(formula: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+def _divide(x: float, y: float) -> float:
+    if y != 0:
+        return x / y
+    return math.copysign(math.inf, x) if x else math.nan
+
+
+def _power(x: float, y: float) -> float:
+    return float(x ** y) if x > 0 or float(y).is_integer() and (x != 0 or y >= 0) else math.nan
+
+
+_RULES: dict[str, Callable[[float, float], float]] = {
+    "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y, "div": _divide, "pow": _power,
+}
+
+
 def _elementwise(a: Val, b: Val, rule: str, position: int | None) -> Val:
-    f = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
-         "div": lambda x, y: x / y if y != 0 else math.copysign(math.inf, x) if x else math.nan,
-         "pow": lambda x, y: x ** y if x > 0 or float(y).is_integer() else math.nan}[rule]
-    if isinstance(a, float) and isinstance(b, float):
-        return float(f(a, b))
+    f = _RULES[rule]
     if isinstance(a, float):
-        return mx.apply(b, lambda y: float(f(a, y)))  # type: ignore[arg-type]
+        if isinstance(b, float):
+            return f(a, b)
+        first = a
+        return mx.apply(b, lambda y: f(first, y))
     if isinstance(b, float):
-        return mx.apply(a, lambda x: float(f(x, b)))
+        second = b
+        return mx.apply(a, lambda x: f(x, second))
     sa, sb = mx.shape(a), mx.shape(b)
     if sa != sb and sb[0] == 1 and sb[1] == sa[1]:
         b = [b[0]] * sa[0]  # a row (a bias) added to every sample's row, as numpy broadcasts
@@ -171,7 +186,7 @@ def _elementwise(a: Val, b: Val, rule: str, position: int | None) -> Val:
         symbol = {"add": "+", "sub": "−", "mul": "⊙", "div": "/", "pow": "^"}[rule]
         raise ShapeError(translate("{left} {op} {right}: elementwise needs equal shapes", left=_shape_text(a),
                                    op=symbol, right=_shape_text(b)), position)
-    return mx.elementwise(a, b, lambda x, y: float(f(x, y)))
+    return mx.elementwise(a, b, f)
 
 
 def _matmul(a: Val, b: Val, position: int | None) -> Val:
@@ -286,7 +301,7 @@ def check_matrix_formula(form: LayerForm, target: str, formula: str, *, document
 def _try(tree: Sym, formula: str, where: list[int], names: dict[str, Matrix], expected: Matrix,
          **change: int) -> bool:
     try:
-        return _equal(_evaluate(tree, formula, where, names, **change), expected)  # type: ignore[arg-type]
+        return _equal(_evaluate(tree, formula, where, names, **change), expected)
     except (ShapeError, ValueError, ZeroDivisionError, OverflowError):
         return False
 
