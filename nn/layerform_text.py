@@ -9,6 +9,7 @@ and (``entry(name)``) one entry linked to its scalar paths (``nn.layerform_paths
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -63,13 +64,13 @@ DOCUMENT_NOTES: dict[str, tuple[str, ...]] = {
 """What the project's description of each document says about its matrix form, sentence by sentence."""
 
 _LOSS_TEXT = {
-    "mse": N_("mse_loss, the mean of (A{last} − T)² over N·m = {count}: ∂L/∂A{last} = {factor}·(A{last} − T)"),
+    "mse": N_("mse_loss, the mean of (A{last} − T)² over N·m = {count}: ∂L/∂A{last} = {factor}(A{last} − T)"),
     "half_sse": N_("half_sse_loss = ½·Σ(A{last} − T)², the ½ cancels the square's 2: ∂L/∂A{last} = A{last} − T "
                    "(factor 1)"),
-    "bce": N_("bce_loss, the mean over N·m = {count}: ∂L/∂A{last} = {factor}·(A{last} − T) / "
+    "bce": N_("bce_loss, the mean over N·m = {count}: ∂L/∂A{last} = {factor}(A{last} − T) / "
               "(A{last} ⊙ (1 − A{last}))"),
     "cross_entropy": N_("cross_entropy on the logits A{last}, the mean over N = {count}: ∂L/∂A{last} = "
-                        "{factor}·(softmax(A{last}) − onehot(T))"),
+                        "{factor}(softmax(A{last}) − onehot(T))"),
 }
 
 
@@ -118,7 +119,11 @@ class MatrixForm:
         rows = []
         for name, entries in self.form.entries.items():
             where = " + ".join(e.label() for e in entries)
-            grads = " + ".join(e.gradient_label() for e in entries)
+            layers = sorted({e.layer for e in entries})
+            if entries[0].kind == "b" and all(self.form.layer(k).bias == "shared" for k in layers):
+                grads = " + ".join(f"sum(δ{k})" for k in layers)
+            else:
+                grads = " + ".join(e.gradient_label() for e in entries)
             rows.append((name, where, grads, self.form.gradients[name]))
         return rows
 
@@ -134,11 +139,11 @@ class MatrixForm:
         last = len(f.layers)
         count = f.samples if f.loss == "cross_entropy" else f.samples * len(f.layers[-1].W[0])
         template = _LOSS_TEXT[f.loss]
-        values = {"last": last, "count": count, "factor": f.factor_text}
+        values = {"last": last, "count": count, "factor": "" if f.factor_text == "1" else f"{f.factor_text}·"}
         text = translate(template, lang, **{k: v for k, v in values.items() if "{" + k + "}" in template})
         if f.loss == "bce" and f.layers[-1].activation == "sigmoid":
             text += "\n    " + translate("with a sigmoid output, σ′ = A{last} ⊙ (1 − A{last}) cancels: δ{last} = "
-                                         "{factor}·(A{last} − T)", lang, last=last, factor=f.factor_text)
+                                         "{factor}(A{last} − T)", lang, last=last, factor=values["factor"])
         return text
 
     def _steps(self) -> list[tuple[str, str, Matrix]]:
@@ -163,9 +168,10 @@ class MatrixForm:
             steps.append((f"δ{l}", formula, layer.delta))
             prev = "X" if l == 1 else f"A{l - 1}"
             steps.append((f"dW{l}", f"{prev}ᵀ·δ{l}", layer.dW))
-            if layer.db is not None:
-                how = f"sum(δ{l})" if layer.bias == "shared" else f"Σ_rows δ{l}"
-                steps.append((f"db{l}", how, [layer.db]))
+            if layer.db is not None and layer.bias == "shared":
+                steps.append((f"db{l}", f"sum(δ{l})", [[math.fsum(layer.db)]]))
+            elif layer.db is not None:
+                steps.append((f"db{l}", f"Σ_rows δ{l}", [layer.db]))
         return steps
 
     def _named(self, ours: str) -> str:
