@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Union
 
 from autodiff import Sym, ops
@@ -410,6 +411,7 @@ gives (003's shapes are judged on its companion 2-100-50-1 network; 004's diag f
 its hidden row [A1, A2])."""
 
 
+@lru_cache(maxsize=1)
 def companion_003() -> LayerForm:
     """003's companion network, 2 -> 100 -> 50 -> 1 (sigmoid, sigmoid, linear, no biases), on 003's sample."""
     model = MLP(2, [100, 50, 1], activations=["sigmoid", "sigmoid", "linear"], bias=False, seed=0)
