@@ -219,3 +219,20 @@ def test_matrices_of_a_typed_network_follow_its_scalar_graph():
     assert "sum(δ1)" in shown.text() and "1/2·(softmax(A2) − onehot(T))" in shown.text()
     link = shown.entry("c")
     assert close(link.value, link.scalar_gradient) and len(link.terms) == 8  # 2 samples × 4 units
+
+
+def test_the_matrix_helpers_name_the_operation_and_the_shapes():
+    from nn import matrix as mx
+
+    with pytest.raises(ValueError, match=r"Aᵀ·δ: cannot multiply a \(2, 3\) matrix by a \(2, 1\) matrix"):
+        mx.matmul([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[1.0], [2.0]], "Aᵀ·δ")
+    with pytest.raises(ValueError, match=r"hadamard: the shapes \(1, 2\) and \(2, 1\) differ"):
+        mx.hadamard([[1.0, 2.0]], [[1.0], [2.0]])
+    assert mx.matmul([[1e16, 1.0, -1e16]], [[1.0], [1.0], [1.0]]) == [[1.0]]  # one correctly rounded sum
+    assert mx.column_sums([[1.0, 2.0], [3.0, 4.0]]) == [4.0, 6.0] and mx.total([[1.0, 2.0], [3.0, 4.0]]) == 10.0
+    assert mx.transpose([[1.0, 2.0, 3.0]]) == [[1.0], [2.0], [3.0]]
+
+
+def test_the_repr_is_one_line_with_the_shapes():
+    shown = case_matrices("003")
+    assert repr(shown) == "MatrixForm(MLP(2 -> 3 sigmoid -> 2 sigmoid -> 1 linear, no bias), N=1, half_sse: W1 2×3, W2 3×2, W3 2×1)"
