@@ -25,9 +25,9 @@ from typing import Callable, Iterable
 from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
-from ..paths import NamedGraph, Path, reaching, read_graph
+from ..paths import NamedGraph, Path, reaching
 from ..traversal import topological_order
-from .chain import Edge, gradients
+from .chain import Edge, Plan, gradients
 from .messages import say
 
 MISTAKES: dict[str, str] = {
@@ -122,39 +122,92 @@ def swapped_index(name: str) -> str | None:
     return f"{m.group(1) or ''}{m.group(4)}{m.group(3)}{m.group(2)}{tag}"
 
 
-class Context:
-    """What every mistake needs to know about (root, node): the graph, the gradients, the paths."""
+def _neighbour_keys(name: str) -> list[tuple[object, ...]]:
+    """Keys shared by exactly the names ``are_neighbours`` pairs with ``name`` (and by ``name``
+    itself): one per digit that may differ, one per pair of different digits that may be swapped."""
+    base, tag = split_sample(name)
+    digits = [i for i, ch in enumerate(base) if ch.isdigit()]
+    keys: list[tuple[object, ...]] = [(tag, base[:i] + "\0" + base[i + 1:], i) for i in digits]
+    for i, j in combinations(digits, 2):
+        if base[i] != base[j]:
+            masked = base[:i] + "\0" + base[i + 1:j] + "\0" + base[j + 1:]
+            keys.append((tag, masked, i, j, frozenset((base[i], base[j]))))
+    return keys
 
-    def __init__(self, root: Value, node: Value):
-        self.root, self.node = root, node
+
+class Facts:
+    """What every exercise on one graph shares: its order, gradients, names, neighbours and the
+    chain-rule re-runs (``chain.Plan``). Read once per graph, not once per node asked about."""
+
+    def __init__(self, root: Value):
+        self.root = root
         self.order = topological_order(root)
         if len(self.order) > MAX_NODES:
             raise ValueError(f"practice: the graph of {label(root)} has {len(self.order)} nodes, more than "
                              f"MAX_NODES={MAX_NODES}; practice grades graphs small enough to work by hand")
-        self.grads = gradients(root)
-        self.expected = self.grads.get(node, 0.0)
-        self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
+        self.plan = Plan(root)
+        self.grads = gradients(root, plan=self.plan)
         self.by_name: dict[str, list[Value]] = {}
         for n in self.order:
             if n.name is not None:
                 self.by_name.setdefault(n.name, []).append(n)
-        self._graph: NamedGraph | None = None
-        self._paths: tuple[Path, ...] | None = None
-        self._path_count: int | None = None
+        self._rank = {name: i for i, name in enumerate(self.by_name)}
+        self._buckets: dict[tuple[object, ...], list[str]] | None = None
+        self._neighbours: dict[Value, list[Value]] = {}
         self._weights: set[Value] | None = None
+        self._counts: dict[Value, int] | None = None
+        self._view: NamedGraph | None = None
 
-    def named(self, name: str) -> Value | None:
-        found = self.by_name.get(name, [])
-        return found[0] if len(found) == 1 else None
+    def path_count(self, node: Value) -> int | None:
+        """How many paths the derivation counts from the root to ``node`` (as ``paths`` steps from
+        one shown node to the next), for every node in one pass; None for a node it does not show."""
+        if self._view is None:
+            self._view = NamedGraph(self.root, self.root, self.order)
+        view = self._view
+        if node is not self.root and not view.visible(node):
+            return None
+        if self._counts is None:
+            counts: dict[Value, int] = {self.root: 1}
+            for u in self.order:  # the root first, each node before its parents
+                c = counts.get(u, 0)
+                if not c or u.op is None or (u is not self.root and not view.visible(u)):
+                    continue
+                below: set[Value] = set()
+                seen, stack = {u}, [u]
+                while stack:
+                    w = stack.pop()
+                    for p in w.parents:
+                        if p in seen:
+                            continue
+                        seen.add(p)
+                        if view.visible(p):
+                            below.add(p)
+                        elif p.op is not None:
+                            stack.append(p)
+                for v in below:
+                    counts[v] = counts.get(v, 0) + c
+            self._counts = counts
+        return self._counts.get(node, 0)
 
     def neighbours(self, n: Value) -> list[Value]:
+        """The uniquely named nodes of the same operation whose names a learner confuses with n's."""
         if n.name is None:
             return []
-        out = []
-        for name, nodes in self.by_name.items():
-            if len(nodes) == 1 and are_neighbours(n.name, name) and nodes[0].op == n.op:
-                out.append(nodes[0])
-        return out
+        found = self._neighbours.get(n)
+        if found is not None:
+            return found
+        if self._buckets is None:
+            self._buckets = {}
+            for name, nodes in self.by_name.items():
+                if len(nodes) == 1:
+                    for key in _neighbour_keys(name):
+                        self._buckets.setdefault(key, []).append(name)
+        names = {other for key in _neighbour_keys(n.name) for other in self._buckets.get(key, ())
+                 if other != n.name}
+        found = [self.by_name[name][0] for name in sorted(names, key=self._rank.__getitem__)
+                 if self.by_name[name][0].op == n.op and are_neighbours(n.name, name)]
+        self._neighbours[n] = found
+        return found
 
     def is_weight(self, n: Value | None) -> bool:
         """True for a leaf that some dot node multiplies as a weight (not an input or a bias)."""
@@ -164,6 +217,38 @@ class Context:
             self._weights = {p for m in self.order if m.op is not None and m.op.name == "dot"
                              for p in m.parents[:len(m.parents) // 2]}
         return n in self._weights
+
+
+class Context:
+    """What every mistake needs to know about (root, node): the graph, the gradients, the paths.
+
+    ``facts``: the graph read once (``Facts(root)``), shared by the contexts of many nodes."""
+
+    def __init__(self, root: Value, node: Value, facts: Facts | None = None):
+        if facts is None or facts.root is not root:
+            facts = Facts(root)
+        self.facts = facts
+        self.root, self.node = root, node
+        self.order = facts.order
+        self.plan = facts.plan
+        self.grads = facts.grads
+        self.expected = self.grads.get(node, 0.0)
+        self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
+        self.by_name = facts.by_name
+        self._graph: NamedGraph | None = None
+        self._paths: tuple[Path, ...] | None = None
+        self._path_count: int | None = None
+
+    def named(self, name: str) -> Value | None:
+        found = self.by_name.get(name, [])
+        return found[0] if len(found) == 1 else None
+
+    def neighbours(self, n: Value) -> list[Value]:
+        return self.facts.neighbours(n)
+
+    def is_weight(self, n: Value | None) -> bool:
+        """True for a leaf that some dot node multiplies as a weight (not an input or a bias)."""
+        return self.facts.is_weight(n)
 
     def swapped(self, name: str) -> str | None:
         """The weight whose two indices are those of weight ``name`` swapped, if the graph has it."""
@@ -175,10 +260,12 @@ class Context:
     def graph(self) -> NamedGraph:
         """The teacher's view of the graph (autodiff.paths: the one path enumerator)."""
         if self._graph is None:
-            self._graph = read_graph(self.root, self.node, "grade")
+            self._graph = NamedGraph(self.root, self.node, self.order)
         return self._graph
 
     def path_count(self) -> int:
+        if self._path_count is None:
+            self._path_count = self.facts.path_count(self.node)
         if self._path_count is None:
             g = self.graph()
             nodes = g.on_the_way()
@@ -220,16 +307,16 @@ def _missed_path(ctx: Context) -> Iterable[Candidate]:
         if count >= 3:
             rest = math.fsum(q.value for q in paths if q is not p)
             yield Candidate("missed_path", rest, "missed_path.all_but", where, "fix.missed_path", fix)
-    yield Candidate("missed_path", gradients(ctx.root, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
+    yield Candidate("missed_path", gradients(ctx.root, plan=ctx.plan, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
                     "fix.missed_path", fix)
 
 
 def _passes(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     if ctx.node.op is None:  # a leaf keeps its gradient between passes
-        twice = gradients(ctx.root, passes=2).get(ctx.node, 0.0)
+        twice = gradients(ctx.root, plan=ctx.plan, passes=2).get(ctx.node, 0.0)
         yield Candidate("not_zeroed", twice, "not_zeroed", {**b, "twice": num(twice)}, "fix.sum_of_passes", b)
-    stale = gradients(ctx.root, passes=2, keep_intermediates=True).get(ctx.node, 0.0)
+    stale = gradients(ctx.root, plan=ctx.plan, passes=2, keep_intermediates=True).get(ctx.node, 0.0)
     yield Candidate("stale_intermediate", stale, "stale_intermediate", b, "fix.sum_of_passes", b)
 
 
@@ -249,7 +336,7 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
         groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
         for group in groups:
             local: dict[Edge, float] = {(s, 0): wrong(s.parents[0].data, s.data) for s in group}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
             s = group[0]
             where = label(s) if len(group) == 1 else say("where.every_sigmoid")
             z = label(s.parents[0]) if len(group) == 1 else "z"
@@ -303,7 +390,7 @@ def _loss_factor(ctx: Context) -> Iterable[Candidate]:
     for size in range(1, len(labels) + 1):
         for group in combinations(labels, size):
             local = {edge: d for lab in group for edge, d in constants[lab]}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
             names = group[0]
             for more in group[1:]:
                 names = say("factors.two", first=names, second=more)
@@ -335,11 +422,11 @@ def _neighbour_factor(ctx: Context) -> Iterable[Candidate]:
     pairs = [(v, u) for v in ctx.on_the_way() if v is not ctx.root for u in ctx.neighbours(v)]
     for v, u in pairs[-MAX_RERUNS // 2:]:  # the nodes nearest the root come last in graph order
         params = {**b, "other": label(u), "here": label(v)}
-        value = gradients(ctx.root, upstream={v: u}).get(ctx.node, 0.0)
+        value = gradients(ctx.root, plan=ctx.plan, upstream={v: u}).get(ctx.node, 0.0)
         yield Candidate("neighbour_factor", value, "neighbour_factor.upstream", params, "fix.neighbour", b)
         if len(v.parents) == 1 and len(u.parents) == 1:
             local = {(v, 0): u.local_grads[0]}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
             yield Candidate("neighbour_factor", value, "neighbour_factor.local", params, "fix.neighbour", b)
 
 
@@ -347,7 +434,7 @@ def _rounding(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     for decimals in ROUNDING_DECIMALS:
         for round_locals in (False, True):
-            value = gradients(ctx.root, decimals=decimals, round_locals=round_locals).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, decimals=decimals, round_locals=round_locals).get(ctx.node, 0.0)
             yield Candidate("rounded_intermediates", value, "rounded_intermediates", {**b, "decimals": str(decimals)},
                             "fix.rounding", b, decimals)
 
@@ -375,7 +462,7 @@ def _input_factor(ctx: Context) -> Iterable[Candidate]:
     # Every edge from node into a dot node at once (one per sample when there are several).
     for written, use_net in ((label(z), True), ("1", False)):
         local = {(zk, i): (zk.data if use_net else 1.0) for zk, i, _ in edges}
-        value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+        value = ctx.plan.gradient_with_edges(ctx.node, local)
         yield Candidate("wrong_input_factor", value, "wrong_input_factor", {**params, "written": written},
                         "fix.input", fix)
 

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 from ..engine import Value
 from ..explanation import explain
 from ..traversal import backward_order, topological_order
-from .catalogue import MISTAKES, Candidate, Context, candidates_in, factor, label, num
+from .catalogue import MISTAKES, Candidate, Context, Facts, candidates_in, factor, label, num
 from .chain import gradients
 from .grading import Grade, Target, grade, grade_number, read_number, target_of
 from ..i18n import lookup
@@ -211,15 +211,16 @@ def _named(root: Value) -> list[Value]:
     return [n for n in reversed(order) if n.name is not None and seen[n.name] == 1 and n is not root]
 
 
-def _gradient_choices(root: Value, params: Sequence[Value] | None) -> list[tuple[int, Value, tuple[str, ...]]]:
+def _gradient_choices(root: Value, params: Sequence[Value] | None, facts: Facts | None = None) -> list[tuple[int, Value, tuple[str, ...]]]:
     """(score, node, tested mistakes) for every node worth asking about; higher scores first."""
     pool = list(params) if params is not None else [n for n in _named(root)]
-    grads = gradients(root)
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    grads = facts.grads
     scored = []
     for n in pool:
         if n not in grads or grads[n] == 0:
             continue
-        ctx = Context(root, n)
+        ctx = Context(root, n, facts)
         tests = tested(ctx.expected, candidates_in(ctx))
         score = len(tests) + (5 if "missed_path" in tests else 0)
         scored.append((score, n, tests))
@@ -255,7 +256,8 @@ def make_exercises(
         raise ValueError(f"make_exercises: count must be at least 1, got {count!r}")
     named = _named(root)
     grads = gradients(root)
-    choices = _gradient_choices(root, params)
+    facts = Facts(root)
+    choices = _gradient_choices(root, params, facts)
     edges = [(u, v) for u in named if u.op is not None for v in dict.fromkeys(u.parents)
              if v.name is not None and v in set(named) and _local(u, v) != 0]
     steps = [(u, v) for u, v in edges if grads.get(u, 0.0) != 0]
@@ -286,7 +288,7 @@ def make_exercises(
             used.update((u, v))
             chosen[i] = Exercise("next_step", root, (u, v), tests)
         elif kind == "fill" and hidden_pool:
-            chosen[i] = _fill(root, rng, hidden, used)
+            chosen[i] = _fill(root, rng, hidden, used, facts)
             used.update(chosen[i].nodes)
             revealed.update(n for n, g in chosen[i].shown().items() if g is not None)
     out = [chosen[i] for i in sorted(chosen)]
@@ -304,7 +306,7 @@ def completion(root: Value) -> dict[Value, int]:
     return done
 
 
-def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercise:
+def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value], facts: Facts | None = None) -> Exercise:
     """The next k named nodes to be completed from a point of the backward pass chosen by ``rng``
     (among the points whose nodes test the most mistakes)."""
     done = completion(root)
@@ -312,6 +314,8 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
     made = {n: i for i, n in enumerate(named)}  # creation order: ties go to the node nearer the root
     pool = sorted((n for n in named if n.op is not None), key=lambda n: (done[n], -made[n]))
     k = max(1, min(k, len(pool)))
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    node_tests: dict[Value, tuple[str, ...]] = {}
     windows = []
     for start in range(len(pool) - k + 1):
         picked = pool[start:start + k]
@@ -319,8 +323,10 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
             continue
         tests: set[str] = set()
         for n in picked:
-            ctx = Context(root, n)
-            tests.update(tested(ctx.expected, candidates_in(ctx)))
+            if n not in node_tests:
+                ctx = Context(root, n, facts)
+                node_tests[n] = tested(ctx.expected, candidates_in(ctx))
+            tests.update(node_tests[n])
         windows.append((len(tests), tuple(picked), tuple(m for m in MISTAKES if m in tests)))
     best = max(w[0] for w in windows)
     _, picked_nodes, tests_ = rng.choice([w for w in windows if w[0] >= best - 1])
