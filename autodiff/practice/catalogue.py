@@ -156,6 +156,7 @@ class Facts:
         self._neighbours: dict[Value, list[Value]] = {}
         self._weights: set[Value] | None = None
         self._counts: dict[Value, int] | None = None
+        self.loss_constants: dict[str, list[tuple[Edge, float]]] | None = None  # read by _loss_factor
         self._view: NamedGraph | None = None
 
     def path_count(self, node: Value) -> int | None:
@@ -233,7 +234,8 @@ class Context:
         self.plan = facts.plan
         self.grads = facts.grads
         self.expected = self.grads.get(node, 0.0)
-        self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
+        self._reaches: set[Value] | None = None
+        self._on_the_way: list[Value] | None = None
         self.by_name = facts.by_name
         self._graph: NamedGraph | None = None
         self._paths: tuple[Path, ...] | None = None
@@ -281,7 +283,16 @@ class Context:
 
     def on_the_way(self) -> list[Value]:
         """Operation nodes between root and node (they depend on node), in graph order."""
-        return [n for n in self.order if n in self.reaches and n is not self.node and n.op is not None]
+        if self._on_the_way is None:
+            self._on_the_way = [n for n in self.order if n in self.reaches and n is not self.node and n.op is not None]
+        return self._on_the_way
+
+    @property
+    def reaches(self) -> set[Value]:
+        """The nodes that depend on node (node included)."""
+        if self._reaches is None:
+            self._reaches = reaching(self.order, self.node)
+        return self._reaches
 
     def base(self) -> dict[str, str]:
         return {"root": label(self.root), "node": label(self.node), "lhs": self.lhs(),
@@ -332,17 +343,20 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
     if not sigmoids:
         return
     b = ctx.base()
+    groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
+    shown: list[tuple[dict[str, str], dict[str, str]]] = []  # each group's sentence and fix values, made once
+    for group in groups:
+        s = group[0]
+        if len(group) == 1:
+            params = {**b, "where": label(s), "z": label(s.parents[0]), "a": label(s)}
+            shown.append((params, {**params, "local": num(s.local_grads[0])}))
+        else:
+            params = {**b, "where": say("where.every_sigmoid"), "z": "z", "a": "σ(z)"}
+            shown.append((params, {**params, "local": "σ(z)(1 − σ(z))"}))
     for mistake, wrong in _SIGMOID_SLIPS.items():
-        groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
-        for group in groups:
+        for group, (params, fix) in zip(groups, shown):
             local: dict[Edge, float] = {(s, 0): wrong(s.parents[0].data, s.data) for s in group}
             value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
-            s = group[0]
-            where = label(s) if len(group) == 1 else say("where.every_sigmoid")
-            z = label(s.parents[0]) if len(group) == 1 else "z"
-            a = label(s) if len(group) == 1 else "σ(z)"
-            params = {**b, "where": where, "z": z, "a": a}
-            fix = {**params, "local": num(s.local_grads[0]) if len(group) == 1 else "σ(z)(1 − σ(z))"}
             yield Candidate(mistake, value, mistake, params, "fix.sigmoid", fix)
 
 
@@ -384,7 +398,9 @@ def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
 
 
 def _loss_factor(ctx: Context) -> Iterable[Candidate]:
-    constants = loss_constants(ctx.root)
+    if ctx.facts.loss_constants is None:
+        ctx.facts.loss_constants = loss_constants(ctx.root)
+    constants = ctx.facts.loss_constants
     b = ctx.base()
     labels = sorted(constants)
     for size in range(1, len(labels) + 1):

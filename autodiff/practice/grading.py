@@ -32,7 +32,7 @@ from ..explanation import explain
 from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import resolve_node
-from ..symbolic import Sym
+from ..symbolic import Sym, rename
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
     split_sample, sum_text, swapped_index
 from .messages import say
@@ -331,7 +331,8 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
                  "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
     # A formula that is exactly another node's derivation needs no repair to be explained.
-    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed):
+    work = _Work(MAX_REPAIR_WORK)
+    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed, work):
         for mistake in repair.mistakes:
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
@@ -348,7 +349,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
                 missing=", ".join(say("paths.item", index=p.index, route=p.route()) for p in verdict.missing_paths),
                 sum=sum_text(p.value for p in (verdict.paths or ())))
         for off in verdict.off_factors:
-            _classify_off_factor(ctx, verdict, off, add)
+            _classify_off_factor(ctx, verdict, off, add, work)
     # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)
     for c in candidates_in(ctx):
         if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
@@ -371,7 +372,7 @@ class _Adder(Protocol):  # the signature of add() in _grade_formula, for the hel
     def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
 
 
-def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder) -> None:
+def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder, work: _Work) -> None:
     path = next((p for p in verdict.paths or () if p.index == off.path), None)
     if path is None:
         return
@@ -398,7 +399,7 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
                 written=off.formula_text, local=num(x.data))
             return
     if idx and idx[0] == 0 and off.formula_text:
-        if _close(fv, -pv) or _sign_repairs_to(off.formula_text, ctx, pv):
+        if _close(fv, -pv) or _sign_repairs_to(off.formula_text, ctx, pv, work):
             add("sign_flipped", "sign_flipped.formula", "fix.sign", written=off.formula_text, right=off.path_symbolic)
             return
     # a neighbour's gradient or local derivative in place of the path's
@@ -421,13 +422,16 @@ def _values(ctx: Context) -> dict[str, float]:
     return values
 
 
-def _sign_repairs_to(text: str, ctx: Context, target: float) -> bool:
+def _sign_repairs_to(text: str, ctx: Context, target: float, work: _Work) -> bool:
     try:
         sym = parse_formula(text, list(ctx.by_name))
     except FormulaError:
         return False
     values = _values(ctx)
+    size = len(sym.nodes())
     for variant in _sign_variants(sym):
+        if not work.take(size):
+            return False
         try:
             if _close(variant.evaluate(values), target):
                 return True
@@ -450,11 +454,15 @@ def _walk(sym: Sym) -> Iterator[Positioned]:
 
 
 def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
-    if not where:
-        return new
-    args = list(sym.args)
-    args[where[0]] = _replace(args[where[0]], where[1:], new)
-    return Sym(sym.kind, tuple(args), sym.value)
+    """``sym`` with the operand at ``where`` (argument indices from the top) replaced by ``new``."""
+    spine = [sym]
+    for i in where[:-1]:
+        spine.append(spine[-1].args[i])
+    for s, i in zip(reversed(spine), reversed(where)):
+        args = list(s.args)
+        args[i] = new
+        new = Sym(s.kind, tuple(args), s.value)
+    return new
 
 
 def _sign_variants(sym: Sym) -> Iterator[Sym]:
@@ -469,10 +477,7 @@ def _sign_variants(sym: Sym) -> Iterator[Sym]:
 
 
 def _rename(sym: Sym, mapping: Mapping[str, str]) -> Sym:
-    for where, s in list(_walk(sym)):
-        if s.kind == "var" and s.value in mapping:
-            sym = _replace(sym, where, Sym.var(mapping[s.value]))  # type: ignore[index]
-    return sym
+    return rename(sym, lambda name: mapping.get(name, name))
 
 
 def _rename_variants(ctx: Context, sym: Sym) -> Iterator[tuple[Sym, str, str]]:
@@ -498,19 +503,41 @@ class Repair:
     partial: bool = False
 
 
-def _single_repairs(ctx: Context, parsed: Sym) -> list[tuple[Sym, str, str, str]]:
-    """(repaired formula, mistake id, written, right) for every single slip undone."""
-    out = [(v, "sign_flipped", parsed.text(), v.text()) for v in _sign_variants(parsed)]
+class _Work:
+    """A bound on the evaluations the repairs make (each costs the formula's size)."""
+
+    def __init__(self, limit: int):
+        self.left = limit
+
+    def take(self, amount: int) -> bool:
+        """Spend ``amount`` if there is that much left; False (nothing spent) when there is not."""
+        if amount > self.left:
+            return False
+        self.left -= amount
+        return True
+
+
+MAX_REPAIR_WORK = 25_000
+"""Formula steps the repairs may evaluate for one answer: a slip is looked for in every place of a
+formula of a few hundred steps; in a longer one, in the places nearest its top until this runs out."""
+
+
+def _single_repairs(ctx: Context, parsed: Sym) -> Iterator[tuple[Sym, str, str | None, str | None]]:
+    """(repaired formula, mistake id, written, right) for every single slip undone; a sign's
+    written and right are None (the formula before and after, written out only when chosen)."""
+    for v in _sign_variants(parsed):
+        yield v, "sign_flipped", None, None
     for variant, old, new in _rename_variants(ctx, parsed):
         weights = ctx.is_weight(ctx.named(old)) and ctx.is_weight(ctx.named(new))
         mistake = "swapped_weight_index" if weights and swapped_index(old) == new else "neighbour_factor"
-        out.append((variant, mistake, old, new))
-    return out
+        yield variant, mistake, old, new
 
 
-def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
+def _repairs(ctx: Context, parsed: Sym, work: _Work | None = None) -> list[Repair]:
     """The first single (else double) repair that makes the formula right, another node's
-    gradient, or a sum over some of the paths."""
+    gradient, or a sum over some of the paths. ``work`` bounds the evaluations."""
+    work = work if work is not None else _Work(MAX_REPAIR_WORK)
+    size = len(parsed.nodes())
     values = _values(ctx)
     targets: list[tuple[float, str | None, bool]] = [(ctx.expected, None, False)]
     for name, nodes in ctx.by_name.items():
@@ -520,8 +547,8 @@ def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
                 targets.append((g, name, False))
     paths = ctx.paths()
     if 1 < len(paths) <= 8:
-        for size in range(1, len(paths)):
-            for group in combinations(paths, size):
+        for size_ in range(1, len(paths)):
+            for group in combinations(paths, size_):
                 targets.append((math.fsum(p.value for p in group), None, True))
 
     def hit(sym: Sym) -> tuple[str | None, bool] | None:
@@ -533,27 +560,40 @@ def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
             return None
         return next(((other, partial) for t, other, partial in targets if _close(v, t)), None)
 
+    if not work.take(size):
+        return []
     if hit(parsed) is not None:  # already another node's gradient or some paths: only a full repair counts
         targets = targets[:1]
-    single = _single_repairs(ctx, parsed)
-    renames = [r for r in single if r[1] != "sign_flipped"][:MAX_DOUBLE_REPAIRS]
-    doubles = []
-    for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
-        if w1 != w2:
-            both = _rename_base(ctx, v1, w2, r2)
-            if both is not None:
-                doubles.append((both, tuple(dict.fromkeys((m1, m2))), f"{w1}, {w2}", f"{r1}, {r2}"))
+    renames: list[tuple[Sym, str, str, str]] = []
+    best: tuple[int, Repair] | None = None
+
+    def consider(rank_offset: int, variant: Sym, mistakes: tuple[str, ...], written: str | None,
+                 right: str | None) -> None:
+        nonlocal best
+        found = hit(variant)
+        if found is None:
+            return
+        rank = rank_offset + (0 if found == (None, False) else 2)
+        if best is None or rank < best[0]:
+            best = (rank, Repair(mistakes, parsed.text() if written is None else written,
+                                 variant.text() if right is None else right, *found))
+
     # The best reading first: a repair that makes the formula right, then one that makes it
     # another node's gradient or a sum over some paths; one slip before two.
-    best: tuple[int, Repair] | None = None
-    for rank_offset, repairs in ((0, [(v, (m,), w, r) for v, m, w, r in single]), (1, doubles)):
-        for variant, mistakes, written, right in repairs:
-            found = hit(variant)
-            if found is None:
-                continue
-            rank = rank_offset + (0 if found == (None, False) else 2)
-            if best is None or rank < best[0]:
-                best = (rank, Repair(mistakes, written, right, *found))
+    for variant, mistake, written, right in _single_repairs(ctx, parsed):
+        if not work.take(size):
+            break
+        if mistake != "sign_flipped" and len(renames) < MAX_DOUBLE_REPAIRS:
+            assert written is not None and right is not None
+            renames.append((variant, mistake, written, right))
+        consider(0, variant, (mistake,), written, right)
+    for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
+        if w1 != w2:
+            if not work.take(2 * size):
+                break
+            both = _rename_base(ctx, v1, w2, r2)
+            if both is not None:
+                consider(1, both, tuple(dict.fromkeys((m1, m2))), f"{w1}, {w2}", f"{r1}, {r2}")
     return [best[1]] if best is not None else []
 
 
