@@ -51,10 +51,10 @@ def long_answers() -> dict[str, str]:
     of sums (multiplied out by the diagnosis), nesting, functions, δ and numbers."""
     nested = "(" * 90 + "b*f" + ")" * 90
     return {
-        "sum of 999 names": _repeat("f", "+"),
-        "sum of 499 products": _repeat("b*f", "+"),
+        "sum of 1000 names": _repeat("f", "+"),
+        "sum of 500 products": _repeat("b*f", "+"),
         "alternating signs": _repeat("b*f-f", "+"),
-        "product of 999 names": _repeat("f", "*"),
+        "product of 1000 names": _repeat("f", "*"),
         "product of sums": _repeat("(b+f)", "*"),
         "sum of quotients": _repeat("1/(b+f)", "+"),
         "nested parentheses, repeated": _repeat(nested, "+"),
