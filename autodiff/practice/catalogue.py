@@ -66,6 +66,7 @@ class Candidate:
     fix: str = "fix.generic"  # the template of the right step
     fix_params: dict[str, str] = field(default_factory=dict, compare=False)
     decimals: int | None = None  # rounded_intermediates: the rounding used
+    chooses: bool = field(default=True, compare=False)  # whether it counts when exercises are chosen
 
 
 def label(n: Value) -> str:
@@ -483,8 +484,35 @@ def _input_factor(ctx: Context) -> Iterable[Candidate]:
                         "fix.input", fix)
 
 
+def consumer(ctx: Context) -> Value | None:
+    """The one node (not the root) that uses node on the way to the root, if there is exactly one."""
+    users = {n for n in ctx.order if n.op is not None and n in ctx.reaches and n is not ctx.node
+             and any(p is ctx.node for p in ctx.facts.plan.parents.get(n, n.parents))}
+    if len(users) != 1:
+        return None
+    (u,) = users
+    return None if u is ctx.root else u
+
+
+def _one_step(ctx: Context) -> Iterable[Candidate]:
+    """Half of the last step: its local derivative alone, or the gradient from above alone."""
+    u = consumer(ctx)
+    if u is None:
+        return
+    b = ctx.base()
+    delta = ctx.grads.get(u, 0.0)
+    local = math.fsum(d for p, d in zip(u.parents, u.local_grads) if p is ctx.node)
+    fix = {**b, "upper": label(u), "lower": label(ctx.node), "delta": factor(delta), "local": factor(local)}
+    # Recognised in answers, but not counted when exercises are chosen (the choice stays as it was).
+    yield Candidate("upstream_dropped", local, "upstream_dropped", {**b, "upper": label(u)}, "fix.step", fix,
+                    chooses=False)
+    yield Candidate("wrong_node", delta, "wrong_node.upstream",
+                    {**b, "upper": label(u), "value": num(delta), "local": num(local)}, "fix.step", fix,
+                    chooses=False)
+
+
 _MAKERS = (_missed_path, _passes, _sigmoid_slips, _sign, _loss_factor, _other_nodes, _neighbour_factor,
-           _rounding, _input_factor)
+           _rounding, _input_factor, _one_step)
 
 
 def differs(a: float, b: float) -> bool:

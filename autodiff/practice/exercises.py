@@ -43,6 +43,8 @@ def tested(expected: float, found: Sequence[Candidate]) -> tuple[str, ...]:
     right = _sig(expected)
     ok: dict[str, bool] = {}
     for c in found:
+        if not c.chooses:
+            continue
         ok[c.mistake] = ok.get(c.mistake, True) and _sig(c.value) != right
     return tuple(m for m in MISTAKES if ok.get(m))
 

@@ -20,9 +20,7 @@ mistake, then the right step and the derivation (``explain``).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
@@ -33,6 +31,7 @@ from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import resolve_node
 from ..symbolic import Sym, rename
+from ..typed import Typed, fits, read_number, typed_constant, typed_from_float
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
     split_sample, sum_text, swapped_index
 from .messages import say
@@ -115,48 +114,6 @@ class Grade:
 
 # --- reading a number ---------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
-
-
-@dataclass(frozen=True)
-class Typed:
-    """A number as typed: its value, how many decimals it has, how many significant digits."""
-
-    value: float
-    decimals: int
-    digits: int
-
-
-def read_number(text: str) -> Typed | None:
-    """``'−0.130'`` -> Typed(-0.13, decimals=3, digits=2); None if ``text`` is not a plain number."""
-    t = text.strip().replace("−", "-").replace("\u2212", "-").replace(" ", "")
-    m = _NUMBER.match(t)
-    if m is None or (m.group(1) is None and not m.group(2)):
-        return None
-    whole, frac, exp = m.group(1) or "", m.group(2) or "", int(m.group(3) or 0)
-    try:
-        value = float(Decimal(t))
-    except (InvalidOperation, ValueError):
-        return None
-    significant = (whole + frac).lstrip("0")
-    return Typed(value, len(frac) - exp, max(len(significant), 1 if value == 0 else 0))
-
-
-def typed_from_float(x: float) -> Typed:
-    """A Python number as if typed with its shortest repr (``0.23`` -> 2 decimals)."""
-    typed = read_number(repr(float(x)))
-    assert typed is not None
-    return typed
-
-
-def fits(answer: Typed, value: float) -> bool:
-    """``value`` rounded to the answer's decimals is the answer (or they agree to 1e-12)."""
-    if math.isclose(answer.value, value, rel_tol=1e-12, abs_tol=1e-300):
-        return True
-    half = 0.5 * 10.0 ** (-answer.decimals)
-    return abs(answer.value - value) <= half * (1 + 1e-9)
-
-
 # --- the grader -----------------------------------------------------------------------------
 
 def _resolve(root: Value, node: Value | str) -> Value:
@@ -194,8 +151,21 @@ def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str,
         return _unreadable(ctx, answer[:40] + "…", say("unreadable_number", answer=answer[:40] + "…",
                                                        reason=say("reason_too_long", limit=MAX_ANSWER_LENGTH)))
     if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
+        typed = read_constant(answer, list(ctx.by_name) + list(aliases or {}), aliases)
+        if typed is not None:  # a number in another form: (−0.0906), −9.06×10^-2, −906/10000
+            return _grade_typed(target_of(ctx), answer.strip(), typed)
         return _grade_formula(ctx, answer.strip(), aliases)
     return grade_number(target_of(ctx), answer)
+
+
+def read_constant(text: str, names: Iterable[str] = (), aliases: Mapping[str, str] | None = None) -> Typed | None:
+    """``text`` as a number when it is a formula without names (its precision as written,
+    ``typed.typed_constant``); None when it is not (a formula with names, or unreadable)."""
+    try:
+        parsed = parse_formula(text, [n for n in names if n not in (aliases or {})], aliases)
+    except FormulaError:
+        return None
+    return typed_constant(parsed, text)
 
 
 @dataclass(frozen=True)
@@ -233,7 +203,7 @@ def grade_number(target: Target, answer: object) -> Grade:
         text = answer.strip()
         if not text:
             return _unreadable(target, answer, say("unreadable_empty"))
-        typed = read_number(text)
+        typed = read_number(text) or read_constant(text)
         if typed is None:
             return _unreadable(target, text, say("unreadable_number", answer=text[:40],
                                                   reason=say("reason_not_a_number")))
@@ -251,6 +221,11 @@ def grade_number(target: Target, answer: object) -> Grade:
 
 def _grade_typed(target: Target, answer: str, typed: Typed) -> Grade:
     lhs, expected = target.lhs, target.expected
+    exact = [c for c in target.candidates() if math.isclose(typed.value, c.value, rel_tol=1e-12, abs_tol=1e-300)] \
+        if fits(typed, expected) and typed.digits < MIN_DIGITS else []
+    if exact and not math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
+        # An exact classic mistake beats the rounding excuse: 2 for 2.2 when the dropped factor gives exactly 2.
+        return _result(target, answer, typed.value, _first_per_mistake(exact, target), None)
     if fits(typed, expected):
         if typed.digits >= MIN_DIGITS or math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
             return Grade(True, (), expected, "correct", answer, lhs, typed.value,

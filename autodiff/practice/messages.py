@@ -73,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "wrong_node": N_("This is the derivation of {other} (∂{root}/∂{other} = {value}), not of {node}."),
     "upstream_dropped": N_("You gave the local derivative ∂{upper}/∂{node} alone: the contribution is it times the "
                          "gradient δ({upper}) that arrived from above."),
+    "wrong_node.upstream": N_("This is δ({upper}) = ∂{root}/∂{upper} = {value}, the gradient that arrives at {upper} "
+                            "from above, alone: it still needs the local derivative ∂{upper}/∂{node} = {local}."),
     "sign_flipped.step": N_("The sign is flipped: your answer is −{lhs}."),
     # --- the right step after a named mistake --------------------------------------------
     "fix.missed_path": N_("Add every path: {lhs} = {sum} = {expected}."),
