@@ -3,7 +3,7 @@
 Issue 22 bounds both: grading any answer the grader accepts (up to 2,000 characters) within
 0.5 s, and the exercises on the largest network the lab accepts (6 inputs, 8-8-8-8 tanh, 2
 samples, 477 nodes) within 2 s. This script prints the times; nothing here asserts them (the
-tests run the same answers under a generous hang guard, tests/practice/test_bounded.py).
+tests run the same answers under a generous hang guard, tests/practice/test_limits.py).
 
     .venv/bin/python benchmarks/bench_grading.py            # every answer, three rounds
     .venv/bin/python benchmarks/bench_grading.py --tiny     # one round of a few answers

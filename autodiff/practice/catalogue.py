@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
-from ..paths import NamedGraph, Path, reaching
+from ..paths import ChainPath, NamedGraph, reaching
 from ..traversal import topological_order
 from .chain import Edge, Plan, gradients
 from .messages import say
@@ -239,7 +239,7 @@ class Context:
         self._on_the_way: list[Value] | None = None
         self.by_name = facts.by_name
         self._graph: NamedGraph | None = None
-        self._paths: tuple[Path, ...] | None = None
+        self._paths: tuple[ChainPath, ...] | None = None
         self._path_count: int | None = None
 
     def named(self, name: str) -> Value | None:
@@ -275,7 +275,7 @@ class Context:
             self._path_count = g.count_paths(nodes).get(self.node, 0) if nodes else 0
         return self._path_count
 
-    def paths(self) -> tuple[Path, ...]:
+    def paths(self) -> tuple[ChainPath, ...]:
         """Every path from root to node; empty when there are more than MAX_PATH_VARIANTS."""
         if self._paths is None:
             count = self.path_count()

@@ -15,9 +15,11 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from autodiff import topological_order
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from autodiff.render import format_number, node_ids
 from nn import reference
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

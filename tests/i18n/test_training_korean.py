@@ -18,8 +18,9 @@ from .korean import decimals, hangul
 from .korean import run_example as run
 
 
-def test_train_toy_in_korean_prints_the_english_runs_numbers():
-    english, korean = run("train_toy.py", "en", "xor"), run("train_toy.py", "ko", "xor")
+def test_train_toy_in_korean_prints_the_english_runs_numbers(tmp_path):
+    english = run("train_toy.py", "en", "--out", str(tmp_path / "en"), "xor").replace(str(tmp_path / "en"), "OUT")
+    korean = run("train_toy.py", "ko", "--out", str(tmp_path / "ko"), "xor").replace(str(tmp_path / "ko"), "OUT")
     assert decimals(korean) == decimals(english) and sum(decimals(english).values()) > 20
     assert hangul(english) == 0 and hangul(korean) > 40
     assert english.count("  epoch ") == korean.count("  에폭 ") == 11
