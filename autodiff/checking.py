@@ -22,6 +22,8 @@ from .formatting import format_number
 from .formula import FormulaError, parse_formula
 from .i18n import resolve_language, translate, translate_plural
 from .paths import NamedGraph, ChainPath, resolve_node
+from .traversal import topological_order
+from .typed import MIN_DIGITS, fits, typed_constant
 from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
 
 __all__ = ["check_formula", "Verdict", "OffFactor"]
@@ -44,6 +46,7 @@ class OffFactor:
     path_symbolic: str
     path_value: float
     note: str = ""
+    edges: tuple[tuple[str, str], ...] = ()  # (upper, lower) of each path factor it concerns: the edges to mark
 
     def text(self, lang: str | None = None) -> str:
         note = f" ({self.note})" if self.note else ""
@@ -76,6 +79,16 @@ class Verdict:
     off_factors: tuple[OffFactor, ...] = ()
     same_as: tuple[str, ...] = ()  # other nodes whose gradient the formula equals
     unrelated_names: tuple[str, ...] = ()  # names in the formula that no path's factors use
+    restates: tuple[str, ...] = ()  # δ(v) of the gradient asked for (or of one the exercise hides): no derivation
+    constant: bool = False  # a number without names: graded by rounding, never by paths
+
+    @property
+    def off_edges(self) -> tuple[tuple[int, tuple[tuple[str, str], ...]], ...]:
+        """Per path (its index), the edges (upper, lower) whose factor the formula has wrong or lacks."""
+        found: dict[int, list[tuple[str, str]]] = {}
+        for f in self.off_factors:
+            found.setdefault(f.path, []).extend(e for e in f.edges if e not in found.get(f.path, []))
+        return tuple((path, tuple(edges)) for path, edges in sorted(found.items()))
 
     def text(self) -> str:
         return self.explanation
@@ -318,6 +331,8 @@ def check_formula(
     rel_tol: float = 1e-9,
     max_paths: int = 256,
     lang: str | None = None,
+    hidden: Iterable[Value] = (),
+    delta_root: Value | None = None,
 ) -> Verdict:
     """Check a hand-derived formula for d(root)/d(node) against the gradient.
 
@@ -331,6 +346,14 @@ def check_formula(
     the gradient to ``rel_tol``; the verdict says which paths it accounts for and which it
     misses, and which factors are off. No ``.grad`` is changed. ``lang`` ('en', 'ko'; default:
     ``AUTODIFF_LANG``, else the locale) is the language of the verdict's text.
+
+    δ(node) restates the gradient asked for, and so does δ(v) of a node in ``hidden`` (the
+    gradients an exercise hides): such a formula is no derivation (``restates``). ``delta_root``:
+    the root whose gradients δ(v) means (default ``root``; a local-derivative exercise on the edge
+    u → v passes the loss: δ is ∂loss/∂v everywhere). A formula without names is a number: it
+    is right when the gradient rounded to its digits is that number, with at least 3 significant
+    digits (``typed.fits``), and it gets no path diagnosis (``constant``). When the formula's value
+    or the gradient is not finite, the verdict comes from the paths: every path matched, no term extra.
     """
     if not isinstance(rel_tol, (int, float)) or isinstance(rel_tol, bool):
         raise TypeError(f"check_formula: rel_tol must be a number, got {type(rel_tol).__name__} {rel_tol!r}")
@@ -361,6 +384,8 @@ def check_formula(
         if target not in by_name:
             raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
     parsed = parse_formula(formula, by_name, aliases)
+    deltas = graph.grads if delta_root is None or delta_root is root else \
+        NamedGraph(delta_root, delta_root, topological_order(delta_root)).grads
     values: dict[str, float] = {}
     for var in (s for s in parsed.nodes() if s.kind == "var"):
         name = str(var.value)
@@ -371,7 +396,7 @@ def check_formula(
         if len(nodes) > 1:
             raise FormulaError(f"the name {name!r} labels {len(nodes)} different nodes of the graph; rename them",
                                formula, var.position, name)
-        values[name] = graph.grads.get(nodes[0], 0.0) if inner is not None else nodes[0].data
+        values[name] = deltas.get(nodes[0], 0.0) if inner is not None else nodes[0].data
     try:
         formula_value = parsed.evaluate(values)
     except EvaluationError as error:
@@ -384,11 +409,18 @@ def check_formula(
     floor = rel_tol * graph.bounds.get(node, 0.0) if node in graph.grads else 0.0
     ok = _close(formula_value, gradient, rel_tol, floor)
     lhs = f"∂{graph.label(root)}/∂{graph.label(node)}"
+    written, value_text, gradient_text = formula.strip(), _num(formula_value, 10), _num(gradient, 10)
+    special = _restated_or_constant(parsed, formula, node, hidden, graph, by_name, aliases, lhs, gradient, lang)
+    if special is not None:
+        right, text, restates = special
+        return Verdict(right, formula, parsed, formula_value, gradient, text, None, (), (), restates=restates,
+                       constant=not restates)
     nodes = graph.on_the_way()
     count = graph.count_paths(nodes).get(node, 0) if nodes else 0
     paths = graph.paths() if count <= max_paths else None
-
-    written, value_text, gradient_text = formula.strip(), _num(formula_value, 10), _num(gradient, 10)
+    finite = math.isfinite(formula_value) and math.isfinite(gradient)
+    if not finite and paths:  # inf or nan on either side: the paths decide, not the values
+        ok = _diagnose(parsed, values, paths, rel_tol, floor, graph, {}, lang)[4]
     if ok:
         if count:
             text = translate_plural("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; its one path).",
@@ -427,7 +459,7 @@ def check_formula(
                                root=graph.label(root), node=graph.label(node)))
     else:
         back = {v: k for k, v in (aliases or {}).items()}
-        matched, missing, off, analysis = _diagnose(parsed, values, paths, rel_tol, floor, graph, back, lang)
+        matched, missing, off, analysis, _ = _diagnose(parsed, values, paths, rel_tol, floor, graph, back, lang)
         lines.extend(analysis)
     unrelated = _unrelated_names(parsed, paths or [], graph, by_name, aliases)
     if unrelated:
@@ -438,12 +470,49 @@ def check_formula(
                    tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated))
 
 
+_Diagnosis = tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str], bool]
+
+
+def _restated_or_constant(parsed: Sym, formula: str, node: Value, hidden: Iterable[Value], graph: NamedGraph,
+                          by_name: Mapping[str, list[Value]], aliases: Mapping[str, str] | None, lhs: str,
+                          gradient: float, lang: str | None) -> tuple[bool, str, tuple[str, ...]] | None:
+    """The verdict on a formula that is no derivation: one that restates a gradient it should derive
+    (ok False, its text, the δs), or a number (ok, its text by the rounding rule, ()); None otherwise."""
+    asked = {node, *hidden}
+    restated = []
+    for name in sorted(parsed.names()):
+        if name.startswith("δ(") and name.endswith(")"):
+            inner = (aliases or {}).get(name[2:-1], name[2:-1])
+            if any(n in asked for n in by_name.get(inner, ())):
+                restated.append(name)
+    if restated:
+        return False, translate("NOT A DERIVATION: {formula} uses {deltas}, the gradient it should derive ({lhs} = "
+                                "{gradient}): write it with the factors of the paths instead.", lang,
+                                formula=formula.strip(), deltas=", ".join(restated), lhs=lhs,
+                                gradient=_num(gradient, 10)), tuple(restated)
+    typed = typed_constant(parsed, formula)
+    if typed is None:
+        return None
+    values: dict[str, object] = {"formula": formula.strip(), "lhs": lhs, "gradient": _num(gradient, 10)}
+    exact = math.isclose(typed.value, gradient, rel_tol=1e-12, abs_tol=1e-300)
+    if fits(typed, gradient) and (exact or typed.digits >= MIN_DIGITS):
+        return True, translate("OK: the number {formula} is {lhs} = {gradient} rounded to the digits you typed.", lang,
+                               **values), ()
+    if fits(typed, gradient):
+        return False, translate("NOT PRECISE ENOUGH: the number {formula} agrees with {lhs} = {gradient} to the digits "
+                                "you typed; give at least {digits} significant digits.", lang, digits=MIN_DIGITS, **values), ()
+    return False, translate("WRONG: the number {formula} is not {lhs} = {gradient} (from backward). A number says "
+                            "nothing about the paths: write a formula in the node names to see which ones it "
+                            "follows.", lang, **values), ()
+
+
 def _describe(p: ChainPath, lang: str | None) -> str:
     return translate("path {index} ({route}) = {value}", lang, index=p.index, route=p.route(), value=_num(p.value))
 
 
 def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], rel: float, floor: float, graph: NamedGraph,
-              back: Mapping[str, str], lang: str | None) -> tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str]]:
+              back: Mapping[str, str], lang: str | None) -> _Diagnosis:
+    """(matched, missing, off factors, the lines that say so, whether every term is exactly its own path)."""
     def as_written(name: str) -> str:  # show aliases as the formula wrote them
         if name.startswith("δ(") and name.endswith(")"):
             return f"δ({back.get(name[2:-1], name[2:-1])})"
@@ -454,7 +523,7 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], 
         return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang)
     except _TooLarge:
         return [], [], [], [translate("The formula is too large to match term by term against the paths; only its value "
-                                      "was compared with the gradient.", lang)]
+                                      "was compared with the gradient.", lang)], False
 
 
 def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
@@ -467,7 +536,7 @@ def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
 
 def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], rel: float, floor: float,
                      graph: NamedGraph, as_written: Callable[[str], str],
-                     budget: _Budget, lang: str | None) -> tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str]]:
+                     budget: _Budget, lang: str | None) -> _Diagnosis:
     lines: list[str] = []
     n = len(paths)
     counts = graph.count_paths(graph.on_the_way())
@@ -507,7 +576,7 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Chain
                                        root=graph.label(graph.root), count=n, matched=len(matched)))
                 lines.extend("  " + translate("accounts for {path}", lang, path=_describe(p, lang)) for p in matched)
                 lines.extend("  " + translate("misses {path}", lang, path=_describe(p, lang)) for p in missing)
-                return matched, missing, [], lines
+                return matched, missing, [], lines, False
     matched = sorted((p for p, _, _ in term_path.values()), key=lambda p: p.index)
     missing = [p for p in paths if p.index not in taken]
     off_all: list[OffFactor] = []
@@ -547,10 +616,11 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Chain
                 below = p.factors[idx[-1]].lower
                 if counts.get(below, 0) == 1:
                     notes.append(translate("together they are δ({node})", lang, node=p.factors[idx[-1]].lower_label))
-            item = OffFactor(p.index, ftext, fval, chain, sym, pval, "; ".join(notes))
+            edges = tuple((p.factors[i].upper_label, p.factors[i].lower_label) for i in idx)
+            item = OffFactor(p.index, ftext, fval, chain, sym, pval, "; ".join(notes), edges)
             off_all.append(item)
             lines.append("  " + item.text(lang))
-    return matched, missing, off_all, lines
+    return matched, missing, off_all, lines, all_exact and not missing and not unassigned
 
 
 def _follows(terms: int, matched: int, count: int, lang: str | None, **names: str) -> str:

@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 
 from .symbolic import Sym
 
-__all__ = ["Typed", "read_number", "typed_from_float", "typed_constant", "fits", "EXACT_DECIMALS"]
+__all__ = ["Typed", "read_number", "typed_from_float", "typed_constant", "fits", "EXACT_DECIMALS", "MIN_DIGITS"]
 
 _NUMBER = re.compile(r"^[+-]?(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
 _LITERAL = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+MIN_DIGITS = 3
+"""A number needs at least this many significant digits to count as right (fewer can hide a mistake)."""
 EXACT_DECIMALS = 400
 """The decimals of a number given exactly (a fraction such as 1/3): only an equal value fits it."""
 

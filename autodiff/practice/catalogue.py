@@ -507,7 +507,7 @@ def _one_step(ctx: Context) -> Iterable[Candidate]:
     yield Candidate("upstream_dropped", local, "upstream_dropped", {**b, "upper": label(u)}, "fix.step", fix,
                     chooses=False)
     yield Candidate("wrong_node", delta, "wrong_node.upstream",
-                    {**b, "upper": label(u), "value": num(delta), "local": num(local)}, "fix.step", fix,
+                    {**b, "upper": label(u), "value": num(delta), "local_value": num(local)}, "fix.step", fix,
                     chooses=False)
 
 

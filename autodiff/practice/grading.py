@@ -31,13 +31,11 @@ from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import resolve_node
 from ..symbolic import Sym, rename
-from ..typed import Typed, fits, read_number, typed_constant, typed_from_float
-from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
-    split_sample, sum_text, swapped_index
+from ..typed import MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
+from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, consumer, factor, input_edges, \
+    label, num, split_sample, sum_text, swapped_index
 from .messages import say
 
-MIN_DIGITS = 3
-"""A number needs at least this many significant digits to count as right."""
 MAX_ANSWER_LENGTH = 2000
 MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
 STATUSES = ("correct", "imprecise", "mistake", "wrong", "unreadable")
@@ -293,31 +291,49 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             found[mistake] = Diagnosis(mistake, say(key, **{**base, **params}), say(fix, **{**base, **params}))
 
     value = verdict.formula_value
-    # 1. the derivation of another node
-    # When every term of the formula is exactly one of the node's own paths, a coincidence with
-    # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
-    own_paths = bool(verdict.matched_paths) and not verdict.off_factors
-    other_node = False
-    for name in () if own_paths else verdict.same_as:
-        other_node = True
-        _name_other(ctx, name, add)
-    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
                  "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
-    # A formula that is exactly another node's derivation needs no repair to be explained.
     work = _Work(MAX_REPAIR_WORK)
-    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed, work):
+
+    def apply(repair: Repair) -> bool:
+        """Name the slips a repair undoes; True when it makes the formula another node's derivation."""
         for mistake in repair.mistakes:
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
             add("missed_path", "missed_path.repaired", "fix.missed_path", count=str(ctx.path_count()),
                 sum=sum_text(p.value for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
         if repair.other is not None:
-            other_node = True
             _name_other(ctx, repair.other, add, repaired=True)
+        return repair.other is not None
+
+    if verdict.restates:  # δ of the gradient asked for: no derivation, whatever its value...
+        for repair in _repairs(ctx, verdict.parsed, work):  # ...unless it is a neighbour's name mistyped
+            if "sign_flipped" not in repair.mistakes:
+                apply(repair)
+        if not found:
+            return _result(target_of(ctx), formula, value, [], verdict,
+                           say("restates", answer=formula, deltas=", ".join(verdict.restates), lhs=lhs))
+        return _result(target_of(ctx), formula, value, list(found.values()), verdict)
+    # 0. half of the last step, read from the formula's structure: the gradient from above alone
+    # (the local derivative into the node left out), or the local derivative alone
+    half = _half_step(ctx, verdict)
+    if half is not None:
+        add(half[0], half[1], half[2], **half[3])
+    # 1. the derivation of another node
+    # When every term of the formula is exactly one of the node's own paths, a coincidence with
+    # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
+    own_paths = bool(verdict.matched_paths) and not verdict.off_factors or half is not None
+    other_node = half is not None
+    for name in () if own_paths else verdict.same_as:
+        other_node = True
+        _name_other(ctx, name, add)
+    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
+    # A formula that is exactly another node's derivation needs no repair to be explained.
+    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed, work):
+        other_node = apply(repair) or other_node
     # 3. the checker's structure: missing paths, factors that are off
-    if not other_node:
+    if not other_node and half is None:
         if verdict.missing_paths and verdict.matched_paths:
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
                 matched=str(len(verdict.matched_paths)),
@@ -325,12 +341,38 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
                 sum=sum_text(p.value for p in (verdict.paths or ())))
         for off in verdict.off_factors:
             _classify_off_factor(ctx, verdict, off, add, work)
-    # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)
-    for c in candidates_in(ctx):
+    # 4. the formula's value is one of the catalogue's numbers, when its structure named no mistake
+    # (a mistake is named only if the answer contains it: one slip is not two mistakes)
+    for c in () if found else candidates_in(ctx):
         if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
             found[c.mistake] = _diagnose(c, target_of(ctx))
     wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
     return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
+
+
+def _half_step(ctx: Context, verdict: Verdict) -> tuple[str, str, str, dict[str, str]] | None:
+    """(mistake, sentence key, fix key, values…) when the formula is one path's product with only the
+    last step's local derivative left out (the gradient from above alone) or with only it kept."""
+    if len(verdict.off_factors) != 1 or verdict.missing_paths or len(verdict.paths or ()) != 1:
+        return None
+    off = verdict.off_factors[0]
+    if off.formula_text:  # a factor written wrong, not left out
+        return None
+    path = (verdict.paths or ())[0]
+    u = consumer(ctx)
+    last = len(path.factors) - 1
+    chains = off.path_text.split(" · ")
+    idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
+    if u is None or last < 1 or path.factors[last].upper is not u:
+        return None
+    values = {"upper": label(u), "lower": label(ctx.node), "delta": factor(ctx.grads.get(u, 0.0)),
+              "local": factor(path.factors[last].value), "value": num(ctx.grads.get(u, 0.0)),
+              "local_value": num(path.factors[last].value)}
+    if idx == [last]:
+        return "wrong_node", "wrong_node.upstream", "fix.step", values
+    if idx == list(range(last)):
+        return "upstream_dropped", "upstream_dropped", "fix.step", values
+    return None
 
 
 def _name_other(ctx: Context, name: str, add: _Adder, repaired: bool = False) -> None:
@@ -440,8 +482,27 @@ def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
     return new
 
 
+def _negated(sym: Sym) -> Sym:
+    """``sym`` with its sign flipped as a learner reads it: the leading minus of a product dropped
+    (−b·f → b·f), else one put in front; never "−−b·f"."""
+    spine: list[Sym] = []
+    s = sym
+    while s.kind in ("mul", "div"):
+        spine.append(s)
+        s = s.args[0]
+    if s.kind == "neg":
+        new = s.args[0]
+    elif s.kind == "num" and s._float() < 0:
+        new = Sym.num(-s._float())
+    else:
+        return -sym
+    for outer in reversed(spine):
+        new = Sym(outer.kind, (new, *outer.args[1:]), outer.value)
+    return new
+
+
 def _sign_variants(sym: Sym) -> Iterator[Sym]:
-    yield Sym("neg", (sym,))
+    yield _negated(sym)  # the whole answer's sign
     for where, s in _walk(sym):
         if s.kind == "neg":
             yield _replace(sym, where, s.args[0])

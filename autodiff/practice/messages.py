@@ -74,7 +74,9 @@ MESSAGES: dict[str, str] = {
     "upstream_dropped": N_("You gave the local derivative ∂{upper}/∂{node} alone: the contribution is it times the "
                          "gradient δ({upper}) that arrived from above."),
     "wrong_node.upstream": N_("This is δ({upper}) = ∂{root}/∂{upper} = {value}, the gradient that arrives at {upper} "
-                            "from above, alone: it still needs the local derivative ∂{upper}/∂{node} = {local}."),
+                            "from above, alone: it still needs the local derivative ∂{upper}/∂{node} = {local_value}."),
+    "restates": N_("{answer} restates the question: {deltas} is {lhs} itself, the gradient to find, so it earns "
+                   "nothing. Write it with the factors of the paths (the local derivatives and the gradients above)."),
     "sign_flipped.step": N_("The sign is flipped: your answer is −{lhs}."),
     # --- the right step after a named mistake --------------------------------------------
     "fix.missed_path": N_("Add every path: {lhs} = {sum} = {expected}."),
