@@ -410,11 +410,16 @@ def check_formula(
     ok = _close(formula_value, gradient, rel_tol, floor)
     lhs = f"∂{graph.label(root)}/∂{graph.label(node)}"
     written, value_text, gradient_text = formula.strip(), _num(formula_value, 10), _num(gradient, 10)
-    special = _restated_or_constant(parsed, formula, node, hidden, graph, by_name, aliases, lhs, gradient, lang)
+    asked = (node, *hidden) if delta_root is None or delta_root is root else tuple(hidden)
+    special = _restated_or_constant(parsed, formula, asked, graph, by_name, aliases, lhs, gradient, lang)
+    restated: tuple[str, ...] = ()
     if special is not None:
-        right, text, restates = special
-        return Verdict(right, formula, parsed, formula_value, gradient, text, None, (), (), restates=restates,
-                       constant=not restates)
+        right, text, restated = special
+        # A formula that only restates the gradient is no derivation, however right its value; one that
+        # is wrong anyway keeps its path diagnosis (the restated δ is in ``restates``).
+        if not restated or ok:
+            return Verdict(right, formula, parsed, formula_value, gradient, text, None, (), (), restates=restated,
+                           constant=not restated)
     nodes = graph.on_the_way()
     count = graph.count_paths(nodes).get(node, 0) if nodes else 0
     paths = graph.paths() if count <= max_paths else None
@@ -467,18 +472,18 @@ def check_formula(
                                "in its factors.", lang, names=", ".join(unrelated), root=graph.label(root),
                                node=graph.label(node)))
     return Verdict(False, formula, parsed, formula_value, gradient, "\n".join(lines), tuple(paths) if paths else None,
-                   tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated))
+                   tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated), restated)
 
 
 _Diagnosis = tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str], bool]
 
 
-def _restated_or_constant(parsed: Sym, formula: str, node: Value, hidden: Iterable[Value], graph: NamedGraph,
+def _restated_or_constant(parsed: Sym, formula: str, asked_for: Iterable[Value], graph: NamedGraph,
                           by_name: Mapping[str, list[Value]], aliases: Mapping[str, str] | None, lhs: str,
                           gradient: float, lang: str | None) -> tuple[bool, str, tuple[str, ...]] | None:
     """The verdict on a formula that is no derivation: one that restates a gradient it should derive
     (ok False, its text, the δs), or a number (ok, its text by the rounding rule, ()); None otherwise."""
-    asked = {node, *hidden}
+    asked = set(asked_for)
     restated = []
     for name in sorted(parsed.names()):
         if name.startswith("δ(") and name.endswith(")"):

@@ -237,6 +237,8 @@ class Context:
         self.expected = self.grads.get(node, 0.0)
         self._reaches: set[Value] | None = None
         self._on_the_way: list[Value] | None = None
+        self.hidden: tuple[Value, ...] = ()  # gradients the exercise hides (δ of one restates the question)
+        self.delta_root: Value | None = None  # the root whose gradients δ(v) means, when not root
         self.by_name = facts.by_name
         self._graph: NamedGraph | None = None
         self._paths: tuple[ChainPath, ...] | None = None

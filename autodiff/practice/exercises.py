@@ -26,7 +26,7 @@ from ..explanation import explain
 from ..traversal import backward_order, topological_order
 from .catalogue import MISTAKES, Candidate, Context, Facts, candidates_in, factor, label, num
 from .chain import gradients
-from .grading import Grade, Target, grade, grade_number, read_number, target_of
+from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, read_number, target_of
 from ..i18n import lookup
 from .messages import say
 
@@ -118,13 +118,19 @@ class Exercise:
 
     # --- grading -----------------------------------------------------------------------
     def grade_node(self, node: Value, answer: object) -> Grade:
+        """Grade an answer for one question; δ(v) means ∂root/∂v in every kind of exercise."""
         if self.kind in ("gradient", "fill"):
-            return grade(self.root, node, answer)
+            return grade(self.root, node, answer, hidden=self.nodes if self.kind == "fill" else ())
         u, v = self.nodes
+        formula = isinstance(answer, str) and answer.strip() and read_number(answer) is None \
+            and read_constant(answer) is None
         if self.kind == "local":
-            if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
-                return grade(u, v, answer)  # a formula
+            if formula:
+                return grade(u, v, answer, delta_root=self.root)
             return grade_number(_local_target(u, v), answer)
+        if formula:  # the answer is part of δ(v): δ(v) restates it
+            assert isinstance(answer, str)
+            return grade_formula_value(_step_target(self.root, u, v), self.root, answer.strip(), hidden=(v,))
         return grade_number(_step_target(self.root, u, v), answer)
 
     def grade(self, answer: object) -> Grade:
@@ -184,7 +190,11 @@ def _step_target(root: Value, u: Value, v: Value) -> Target:
     def found() -> list[Candidate]:
         out = [Candidate("upstream_dropped", local, "upstream_dropped", {**base, "upper": label(u)}, "fix.step",
                          {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)}),
-               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base)]
+               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base),
+               Candidate("wrong_node", delta, "wrong_node.upstream",
+                         {**base, "upper": label(u), "value": num(delta), "local_value": num(local)}, "fix.step",
+                         {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)},
+                         chooses=False)]
         if u.op is not None and u.op.name == "sigmoid":
             z, a = v.data, u.data
             sa = 1 / (1 + math.exp(-a))

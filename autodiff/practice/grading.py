@@ -31,7 +31,7 @@ from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import resolve_node
 from ..symbolic import Sym, rename
-from ..typed import MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
+from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, consumer, factor, input_edges, \
     label, num, split_sample, sum_text, swapped_index
 from .messages import say
@@ -128,20 +128,24 @@ def derivation(root: Value, node: Value) -> str:
 
 
 def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[str, str] | None = None,
-          lang: str | None = None) -> Grade:
+          lang: str | None = None, hidden: Iterable[Value] = (), delta_root: Value | None = None) -> Grade:
     """Grade ``answer`` (a number, or a formula in node names) for d(root)/d(node).
 
     ``node`` is a Value of root's graph or the unique name of one. ``aliases`` maps extra
     names a formula may use to node names (as in ``check_formula``). No ``.grad`` is changed.
     ``lang`` ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale) is the diagnosis's language.
+    ``hidden``: gradients the exercise hides (δ of one restates the question, as δ(node) does);
+    ``delta_root``: the root whose gradients δ(v) means (an edge's local derivative: the loss).
     """
     with using_language(lang) as language:
-        return replace(_grade(root, node, answer, aliases), lang=language)
+        return replace(_grade(root, node, answer, aliases, tuple(hidden), delta_root), lang=language)
 
 
-def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str, str] | None) -> Grade:
+def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str, str] | None,
+           hidden: tuple[Value, ...] = (), delta_root: Value | None = None) -> Grade:
     target = _resolve(root, node)
     ctx = Context(root, target)
+    ctx.hidden, ctx.delta_root = hidden, delta_root
     if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
         raise TypeError(f"grade: answer must be a number or a str (a number or a formula), got "
                         f"{type(answer).__name__} {answer!r}")
@@ -273,10 +277,43 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
 
 
+def grade_formula_value(target: Target, root: Value, answer: str, hidden: Iterable[Value] = ()) -> Grade:
+    """A formula graded by its value, for a quantity that is not one gradient (a next step's
+    contribution): evaluated on root's graph (δ(v) = ∂root/∂v), then graded as that exact number,
+    so that a formula and the number it gives get the same diagnosis; δ of a hidden gradient
+    restates the question."""
+    ctx = Context(root, root)
+    try:
+        parsed = parse_formula(answer, list(ctx.by_name))
+        value = parsed.evaluate(_values(ctx))
+    except (FormulaError, KeyError, ValueError, ArithmeticError) as error:
+        return _unreadable(target, answer, say("unreadable_number", answer=answer[:40], reason=str(error)), "formula")
+    asked = {label(n) for n in hidden}
+    restated = sorted(n for n in parsed.names() if n.startswith("δ(") and n[2:-1] in asked)
+    if restated:
+        return replace(_result(target, answer, value, [], None, _restates(answer, tuple(restated), target.lhs, "")),
+                       kind="formula")
+    if not math.isfinite(value):
+        return _unreadable(target, answer, say("not_finite", answer=answer), "formula")
+    graded = _grade_typed(target, answer, Typed(value, EXACT_DECIMALS, 17))
+    if graded.status == "correct":
+        graded = replace(graded, message=say("correct_formula", lhs=target.lhs, expected=num(target.expected, 10)))
+    return replace(graded, kind="formula")
+
+
+def _restates(answer: str, deltas: tuple[str, ...], lhs: str, own: str) -> str:
+    """Why an answer that restates the question earns nothing: δ of the gradient asked for
+    (``own``), or of a gradient the exercise hides."""
+    if own in deltas:
+        return say("restates", answer=answer, deltas=own, lhs=lhs)
+    return say("restates.hidden", answer=answer, deltas=", ".join(deltas))
+
+
 def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None) -> Grade:
     lhs = ctx.lhs()
     try:
-        verdict = check_formula(ctx.root, ctx.node, formula, aliases=aliases)
+        verdict = check_formula(ctx.root, ctx.node, formula, aliases=aliases, hidden=ctx.hidden,
+                                delta_root=ctx.delta_root)
     except FormulaError as error:
         return _unreadable(ctx, formula, say("unreadable_number", answer=formula, reason=str(error)), "formula")
     if verdict.ok:
@@ -312,8 +349,8 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             if "sign_flipped" not in repair.mistakes:
                 apply(repair)
         if not found:
-            return _result(target_of(ctx), formula, value, [], verdict,
-                           say("restates", answer=formula, deltas=", ".join(verdict.restates), lhs=lhs))
+            return _result(target_of(ctx), formula, value, [], verdict, _restates(formula, verdict.restates, lhs,
+                                                                               f"δ({label(ctx.node)})"))
         return _result(target_of(ctx), formula, value, list(found.values()), verdict)
     # 0. half of the last step, read from the formula's structure: the gradient from above alone
     # (the local derivative into the node left out), or the local derivative alone
@@ -431,11 +468,12 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
 
 
 def _values(ctx: Context) -> dict[str, float]:
+    grads = ctx.grads if ctx.delta_root is None else Context(ctx.delta_root, ctx.delta_root).grads
     values: dict[str, float] = {}
     for name, nodes in ctx.by_name.items():
         if len(nodes) == 1:
             values[name] = nodes[0].data
-            values[f"δ({name})"] = ctx.grads.get(nodes[0], 0.0)
+            values[f"δ({name})"] = grads.get(nodes[0], 0.0)
     return values
 
 

@@ -77,6 +77,8 @@ MESSAGES: dict[str, str] = {
                             "from above, alone: it still needs the local derivative ∂{upper}/∂{node} = {local_value}."),
     "restates": N_("{answer} restates the question: {deltas} is {lhs} itself, the gradient to find, so it earns "
                    "nothing. Write it with the factors of the paths (the local derivatives and the gradients above)."),
+    "restates.hidden": N_("{answer} uses {deltas}, a gradient this exercise asks you to find, so it earns nothing. "
+                          "Write it with the factors of the paths (the local derivatives and the gradients given)."),
     "sign_flipped.step": N_("The sign is flipped: your answer is −{lhs}."),
     # --- the right step after a named mistake --------------------------------------------
     "fix.missed_path": N_("Add every path: {lhs} = {sum} = {expected}."),
