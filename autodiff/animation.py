@@ -49,6 +49,7 @@ from .engine import Value
 from .traversal import backward_order, topological_order
 from .symbolic import Sym
 from .display import AnimationPath, one_line
+from .labels import Labels
 from .render import edge_formula, format_number
 from .i18n import CSS_FONT_STACK, N_, autonym, available_languages, lookup, resolve_language, translate, using_language
 
@@ -140,11 +141,13 @@ def _op_symbol(node: Value) -> str:
     return node.op.symbol if node.op is not None else "leaf"
 
 
-def _describe(node: Value, precision: int) -> str:
-    """How a caption names a node: σ node 'A3', the unnamed × node with value 0.25, 'W_5', the constant 1."""
+def _describe(node: Value, precision: int, labels: Labels | None = None) -> str:
+    """How a caption names a node: σ node 'A3', × node 'q₁' (its automatic name), the unnamed × node with
+    value 0.25 (a loss's inner node), 'W_5', the constant 1."""
+    label = labels(node) if labels is not None else node.name
     if node.op is not None:
-        if node.name is not None:
-            return translate("{op} node '{name}'", op=node.op.symbol, name=node.name)
+        if label is not None:
+            return translate("{op} node '{name}'", op=node.op.symbol, name=label)
         return translate("the unnamed {op} node with value {value}", op=node.op.symbol,
                          value=format_value(node.data, precision))
     if node.name is not None:
@@ -152,11 +155,12 @@ def _describe(node: Value, precision: int) -> str:
     return translate("the constant {value}", value=format_value(node.data, precision))
 
 
-def _short(node: Value, precision: int) -> str:
+def _short(node: Value, precision: int, labels: Labels | None = None) -> str:
     """A node's name in 'the gradient of ...'."""
-    if node.name is not None:
-        return f"'{node.name}'"
-    return _describe(node, precision)
+    label = labels(node) if labels is not None else node.name
+    if label is not None:
+        return f"'{label}'"
+    return _describe(node, precision, labels)
 
 
 def _paren(text: str) -> str:
@@ -164,15 +168,16 @@ def _paren(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def local_formula(node: Value, index: int) -> Sym | None:
+def local_formula(node: Value, index: int, labels: Labels | None = None) -> Sym | None:
     """d(node)/d(parent ``index``) as a formula: the operation's own rule called on symbols.
 
-    Named nodes become variables and unnamed leaves their numbers; None when the formula
-    would need an unnamed intermediate node.
+    Labelled nodes become variables (``labels``, the graph's ``label_of``; by default names only)
+    and unnamed leaves their numbers; None when the formula would need an unlabelled intermediate node.
     """
     def symbol(n: Value) -> Sym | None:
-        if n.name is not None:
-            return Sym.var(n.name)
+        label = labels(n) if labels is not None else n.name
+        if label is not None:
+            return Sym.var(label)
         return Sym.num(n.data) if n.op is None else None  # an unnamed leaf is a constant
 
     return edge_formula(node, index, {n: symbol(n) for n in (*node.parents, node)})
@@ -208,13 +213,14 @@ def _frames(root: Value, precision: int) -> list[Frame]:
     received: dict[Value, int] = {}
     f = partial(format_value, precision=precision)
     out: list[Frame] = []
-    if root.op is not None and root.name is None:
+    labels = Labels(root, order)  # the one label of each node, as the drawing and the derivations write it
+    if root.op is not None and labels(root) is None:
         caption = translate("Step {step} of {total}: start at the output, {node}. d{r}/d{r} = 1, so its gradient is 1.",
-                            step=1, total=total, node=_describe(root, precision), r=_name_or(root))
+                            step=1, total=total, node=_describe(root, precision, labels), r=_name_or(root, labels))
     else:
         caption = translate("Step {step} of {total}: start at the output, {node}, value {value}. d{r}/d{r} = 1, so its "
-                            "gradient is 1.", step=1, total=total, node=_describe(root, precision), value=f(root.data),
-                            r=_name_or(root))
+                            "gradient is 1.", step=1, total=total, node=_describe(root, precision, labels),
+                            value=f(root.data), r=_name_or(root, labels))
     if total == 1:
         caption += " " + translate("It depends on nothing, so there is nothing more to do.")
     else:
@@ -234,9 +240,9 @@ def _frames(root: Value, precision: int) -> list[Frame]:
             history[parent][1].append(accumulated)
             received[parent] = k = received.get(parent, 0) + 1
             n = receives[parent]
-            formula = local_formula(node, i)
+            formula = local_formula(node, i, labels)
             text = _step_caption(index, total, node, i, formula, upstream, contribution, before, accumulated,
-                                 k, n, precision)
+                                 k, n, precision, labels)
             out.append(Frame(
                 index, total, node, upstream, parent, i, local, contribution, accumulated, k, n,
                 formula, GradsSoFar(history, index), text,
@@ -246,12 +252,12 @@ def _frames(root: Value, precision: int) -> list[Frame]:
 
 def _step_caption(
     index: int, total: int, node: Value, i: int, formula: Sym | None, upstream: float, contribution: float,
-    before: float | None, accumulated: float, k: int, n: int, precision: int,
+    before: float | None, accumulated: float, k: int, n: int, precision: int, labels: Labels | None = None,
 ) -> str:
     """The words for one edge: where we are, the local derivative, what is added, the running sum."""
     f = partial(format_value, precision=precision)
     parent, local = node.parents[i], node.local_grads[i]
-    target = _short(parent, precision)
+    target = _short(parent, precision, labels)
     if formula is None or formula.kind == "num":
         local_text = f(local)
     else:
@@ -260,7 +266,7 @@ def _step_caption(
         edge = translate("the edge to {target}", target=target)
     else:
         edge = translate("edge {i} of {n} (to {target})", i=i + 1, n=len(node.parents), target=target)
-    values = {"step": index + 1, "total": total, "node": _describe(node, precision), "upstream": f(upstream),
+    values = {"step": index + 1, "total": total, "node": _describe(node, precision, labels), "upstream": f(upstream),
               "edge": edge, "local": local_text, "product": f"{f(local)} × {_paren(f(upstream))}",
               "contribution": f(contribution), "target": target, "accumulated": f(accumulated)}
     if n == 1:
@@ -282,9 +288,10 @@ def _step_caption(
                      "{n}), now {before} + {contribution_p} = {accumulated}.", None, **values)
 
 
-def _name_or(node: Value) -> str:
-    """How d_/d_ writes a node: dE, d(Loss), d(output)."""
-    name = node.name if node.name is not None else translate("output")
+def _name_or(node: Value, labels: Labels | None = None) -> str:
+    """How d_/d_ writes a node: dE, d(Loss), dq₁, d(output)."""
+    label = labels(node) if labels is not None else node.name
+    name = label if label is not None else translate("output")
     return name if len(name) == 1 else f"({name})"
 
 

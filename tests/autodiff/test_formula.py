@@ -21,6 +21,7 @@ from autodiff.checking import Verdict
 from autodiff.formatting import latex_name
 from autodiff.formula import FormulaError, parse_formula
 from autodiff.formula import MAX_FORMULA_LENGTH
+from autodiff.roles import mark_built
 from autodiff.symbolic import flatten, rename
 from nn.reference import build
 from tests.autodiff.strategies import formula_texts
@@ -157,6 +158,7 @@ def test_a_step_of_512_symbolic_terms_is_explained():
         c, d = Value(1.0 + k / 10, name=f"c{k}"), Value(0.5 - k / 20, name=f"d{k}")
         y = y * c + y * d
     y.name = "y"
+    mark_built([y], [z, *(n for n in topological_order(y) if n.is_leaf)])  # one step, as a library function's
     y.backward()
     with within():
         for form in ("paths", "delta"):
@@ -198,8 +200,6 @@ def test_sym_methods_are_iterative_on_a_deep_expression():
     ("log(x1-x1)", 0),
     ("1/(x1-x1)", 1),
     ("(0*x1)^-1", 6),
-    ("x1 + exp(1000)", 5),  # too large for a float
-    ("x1 + 10^400", 7),
 ])
 def test_bad_formulas_are_formula_errors_with_a_position(formula, position):
     y, x1 = small_graph()

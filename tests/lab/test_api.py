@@ -445,7 +445,9 @@ def test_a_malformed_expression_says_where(client: Client) -> None:
     r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2, w1=abc"})
     assert r.status == 400 and r.json["position"] == 6 and r.json["field"] == "values"
     r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2"})
-    assert r.status == 400 and "'w1'" in r.json["message"] and r.json["position"] == 3
+    assert r.status == 400 and "no value given for w1" in r.json["message"] and r.json["position"] == 3
+    r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2, w1=1, b=3"})
+    assert r.status == 400 and r.json["field"] == "values" and "'b'" in r.json["message"]
     r = client.post("/api/graph", {"expression": "__import__('os').system('true')", "values": {}})
     assert r.status == 400  # read by the parser, never evaluated
     r = client.post("/api/graph", {"expression": "x" * 3000, "values": {}})

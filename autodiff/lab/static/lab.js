@@ -151,7 +151,7 @@
     if (fields && fields.length) { field = data.field === "values" && fields.length > 1 ? fields[1] : fields[0]; }
     if (field && typeof data.position === "number") {
       field.setAttribute("aria-invalid", "true");
-      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position })]));
+      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position + 1 })]));
       field.focus();
       field.setSelectionRange(data.position, Math.min(field.value.length, data.position + 1));
     }
@@ -202,7 +202,7 @@
       if (!node || /_op$/.test(g.id)) { g.addEventListener("click", function () { select(id); }); return; }
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
-      g.setAttribute("aria-label", (node.name ? node.name : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
+      g.setAttribute("aria-label", (node.label ? node.label : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
         ", data " + node.data_text + ", grad " + node.grad_text);
       g.addEventListener("click", function () { select(id); });
       g.addEventListener("keydown", function (e) {
@@ -214,9 +214,10 @@
     select_.textContent = "";
     select_.appendChild(el("option", { value: "" }, [tr("(choose a node)")]));
     var named = payload.nodes.filter(function (n) { return n.name !== null; });
-    var unnamed = payload.nodes.filter(function (n) { return n.name === null; });
-    named.concat(unnamed).forEach(function (n) {
-      var label = n.name !== null ? n.name : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
+    var labelled = payload.nodes.filter(function (n) { return n.name === null && n.label; });
+    var unlabelled = payload.nodes.filter(function (n) { return n.name === null && !n.label; });
+    named.concat(labelled, unlabelled).forEach(function (n) {
+      var label = n.label ? n.label : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
     $("step-counter").textContent = tr("not stepping");
@@ -396,7 +397,7 @@
       if (c.error) {
         $("formula").setAttribute("aria-invalid", "true");
         v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
-          tr("Cannot read the formula: {message} (at position {position})", c.error) :
+          tr("Cannot read the formula: {message} (at position {position})", { message: c.error.message, position: c.error.position + 1 }) :
           tr("Cannot read the formula: {message}", c.error)]));
         if (typeof c.error.position === "number") {
           v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));
