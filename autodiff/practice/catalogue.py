@@ -26,6 +26,8 @@ from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
 from ..paths import ChainPath, NamedGraph, reaching
+from ..labels import Labels
+from ..roles import is_loss
 from ..traversal import topological_order
 from .chain import Edge, Plan, gradients
 from .messages import say
@@ -74,6 +76,13 @@ def label(n: Value) -> str:
     if n.name is not None:
         return n.name
     return say("node.constant") if n.op is None else say("node.operation", op=n.op.name)
+
+
+def labeller(root: Value, order: list[Value] | None = None) -> Callable[[Value], str]:
+    """How nodes of root's graph are written: the one label the explainer and the drawing use
+    (a name, or an automatic name q₁ for a node the learner made), else ``label``'s words."""
+    labels = Labels(root, order)
+    return lambda n: labels(n) or label(n)
 
 
 def num(x: float, digits: int = 6) -> str:
@@ -147,6 +156,10 @@ class Facts:
             raise ValueError(f"practice: the graph of {label(root)} has {len(self.order)} nodes, more than "
                              f"MAX_NODES={MAX_NODES}; practice grades graphs small enough to work by hand")
         self.plan = Plan(root)
+        self.label = labeller(root, self.order)
+        # Words that fit the graph: "loss" only for a loss's output, "neuron" only in a network.
+        self.is_loss = is_loss(root)
+        self.is_network = any(n.op is not None and n.op.name == "dot" for n in self.order)
         self.grads = gradients(root, plan=self.plan)
         self.by_name: dict[str, list[Value]] = {}
         for n in self.order:
@@ -244,6 +257,10 @@ class Context:
         self._paths: tuple[ChainPath, ...] | None = None
         self._path_count: int | None = None
 
+    def label(self, n: Value) -> str:
+        """A node as the derivation writes it (``labeller``)."""
+        return self.facts.label(n)
+
     def named(self, name: str) -> Value | None:
         found = self.by_name.get(name, [])
         return found[0] if len(found) == 1 else None
@@ -298,11 +315,11 @@ class Context:
         return self._reaches
 
     def base(self) -> dict[str, str]:
-        return {"root": label(self.root), "node": label(self.node), "lhs": self.lhs(),
+        return {"root": self.label(self.root), "node": self.label(self.node), "lhs": self.lhs(),
                 "expected": num(self.expected, 10)}
 
     def lhs(self) -> str:
-        return f"∂{label(self.root)}/∂{label(self.node)}"
+        return f"∂{self.label(self.root)}/∂{self.label(self.node)}"
 
 
 # --- one function per mistake: the ways it can be made on this graph ---------------------------
@@ -351,7 +368,7 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
     for group in groups:
         s = group[0]
         if len(group) == 1:
-            params = {**b, "where": label(s), "z": label(s.parents[0]), "a": label(s)}
+            params = {**b, "where": ctx.label(s), "z": ctx.label(s.parents[0]), "a": ctx.label(s)}
             shown.append((params, {**params, "local": num(s.local_grads[0])}))
         else:
             params = {**b, "where": say("where.every_sigmoid"), "z": "z", "a": "σ(z)"}
@@ -365,7 +382,8 @@ def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
 
 def _sign(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
-    yield Candidate("sign_flipped", -ctx.expected, "sign_flipped", b, "fix.sign", b)
+    yield Candidate("sign_flipped", -ctx.expected, "sign_flipped" if ctx.facts.is_loss else "sign_flipped.plain", b,
+                    "fix.sign", b)
 
 
 def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
@@ -401,6 +419,7 @@ def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
 
 
 def _loss_factor(ctx: Context) -> Iterable[Candidate]:
+    key = "loss_factor_dropped" if ctx.facts.is_loss else "loss_factor_dropped.plain"  # "loss" only for a loss
     if ctx.facts.loss_constants is None:
         ctx.facts.loss_constants = loss_constants(ctx.root)
     constants = ctx.facts.loss_constants
@@ -413,8 +432,8 @@ def _loss_factor(ctx: Context) -> Iterable[Candidate]:
             names = group[0]
             for more in group[1:]:
                 names = say("factors.two", first=names, second=more)
-            yield Candidate("loss_factor_dropped", value, "loss_factor_dropped", {**b, "factors": names},
-                            "fix.loss_factor", b)
+            yield Candidate("loss_factor_dropped", value, key, {**b, "factors": names},
+                            "fix.loss_factor" if ctx.facts.is_loss else "fix.generic", b)
 
 
 def _other_nodes(ctx: Context) -> Iterable[Candidate]:
@@ -432,21 +451,29 @@ def _other_nodes(ctx: Context) -> Iterable[Candidate]:
         if u is swapped:
             continue
         value = ctx.grads.get(u, 0.0)
-        yield Candidate("wrong_node", value, "wrong_node", {**b, "other": label(u), "value": num(value)},
+        yield Candidate("wrong_node", value, "wrong_node", {**b, "other": ctx.label(u), "value": num(value)},
                         "fix.other_node", b)
+
+
+def neighbour_key(ctx: Context, key: str) -> str:
+    """The sentence for a neighbour's factor: "a neighbouring neuron" in a network, "a node with a
+    similar name" elsewhere."""
+    return key if ctx.facts.is_network else key + ".plain"
 
 
 def _neighbour_factor(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     pairs = [(v, u) for v in ctx.on_the_way() if v is not ctx.root for u in ctx.neighbours(v)]
     for v, u in pairs[-MAX_RERUNS // 2:]:  # the nodes nearest the root come last in graph order
-        params = {**b, "other": label(u), "here": label(v)}
+        params = {**b, "other": ctx.label(u), "here": ctx.label(v)}
         value = gradients(ctx.root, plan=ctx.plan, upstream={v: u}).get(ctx.node, 0.0)
-        yield Candidate("neighbour_factor", value, "neighbour_factor.upstream", params, "fix.neighbour", b)
+        yield Candidate("neighbour_factor", value, neighbour_key(ctx, "neighbour_factor.upstream"), params,
+                        "fix.neighbour", b)
         if len(v.parents) == 1 and len(u.parents) == 1:
             local = {(v, 0): u.local_grads[0]}
             value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
-            yield Candidate("neighbour_factor", value, "neighbour_factor.local", params, "fix.neighbour", b)
+            yield Candidate("neighbour_factor", value, neighbour_key(ctx, "neighbour_factor.local"), params,
+                            "fix.neighbour", b)
 
 
 def _rounding(ctx: Context) -> Iterable[Candidate]:
@@ -476,10 +503,10 @@ def _input_factor(ctx: Context) -> Iterable[Candidate]:
         return
     b = ctx.base()
     z, _, x = edges[0]
-    params = {**b, "z": label(z), "x": label(x)}
+    params = {**b, "z": ctx.label(z), "x": ctx.label(x)}
     fix = {**params, "local": num(x.data)}
     # Every edge from node into a dot node at once (one per sample when there are several).
-    for written, use_net in ((label(z), True), ("1", False)):
+    for written, use_net in ((ctx.label(z), True), ("1", False)):
         local = {(zk, i): (zk.data if use_net else 1.0) for zk, i, _ in edges}
         value = ctx.plan.gradient_with_edges(ctx.node, local)
         yield Candidate("wrong_input_factor", value, "wrong_input_factor", {**params, "written": written},
@@ -504,12 +531,12 @@ def _one_step(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     delta = ctx.grads.get(u, 0.0)
     local = math.fsum(d for p, d in zip(u.parents, u.local_grads) if p is ctx.node)
-    fix = {**b, "upper": label(u), "lower": label(ctx.node), "delta": factor(delta), "local": factor(local)}
+    fix = {**b, "upper": ctx.label(u), "lower": ctx.label(ctx.node), "delta": factor(delta), "local": factor(local)}
     # Recognised in answers, but not counted when exercises are chosen (the choice stays as it was).
-    yield Candidate("upstream_dropped", local, "upstream_dropped", {**b, "upper": label(u)}, "fix.step", fix,
+    yield Candidate("upstream_dropped", local, "upstream_dropped", {**b, "upper": ctx.label(u)}, "fix.step", fix,
                     chooses=False)
     yield Candidate("wrong_node", delta, "wrong_node.upstream",
-                    {**b, "upper": label(u), "value": num(delta), "local_value": num(local)}, "fix.step", fix,
+                    {**b, "upper": ctx.label(u), "value": num(delta), "local_value": num(local)}, "fix.step", fix,
                     chooses=False)
 
 

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 from ..engine import Value
 from ..explanation import explain
 from ..traversal import backward_order, topological_order
-from .catalogue import MISTAKES, Candidate, Context, Facts, candidates_in, factor, label, num
+from .catalogue import MISTAKES, Candidate, Context, Facts, labeller, candidates_in, factor, label, num
 from .chain import gradients
 from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, read_number, target_of
 from ..i18n import lookup
@@ -75,6 +75,7 @@ class Exercise:
 
     # --- what is asked -----------------------------------------------------------------
     def questions(self) -> list[Question]:
+        label = labeller(self.root)
         r = label(self.root)
         if self.kind == "gradient":
             (n,) = self.nodes
@@ -99,6 +100,7 @@ class Exercise:
     def prompt(self) -> str:
         """The exercise as one paragraph (a fill exercise names all its hidden nodes)."""
         if self.kind == "fill":
+            label = labeller(self.root)
             return say("ask.fill_intro", root=label(self.root), count=len(self.nodes),
                        nodes=", ".join(label(n) for n in self.nodes))
         return self.questions()[0].prompt
@@ -144,6 +146,7 @@ class Exercise:
     def solution(self, fmt: str = "text") -> list[tuple[str, str]]:
         """(the quantity = value, its derivation in ``fmt``: 'text', 'markdown' or 'latex') per question."""
         out = []
+        label = labeller(self.root)
         for q in self.questions():
             if self.kind == "next_step":
                 u, v = self.nodes
@@ -181,6 +184,7 @@ def _local_target(u: Value, v: Value) -> Target:
 
 def _step_target(root: Value, u: Value, v: Value) -> Target:
     """The contribution δ(u)·∂u/∂v and the mistakes a learner makes computing it."""
+    label = labeller(root)
     delta = gradients(root).get(u, 0.0)
     local = _local(u, v)
     expected = delta * local

@@ -33,7 +33,7 @@ from ..paths import resolve_node
 from ..symbolic import Sym, rename
 from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, consumer, factor, input_edges, \
-    label, num, split_sample, sum_text, swapped_index
+    label, neighbour_key, num, split_sample, sum_text, swapped_index
 from .messages import say
 
 MAX_ANSWER_LENGTH = 2000
@@ -288,7 +288,7 @@ def grade_formula_value(target: Target, root: Value, answer: str, hidden: Iterab
         value = parsed.evaluate(_values(ctx))
     except (FormulaError, KeyError, ValueError, ArithmeticError) as error:
         return _unreadable(target, answer, say("unreadable_number", answer=answer[:40], reason=str(error)), "formula")
-    asked = {label(n) for n in hidden}
+    asked = {ctx.label(n) for n in hidden}
     restated = sorted(n for n in parsed.names() if n.startswith("δ(") and n[2:-1] in asked)
     if restated:
         return replace(_result(target, answer, value, [], None, _restates(answer, tuple(restated), target.lhs, "")),
@@ -329,7 +329,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
 
     value = verdict.formula_value
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
-                 "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
+                 "neighbour_factor": (neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
     work = _Work(MAX_REPAIR_WORK)
 
@@ -350,7 +350,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
                 apply(repair)
         if not found:
             return _result(target_of(ctx), formula, value, [], verdict, _restates(formula, verdict.restates, lhs,
-                                                                               f"δ({label(ctx.node)})"))
+                                                                               f"δ({ctx.label(ctx.node)})"))
         return _result(target_of(ctx), formula, value, list(found.values()), verdict)
     # 0. half of the last step, read from the formula's structure: the gradient from above alone
     # (the local derivative into the node left out), or the local derivative alone
@@ -402,7 +402,7 @@ def _half_step(ctx: Context, verdict: Verdict) -> tuple[str, str, str, dict[str,
     idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
     if u is None or last < 1 or path.factors[last].upper is not u:
         return None
-    values = {"upper": label(u), "lower": label(ctx.node), "delta": factor(ctx.grads.get(u, 0.0)),
+    values = {"upper": ctx.label(u), "lower": ctx.label(ctx.node), "delta": factor(ctx.grads.get(u, 0.0)),
               "local": factor(path.factors[last].value), "value": num(ctx.grads.get(u, 0.0)),
               "local_value": num(path.factors[last].value)}
     if idx == [last]:
@@ -444,12 +444,12 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
                      "derivative_at_activation": sig_a * (1 - sig_a)}
             for mistake, wrong in slips.items():
                 if _close(fv, wrong):
-                    add(mistake, mistake, "fix.sigmoid", where=label(up), z=label(low), a=label(up),
+                    add(mistake, mistake, "fix.sigmoid", where=ctx.label(up), z=ctx.label(low), a=ctx.label(up),
                         local=num(up.local_grads[0]))
             return
         if idx[-1] == len(path.factors) - 1 and any(e[0] is up for e in input_edges(ctx)):
             x = next(e[2] for e in input_edges(ctx) if e[0] is up)
-            add("wrong_input_factor", "wrong_input_factor", "fix.input", z=label(up), x=label(x),
+            add("wrong_input_factor", "wrong_input_factor", "fix.input", z=ctx.label(up), x=ctx.label(x),
                 written=off.formula_text, local=num(x.data))
             return
     if idx and idx[0] == 0 and off.formula_text:
@@ -462,7 +462,8 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
             for u in ctx.neighbours(v):
                 options = [ctx.grads.get(u, 0.0)] + list(u.local_grads)
                 if any(_close(fv, o) for o in options if o != 0):
-                    add("neighbour_factor", "neighbour_factor.formula", "fix.neighbour", written=off.formula_text,
+                    add("neighbour_factor", neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour",
+                        written=off.formula_text,
                         right=off.path_symbolic)
                     return
 
