@@ -465,8 +465,17 @@ def check_formula(
                                root=graph.label(root), node=graph.label(node)))
     else:
         back = {v: k for k, v in (aliases or {}).items()}
-        matched, missing, off, analysis, _ = _diagnose(parsed, values, paths, rel_tol, floor, graph, back, lang)
-        lines.extend(analysis)
+        flipped = _close(-formula_value, gradient, rel_tol, floor) and formula_value != 0 and \
+            _diagnose(Sym("neg", (parsed,)), values, paths, rel_tol, floor, graph, back, lang)[4]
+        if flipped:  # one sign mistake, not missed paths: with the opposite sign every term is its own path
+            matched = list(paths)
+            lines.append(translate_plural(
+                "The sign is flipped: with the opposite sign, the formula is exactly its one path.",
+                "The sign is flipped: with the opposite sign, the formula is exactly the sum over all {count} paths.",
+                len(paths), lang, count=len(paths)))
+        else:
+            matched, missing, off, analysis, _ = _diagnose(parsed, values, paths, rel_tol, floor, graph, back, lang)
+            lines.extend(analysis)
     unrelated = _unrelated_names(parsed, paths or [], graph, by_name, aliases)
     if unrelated:
         lines.append(translate("The formula uses {names}, which no path from {root} to {node} passes through or has "

@@ -367,10 +367,12 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
         _name_other(ctx, name, add)
     # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
     # A formula that is exactly another node's derivation needs no repair to be explained.
+    repaired_right = False  # one slip undone makes it right: the unrepaired structure names nothing more
     for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed, work):
         other_node = apply(repair) or other_node
+        repaired_right = repair.other is None and not repair.partial
     # 3. the checker's structure: missing paths, factors that are off
-    if not other_node and half is None:
+    if not other_node and half is None and not repaired_right:
         if verdict.missing_paths and verdict.matched_paths:
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
                 matched=str(len(verdict.matched_paths)),
@@ -522,10 +524,14 @@ def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
 
 
 def _negated(sym: Sym) -> Sym:
-    """``sym`` with its sign flipped as a learner reads it: the leading minus of a product dropped
-    (−b·f → b·f), else one put in front; never "−−b·f"."""
-    spine: list[Sym] = []
+    """``sym`` with its sign flipped as a learner reads it: each term of a sum flipped (−y − 1 →
+    y + 1), the leading minus of a product dropped (−b·f → b·f), else one put in front; never "−−"."""
+    sums: list[Sym] = []
     s = sym
+    while s.kind in ("add", "sub"):
+        sums.append(s)
+        s = s.args[0]
+    spine: list[Sym] = []
     while s.kind in ("mul", "div"):
         spine.append(s)
         s = s.args[0]
@@ -534,9 +540,13 @@ def _negated(sym: Sym) -> Sym:
     elif s.kind == "num" and s._float() < 0:
         new = Sym.num(-s._float())
     else:
-        return -sym
+        new = Sym("neg", (s,))
     for outer in reversed(spine):
         new = Sym(outer.kind, (new, *outer.args[1:]), outer.value)
+    if not spine and new.kind == "neg" and sums == [] and new.args[0] is sym:
+        return -sym
+    for outer in reversed(sums):  # a − b → −a + b: every later term changes its sign too
+        new = Sym("sub" if outer.kind == "add" else "add", (new, outer.args[1]), outer.value)
     return new
 
 
