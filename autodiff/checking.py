@@ -568,7 +568,8 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Chain
         value = math.prod(f.value for f in term)
         for p in paths:
             score, off = _match_term(term, p, rel, budget)
-            exact = _close(value, p.value, rel, floor)
+            # an infinite term equals an infinite path only factor by factor, never by its value alone
+            exact = _close(value, p.value, rel, floor) and (math.isfinite(value) or not off)
             if score or exact:
                 scored.append((exact, score, -t, -p.index, t, p, off))
     scored.sort(key=lambda s: s[:4], reverse=True)

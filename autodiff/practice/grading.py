@@ -107,7 +107,10 @@ class Grade:
         return {"correct": self.correct, "mistakes": list(self.mistakes), "expected": self.expected,
                 "status": self.status, "kind": self.kind, "answer": self.answer, "value": self.value,
                 "lhs": self.lhs, "text": self.text(),
-                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses]}
+                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses],
+                # per path, the edges (upper, lower) whose factor a formula has wrong or lacks: the lab marks them
+                "off_edges": [{"path": path, "edges": [list(e) for e in edges]}
+                              for path, edges in (self.verdict.off_edges if self.verdict is not None else ())]}
 
 
 # --- reading a number ---------------------------------------------------------------------
@@ -361,6 +364,9 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     # When every term of the formula is exactly one of the node's own paths, a coincidence with
     # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
     own_paths = bool(verdict.matched_paths) and not verdict.off_factors or half is not None
+    if own_paths and half is None and value != 0 and _close(value, -ctx.expected):  # the whole sign, once
+        add("sign_flipped", "sign_flipped.formula", "fix.sign", written=verdict.parsed.text(),
+            right=_negated(verdict.parsed).text())
     other_node = half is not None
     for name in () if own_paths else verdict.same_as:
         other_node = True
