@@ -259,7 +259,9 @@ def _match_term(term: list[_FFactor], path: ChainPath, rel: float,
                 and _close(fac[a].value * fac[b].value, 1.0, rel)):
             used_f |= {a, b}
     # 1. one formula factor = one path factor: the same text first, then the same value
-    for same in (lambda x, f: x.text == _wrap_text(f.symbol), lambda x, f: _close(x.value, f.value, rel)):
+    # (a value of ±1 is no evidence: a factor that happens to equal ±1 does not take a right factor's place)
+    for same in (lambda x, f: x.text == _wrap_text(f.symbol),
+                 lambda x, f: abs(x.value) != 1 and _close(x.value, f.value, rel)):
         for i, f in pf:
             if i in used_p:
                 continue
@@ -276,14 +278,15 @@ def _match_term(term: list[_FFactor], path: ChainPath, rel: float,
             continue
         free = [k for k in range(len(fac)) if k not in used_f]
         found = next((g for size in (2, 3) for g in _charged(combinations(free, size), budget)
-                      if _close(math.prod(fac[k].value for k in g), f.value, rel)), None)
+                      if _close(math.prod(fac[k].value for k in g), f.value, rel)
+                      and not any(abs(fac[k].value) == 1 for k in g)), None)
         if found:
             used_f |= set(found)
             used_p.add(i)
             anchors.append((fac[found[0]].position, i))
     # 3. one formula factor = a run of path factors: (y − t) for ∂Loss/∂y·∂y/∂net o1
     for k, x in enumerate(fac):
-        if k in used_f:
+        if k in used_f or abs(x.value) == 1:
             continue
         free = [i for i, _ in pf if i not in used_p]
         budget.spend(len(free) ** 2)
@@ -303,7 +306,8 @@ def _match_term(term: list[_FFactor], path: ChainPath, rel: float,
     if not left_f and not left_p:
         return score, []
     if left_f and left_p and _close(math.prod(fac[k].value for k in left_f),
-                                    math.prod(path.factors[i].value for i in left_p), rel):
+                                    math.prod(path.factors[i].value for i in left_p), rel) \
+            and not any(abs(fac[k].value) == 1 for k in left_f):
         return score + len(left_p), []  # the same product, grouped differently
     # Pair the leftovers gap by gap between matched factors, when both orders agree.
     anchors.sort()
@@ -636,7 +640,8 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Chain
             item = OffFactor(p.index, ftext, fval, chain, sym, pval, "; ".join(notes), edges)
             off_all.append(item)
             lines.append("  " + item.text(lang))
-    return matched, missing, off_all, lines, all_exact and not missing and not unassigned
+    complete = all_exact and not missing and not unassigned and all(not g for _, _, g in term_path.values())
+    return matched, missing, off_all, lines, complete
 
 
 def _follows(terms: int, matched: int, count: int, lang: str | None, **names: str) -> str:
