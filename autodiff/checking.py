@@ -21,7 +21,7 @@ from .engine import Value
 from .formatting import format_number
 from .formula import FormulaError, parse_formula
 from .i18n import resolve_language, translate, translate_plural
-from .paths import NamedGraph, ChainPath, resolve_node
+from .paths import ChainPath, Factor, NamedGraph, resolve_node
 from .traversal import topological_order
 from .typed import MIN_DIGITS, fits, typed_constant
 from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
@@ -260,8 +260,13 @@ def _match_term(term: list[_FFactor], path: ChainPath, rel: float,
             used_f |= {a, b}
     # 1. one formula factor = one path factor: the same text first, then the same value
     # (a value of ±1 is no evidence: a factor that happens to equal ±1 does not take a right factor's place)
-    for same in (lambda x, f: x.text == _wrap_text(f.symbol),
-                 lambda x, f: abs(x.value) != 1 and _close(x.value, f.value, rel)):
+    def same_text(x: _FFactor, f: Factor) -> bool:
+        return x.text == _wrap_text(f.symbol)
+
+    def same_value(x: _FFactor, f: Factor) -> bool:
+        return abs(x.value) != 1 and _close(x.value, f.value, rel)
+
+    for same in (same_text, same_value):
         for i, f in pf:
             if i in used_p:
                 continue

@@ -334,7 +334,8 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         return [f"{_TEXT_CALLS.get(name, name)}(", *inner, ")"]
     if kind == "neg":
         if _leads_with_minus(args[0]):  # −(−1/c²), never "−−1/c²"
-            return ["-" if latex else "−", *([r"\left(", args[0], r"\right)"] if latex else ["(", args[0], ")"])]
+            opened: list[str | Sym] = [r"\left(", args[0], r"\right)"] if latex else ["(", args[0], ")"]
+            return ["-" if latex else "−", *opened]
         return ["-" if latex else "−", *_wrapped(args[0], latex, _PRECEDENCE["mul"])]  # −2x, −(a + b)
     a, b = args
     if kind == "add":

@@ -93,8 +93,8 @@ class Plan:
             found = {}
             for n in self.order:
                 ds = local_derivatives(n, values)
-                if key[1]:
-                    ds = tuple(round(d, decimals) for d in ds)  # type: ignore[arg-type]
+                if decimals is not None and key[1]:
+                    ds = tuple(round(d, decimals) for d in ds)
                 found[n] = ds
             self._locals[key] = found
         return found

@@ -26,7 +26,8 @@ from ..explanation import explain
 from ..traversal import backward_order, topological_order
 from .catalogue import MISTAKES, Candidate, Context, Facts, labeller, candidates_in, factor, label, num
 from .chain import gradients
-from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, read_number, target_of
+from ..typed import read_number
+from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, target_of
 from ..i18n import lookup
 from .messages import say
 
