@@ -212,3 +212,20 @@ def test_micrograd_lecture_numbers_through_the_shared_reading():
         assert ctx.path_count() == 1
     assert not math.isnan(sum(expected.values()))
     assert all(not are_neighbours(a, b) for a, b in combinations(expected, 2))
+
+
+def test_path_counts_in_one_pass_on_the_documents_losses():
+    from nn.reference import build  # a loss folds its inner nodes into one step: 000's b_1 keeps its 3 paths
+    for case in ("000", "001", "002", "003", "004"):
+        root = build(case).loss()
+        facts = Facts(root)
+        order = topological_order(root)
+        for node in order:
+            got = facts.path_count(node)
+            if node is root or got is None:
+                continue
+            view = NamedGraph(root, node, order)
+            nodes = view.on_the_way()
+            assert got == (view.count_paths(nodes).get(node, 0) if nodes else 0), (case, node.name)
+    b1 = Facts(build("000").loss())
+    assert b1.path_count(b1.by_name["b_1"][0]) == 3
