@@ -149,7 +149,7 @@ MAX_TERM_FACTORS = 40
 """A term with more factors than this is not matched factor by factor."""
 
 
-def _formula_terms(sym: Sym, budget: _Budget) -> list[tuple[float, list[Sym]]]:
+def _formula_terms(sym: Sym, budget: _Budget, expand: bool = True) -> list[tuple[float, list[Sym]]]:
     """The formula as a sum of products: (coefficient, [formula factors as Syms]).
 
     Sums at the top are split into terms; a sum inside a product is multiplied out only when
@@ -167,7 +167,7 @@ def _formula_terms(sym: Sym, budget: _Budget) -> list[tuple[float, list[Sym]]]:
             stack.append((s, top, True))
             stack.extend((a, t, False) for a, t in operands)
             continue
-        result = _terms_step(s, top, [done[(id(a), t)] for a, t in operands])
+        result = _terms_step(s, top, [done[(id(a), t)] for a, t in operands], expand)
         budget.spend(len(result) + sum(len(f) for _, f in result))
         done[(id(s), top)] = result
     return done[(id(sym), True)]
@@ -185,7 +185,8 @@ def _term_operands(s: Sym, top: bool) -> list[tuple[Sym, bool]]:
     return []
 
 
-def _terms_step(s: Sym, top: bool, parts: list[list[tuple[float, list[Sym]]]]) -> list[tuple[float, list[Sym]]]:
+def _terms_step(s: Sym, top: bool, parts: list[list[tuple[float, list[Sym]]]],
+                expand: bool = True) -> list[tuple[float, list[Sym]]]:
     kind = s.kind
     if kind == "num":
         return [(s._float(), [])]
@@ -194,7 +195,7 @@ def _terms_step(s: Sym, top: bool, parts: list[list[tuple[float, list[Sym]]]]) -
         if kind == "sub":
             right = [(-c, f) for c, f in right]
         expanded = left + right
-        if top or any(sum(1 for x in f if x.kind != "num") >= 2 for _, f in expanded):
+        if top or expand and any(sum(1 for x in f if x.kind != "num") >= 2 for _, f in expanded):
             return expanded
         return [(1.0, [s])]
     if kind == "neg":
@@ -544,7 +545,15 @@ def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], 
 
     budget = _Budget(MAX_DIAGNOSIS_WORK)
     try:
-        return _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang)
+        found = _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang)
+        if found[4]:
+            return found
+        # A sum inside a product kept whole, as the learner grouped it ((w·x − t)·x for 2q₂·x): read
+        # that way when it matches the paths strictly better (fewer paths missed, fewer factors off).
+        kept = _diagnose_within(parsed, values, paths, rel, floor, graph, as_written, budget, lang, expand=False)
+        if (kept[4], -len(kept[1]) - len(kept[2])) > (found[4], -len(found[1]) - len(found[2])):
+            return kept
+        return found
     except _TooLarge:
         return [], [], [], [translate("The formula is too large to match term by term against the paths; only its value "
                                       "was compared with the gradient.", lang)], False
@@ -560,12 +569,12 @@ def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
 
 def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], rel: float, floor: float,
                      graph: NamedGraph, as_written: Callable[[str], str],
-                     budget: _Budget, lang: str | None) -> _Diagnosis:
+                     budget: _Budget, lang: str | None, expand: bool = True) -> _Diagnosis:
     lines: list[str] = []
     n = len(paths)
     counts = graph.count_paths(graph.on_the_way())
     terms = []
-    for coef, syms in _formula_terms(parsed, budget):
+    for coef, syms in _formula_terms(parsed, budget, expand):
         factors = [_FFactor(_factor_text(_rename(s, as_written)), _value_or_nan(s, values), pos)
                    for pos, s in enumerate(syms, start=1)]
         if coef != 1:
@@ -678,10 +687,22 @@ def _unrelated_names(parsed: Sym, paths: Sequence[ChainPath], graph: NamedGraph,
     if not paths:
         return []
     allowed: set[str] = set()
+    unnamed: list[Value] = []
     for p in paths:
         allowed.update(p.nodes)
         for f in p.factors:
             allowed |= f.symbol.names()
+            unnamed += [n for n in (f.upper, f.lower) if n.name is None]
+    # A node written by an automatic label (q₂) stands for its expression (q₁ − t): its names are not unrelated.
+    seen = set(unnamed)
+    while unnamed:
+        for parent in unnamed.pop().parents:
+            label = graph.labels(parent)
+            if label is not None:
+                allowed.add(label)
+            if parent.name is None and parent not in seen:
+                seen.add(parent)
+                unnamed.append(parent)
     back = {v: k for k, v in (aliases or {}).items()}
     out = []
     for name in sorted(parsed.names()):

@@ -29,8 +29,8 @@ from ..engine import Value
 from ..explanation import explain
 from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
-from ..paths import resolve_node
-from ..symbolic import Sym, rename
+from ..paths import ChainPath, resolve_node
+from ..symbolic import Sym, is_one, rename
 from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
 from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, consumer, factor, input_edges, \
     label, neighbour_key, num, split_sample, sum_text, swapped_index
@@ -415,7 +415,7 @@ def _half_step(ctx: Context, verdict: Verdict) -> tuple[str, str, str, dict[str,
               "local_value": num(path.factors[last].value)}
     if idx == [last]:
         return "wrong_node", "wrong_node.upstream", "fix.step", values
-    if idx == list(range(last)):
+    if idx == [i for i in range(last) if not is_one(path.factors[i].symbol)]:  # (factors 1 are never written)
         return "upstream_dropped", "upstream_dropped", "fix.step", values
     return None
 
@@ -437,6 +437,12 @@ class _Adder(Protocol):  # the signature of add() in _grade_formula, for the hel
 def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder, work: _Work) -> None:
     path = next((p for p in verdict.paths or () if p.index == off.path), None)
     if path is None:
+        return
+    if not off.formula_text and off.path_text and _constant_factors(ctx, path, off):
+        # a constant factor left out (a regulariser's λ, the inner 3 of sin(3b)): a dropped factor, not a missed path
+        key = "loss_factor_dropped" if ctx.facts.is_loss else "loss_factor_dropped.plain"
+        add("loss_factor_dropped", key, "fix.loss_factor" if ctx.facts.is_loss else "fix.generic",
+            factors=off.path_symbolic)
         return
     chains = off.path_text.split(" · ") if off.path_text else []
     idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
@@ -474,6 +480,18 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
                         written=off.formula_text,
                         right=off.path_symbolic)
                     return
+
+
+def _constant_factors(ctx: Context, path: ChainPath, off: OffFactor) -> bool:
+    """Whether the path factors an off-factor lacks are constants: numbers, or leaves that do not depend on node."""
+    chains = off.path_text.split(" · ")
+    symbols = [f.symbol for f in path.factors if f.chain() in chains]
+    for sym in symbols:
+        for name in sym.names():
+            nodes = ctx.by_name.get(name, [])
+            if len(nodes) != 1 or nodes[0].op is not None or nodes[0] is ctx.node:
+                return False
+    return bool(symbols)
 
 
 def _values(ctx: Context) -> dict[str, float]:
