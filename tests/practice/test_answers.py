@@ -256,3 +256,34 @@ def test_the_right_formula_with_its_sign_flipped_is_one_sign_mistake(spec):
             continue  # a formula the notation cannot write back (another helper's round trip)
         flipped = grade(root, node, f"-({formula})", lang="en")
         assert flipped.mistakes == ("sign_flipped",), formula
+
+
+def test_a_dropped_constant_is_a_dropped_factor_not_a_missed_path():
+    w, x, t, lam = Value(0.5, name="w"), Value(2.0, name="x"), Value(3.0, name="t"), Value(0.1, name="lam")
+    loss = (w * x - t) ** 2 + lam * w ** 2  # a regulariser λ·w²
+    loss.name = "L"
+    verdict = check_formula(loss, "w", "2*(w*x-t)*x + 2*w", lang="en")
+    assert not verdict.missing_paths and len(verdict.off_factors) == 1
+    assert "lacks" in verdict.off_factors[0].text() and "lam" in verdict.off_factors[0].text()
+    assert not verdict.unrelated_names  # t is inside q₂ = w·x − t
+    result = grade(loss, "w", "2*(w*x-t)*x + 2*w", lang="en")
+    assert result.mistakes == ("loss_factor_dropped",) and "lam" in result.text()
+    b = Value(0.3, name="b")
+    wave = (3 * b).sin()
+    wave.name = "s"
+    inner = grade(wave, "b", "cos(3*b)", lang="en")  # the inner 3 of sin(3b) left out
+    assert inner.mistakes and "missed_path" not in inner.mistakes and "∂q₁/∂b = 3" in inner.text()
+    assert check_formula(wave, "b", "cos(3*b)", lang="en").off_edges == ((1, (("q₁", "b"),)),)
+
+
+def test_a_factor_equal_to_one_does_not_move_the_blame():
+    w, x, u, v = Value(0.5, name="w"), Value(1.0, name="x"), Value(-1.0, name="u"), Value(1.0, name="v")
+    p = w * x
+    p.name = "p"
+    q = p * u
+    q.name = "q"
+    r = q * v
+    r.name = "r"
+    verdict = check_formula(r, "w", "v*v*x", lang="en")  # u (−1) written as v (1): the blame is on ∂q/∂p
+    assert verdict.off_edges == ((1, (("q", "p"),)),) and "sign is flipped" not in verdict.text()
+    assert check_formula(r, "w", "v*u*x", lang="en").ok
