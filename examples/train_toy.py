@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.toy import main, train  # noqa: E402,F401  (train: for callers of this script's old API)
+from nn.course.toy import main, train  # noqa: E402,F401  (train: for callers of this script's old API)
 
 OUT = Path(__file__).resolve().parent / "out"
 

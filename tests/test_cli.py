@@ -84,11 +84,11 @@ def test_the_demo_runs_and_writes_its_pictures_and_pages(demo_run: Callable[[str
 
 
 def test_examples_demo_py_is_the_same_demo_into_examples_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    # examples/demo.py runs nn.demo.run, as `autodiff demo` does, into examples/out (not run again here).
-    import nn.demo
+    # examples/demo.py runs nn.course.demo.run, as `autodiff demo` does, into examples/out (not run again here).
+    import nn.course.demo
 
     calls: list[tuple[Path, str]] = []
-    monkeypatch.setattr(nn.demo, "run", lambda out, shown: calls.append((out, shown)))
+    monkeypatch.setattr(nn.course.demo, "run", lambda out, shown: calls.append((out, shown)))
     spec = importlib.util.spec_from_file_location("examples_demo", REPO / "examples" / "demo.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

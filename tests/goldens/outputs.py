@@ -66,7 +66,7 @@ def check_text(seed: str) -> str:
     from autodiff import check_formula, explain
     from autodiff.formula import FormulaError
     from nn import reference
-    from nn.documents import DOCUMENTS, check_document_formula
+    from nn.course.documents import DOCUMENTS, check_document_formula
 
     case = reference.build(seed)
     loss = case.loss()

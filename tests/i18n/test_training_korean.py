@@ -1,4 +1,4 @@
-"""The training printouts and plots in Korean (nn/toy.py, examples/train_toy.py, examples/train_3class.py):
+"""The training printouts and plots in Korean (nn/course/toy.py, examples/train_toy.py, examples/train_3class.py):
 Hangul with exactly the English run's numbers; the plots labelled in Korean only with a font that has
 Hangul, and never a missing-glyph warning."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autodiff.i18n import LanguageError, using_language
-from nn import toy
+from nn.course import toy
 
 from .korean import decimals, hangul
 from .korean import run_example as run

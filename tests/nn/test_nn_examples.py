@@ -61,7 +61,7 @@ def test_the_main_demo_runs_end_to_end(demo_run):
     run = demo_run("en")
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    from nn.demo import parts
+    from nn.course.demo import parts
 
     titles = parts(run.out, shown=str(run.out))
     for n, (title, _) in enumerate(titles, start=1):
