@@ -133,6 +133,7 @@ def gradients(
     parents = plan.parents
     locals_ = plan.local_derivatives(decimals, round_locals)
     overrides = dict(local or {})
+    overridden = {n for n, _ in overrides}
     swaps = dict(upstream or {})
     correct = gradients(root, plan=plan) if swaps else {}
     grads: dict[Value, float] = {}
@@ -147,7 +148,7 @@ def gradients(
         for n in order:
             g = correct.get(swaps[n], 0.0) if n in swaps else grads.get(n, 0.0)
             ds = locals_[n]
-            if overrides:
+            if n in overridden:
                 ds = tuple(overrides.get((n, k), d) for k, d in enumerate(ds))
             for p, d in zip(parents[n], ds):
                 if assign:
