@@ -3,11 +3,16 @@
 ``grade(root, node, answer)``: ``answer`` is a number (or a string that reads as one) or a
 formula in the graph's node names.
 
-* A number is right when it equals the exact gradient rounded to the digits typed, with at
-  least ``MIN_DIGITS`` significant digits. Otherwise it is compared, at the same precision,
+* A number, in any written form (``(−0.0906)``, ``−9.06×10^-2``, ``−906/10000``: ``typed``), is
+  right when it equals the exact gradient rounded to the digits typed, with at least
+  ``MIN_DIGITS`` significant digits (zero never rounds a gradient that is not zero); a catalogue
+  number hit exactly beats the rounding excuse. Otherwise it is compared, at the same precision,
   with every number of the catalogue (``catalogue.candidates``): each mistake whose number
   fits is named. The rounding mistake is named only when the answer fits the rounded
   computation better than the exact one.
+* A formula that restates the question (δ of the node asked for, or of a gradient the exercise
+  hides) earns nothing and says why. Half of the last step (the gradient from above alone, or
+  the local derivative alone) and a dropped constant factor are read from the formula's structure.
 * A formula goes through ``check_formula``. Its verdict (missing paths, off factors, a
   derivation of another node) is mapped to catalogue ids; so is its value when it equals a
   catalogue number, and so is any single repair (one sign flipped back, one name replaced by
