@@ -453,7 +453,7 @@ def check_formula(
                        formula=written, value=value_text, lhs=lhs, gradient=gradient_text) + readings]
     same_as = tuple(
         graph.label(n) for n in sorted(graph.grads, key=lambda v: (not v.is_leaf, graph.index[v]))
-        if n is not node and n.name is not None and n is not root and formula_value != 0
+        if n is not node and graph.labels(n) is not None and n is not root and formula_value != 0
         and _close(formula_value, graph.grads[n], rel_tol, rel_tol * graph.bounds.get(n, 0.0))
     )
     if same_as:

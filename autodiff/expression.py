@@ -29,7 +29,7 @@ from .formula import (DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARA
 from .symbolic import Sym
 from .traversal import topological_order
 
-__all__ = ["build_expression", "parse_values", "check_leaf_name", "UnusedValueError", "MAX_LEAVES",
+__all__ = ["build_expression", "parse_values", "check_leaf_name", "UnusedValueError", "ValuesError", "MAX_LEAVES",
            "MAX_VALUES_LENGTH"]
 
 MAX_LEAVES = 1000
@@ -92,6 +92,16 @@ class UnusedValueError(ValueError):
     def __init__(self, message: str, names: Sequence[str]):
         super().__init__(message)
         self.names = tuple(names)
+
+
+class ValuesError(ValueError):
+    """Values text ``parse_values`` cannot read; ``position`` is the 0-based index of the entry (the message counts from 1)."""
+
+    field = "values"
+
+    def __init__(self, message: str, position: int):
+        super().__init__(message)
+        self.position = position
 
 
 @dataclass(frozen=True)
@@ -292,7 +302,8 @@ def parse_values(text: str) -> dict[str, float]:
     Entries are ``name=number``, separated by ``,`` ``;`` or new lines (empty entries are
     skipped); spaces around names and numbers are ignored, spaces inside a name kept
     (``net h1 = 0.3``). Numbers are decimal (``-2``, ``.5``, ``1e-3``, ``−2``) and finite. A
-    ``ValueError`` names the bad entry, its number and its position; names are checked as
+    ``ValuesError`` names the bad entry, its number and its position (counted from 1 in the
+    message; its ``position`` field is the 0-based index); names are folded and checked as
     ``check_leaf_name`` does, and a name given twice is an error.
     """
     where = "parse_values"
@@ -310,7 +321,7 @@ def parse_values(text: str) -> dict[str, float]:
         start = match.start() + len(entry) - len(entry.lstrip())
 
         def fail(problem: str) -> ValueError:
-            return ValueError(f"{where}: entry {count} {entry.strip()!r} at position {start}: {problem}")
+            return ValuesError(f"{where}: entry {count} {entry.strip()!r} at position {start + 1}: {problem}", start)
 
         name, eq, number = entry.partition("=")
         if not eq:

@@ -22,15 +22,14 @@ builder (``expression``).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .i18n import N_, translate
 from .ops import USER_OPS, find
+from .spelling import closest, fold, name_span, vulgar_fraction
 from .symbolic import Sym
 
 __all__ = ["parse_formula", "FormulaError", "UnknownNameError", "FUNCTIONS", "DELTA_NAMES", "MAX_FORMULA_LENGTH",
@@ -97,31 +96,10 @@ def _is_word_char(c: str) -> bool:
     return (c.isalnum() or c == "_") and c not in _SUPERSCRIPTS  # x1² is x1 then a (refused) superscript
 
 
-def _fold(word: str) -> str:
-    """One word folded with NFKC (``ｘ`` → ``x``): applied to a token alone, never to the whole text."""
-    return unicodedata.normalize("NFKC", word)
-
-
-def _plain(name: str) -> str:
-    """A name as a "did you mean" compares it: lowercase, without spaces, ``_``, braces and ``\\``."""
-    return re.sub(r"[\s_{}\\]", "", _fold(name)).lower()
-
-
 def suggest(word: str, names: Iterable[str]) -> str | None:
-    """The known name or function ``word`` was probably meant to be, or None.
-
-    The same name up to case, spaces and ``_`` (``neth1`` → ``net h1``, ``W20`` → ``W_20``,
-    ``Sigmoid`` → ``sigmoid``) first, else the closest by spelling.
-    """
-    candidates = sorted({*names, *FUNCTIONS, *USER_OPS})
-    plain = _plain(word)
-    same = [c for c in candidates if _plain(c) == plain and c != word]
-    if same:
-        return min(same, key=lambda c: (c not in names, len(c)))  # a node's name before a function's
-    close = difflib.get_close_matches(plain, [_plain(c) for c in candidates], n=1, cutoff=0.75)
-    if close:
-        return next(c for c in candidates if _plain(c) == close[0])
-    return None
+    """The node name or function ``word`` was probably meant to be, or None (``spelling.closest``)."""
+    names = list(names)
+    return closest(word, [*names, *FUNCTIONS, *USER_OPS], preferred=names)
 
 
 def _hint(word: str, names: Iterable[str]) -> str:
@@ -129,47 +107,9 @@ def _hint(word: str, names: Iterable[str]) -> str:
     return translate(" (did you mean {name}?)", name=repr(found)) if found else ""
 
 
-def _vulgar(c: str) -> tuple[float, float] | None:
-    """(numerator, denominator) of a vulgar fraction character (``½`` → (1, 2)), else None."""
-    parts = unicodedata.decomposition(c).split()
-    if len(parts) < 3 or parts[0] != "<fraction>" or "2044" not in parts:
-        return None
-    cut = parts.index("2044")
-    try:
-        top = "".join(chr(int(h, 16)) for h in parts[1:cut])
-        bottom = "".join(chr(int(h, 16)) for h in parts[cut + 1:])
-        return float(top), float(bottom)
-    except ValueError:
-        return None
-
-
-def _unknown_span(formula: str, i: int, word_end: int, names: Sequence[str]) -> tuple[int, str | None]:
-    """Where an unknown word's name ends, and the name meant: ``net h_1`` is one name (``net h1``), not ``net``.
-
-    Takes the longest run of words from ``i`` that is a known name up to case, spaces and ``_``.
-    """
-    by_plain: dict[str, str] = {}
-    for name in names:
-        by_plain.setdefault(_plain(name), name)
-    best: tuple[int, str | None] = (word_end, None)
-    j = word_end
-    for _ in range(max((len(n.split()) for n in names), default=1)):
-        if _plain(formula[i:j]) in by_plain:
-            best = (j, by_plain[_plain(formula[i:j])])
-        k = j
-        while k < len(formula) and formula[k] == " ":
-            k += 1
-        if k == j or k >= len(formula) or not _is_word_char(formula[k]):
-            break
-        j = k
-        while j < len(formula) and _is_word_char(formula[j]):
-            j += 1
-    return best
-
-
 def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
     known = {n for n in names if n}  # (an empty name would never advance)
-    folded = {_fold(n): n for n in known}
+    folded = {fold(n): n for n in known}
     lengths = sorted({len(n) for n in known}, reverse=True)  # the longest name first; few distinct lengths
     tokens: list[_Token] = []
     i, n = 0, len(formula)
@@ -188,14 +128,14 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
         if c in _DIGITS or (c == "." and i + 1 < n and formula[i + 1] in _DIGITS):
             j = _number_end(formula, i)
             value = float(formula[i:j])
-            fraction = _vulgar(formula[j]) if j < n else None
+            fraction = vulgar_fraction(formula[j]) if j < n else None
             if fraction is not None:  # 2½ is two and a half
                 value += fraction[0] / fraction[1]
                 j += 1
             tokens.append(_Token("num", formula[i:j], i, value))
             i = j
             continue
-        fraction = _vulgar(c)
+        fraction = vulgar_fraction(c)
         if fraction is not None:
             tokens.append(_Token("num", c, i, fraction))
             i += 1
@@ -222,11 +162,11 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             while j < n and _is_word_char(formula[j]):
                 j += 1
             braced = re.match(r"\{(\w+)\}", formula[j:]) if formula[i:j].endswith("_") else None
-            if braced and _fold(formula[i:j] + braced.group(1)) in folded:  # LaTeX's W_{20} is the name W_20
-                tokens.append(_Token("name", formula[i:j + braced.end()], i, folded[_fold(formula[i:j] + braced.group(1))]))
+            if braced and fold(formula[i:j] + braced.group(1)) in folded:  # LaTeX's W_{20} is the name W_20
+                tokens.append(_Token("name", formula[i:j + braced.end()], i, folded[fold(formula[i:j] + braced.group(1))]))
                 i = j + braced.end()
                 continue
-            word = _fold(formula[i:j])
+            word = fold(formula[i:j])
             if word in folded:
                 tokens.append(_Token("name", formula[i:j], i, folded[word]))
             elif word in FUNCTIONS or word in USER_OPS:  # (define_op's operations: called by name, f(x) or f(a, b))
@@ -241,7 +181,7 @@ def _tokenize(formula: str, names: Sequence[str]) -> list[_Token]:
             elif word == _EULER:
                 tokens.append(_Token("euler", word, i))
             else:
-                end, meant = _unknown_span(formula, i, j, sorted(known))
+                end, meant = name_span(formula, i, j, sorted(known), _is_word_char)
                 hint = translate(" (did you mean {name}?)", name=repr(meant)) if meant else _hint(word, known)
                 raise UnknownNameError(translate("unknown name {word} (not a node of this graph, an alias or a "
                                                  "function)", word=repr(formula[i:end])), formula, i, formula[i:end], hint)

@@ -210,6 +210,12 @@ class NamedGraph:
                 self._labels[n] = self.expr(n).text()
         return self._labels[n]
 
+    def definition(self, n: Value) -> Sym:
+        """What an operation node computes from its parents, written with their labels (``q₁`` → ``x + y``)."""
+        if n.op is None:
+            return self.expr(n)
+        return Sym.lift(n.op.apply(*(self.expr(p) for p in n.parents)))
+
     def label_sym(self, n: Value) -> Sym:
         label = self.labels(n) if n in self.index else n.name
         return Sym.var(label) if label is not None else self.expr(n)

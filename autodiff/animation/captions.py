@@ -27,8 +27,8 @@ def _paren(text: str) -> str:
 
 
 def describe(node: Value, precision: int, lang: str, labels: Labels | None = None) -> str:
-    """How a caption names a node: σ node 'A3', × node 'q₁' (its automatic name), the unnamed × node with
-    value 0.25 (a loss's inner node), 'W_5', the constant 1."""
+    """How a caption names a node: σ node 'A3', × node 'q₁' (its automatic name, from ``labels``), the unnamed
+    × node with value 0.25 (a loss's inner node), 'W_5', the constant 1."""
     label = labels(node) if labels is not None else node.name
     if node.op is not None:
         if label is not None:
@@ -69,8 +69,7 @@ def caption(frame: Frame, lang: str) -> str:
 
 
 def _seed_caption(frame: Frame, lang: str) -> str:
-    root, precision = frame.node, frame.precision
-    labels = frame.labels
+    root, precision, labels = frame.node, frame.precision, frame.labels
     values = {"step": 1, "total": frame.total, "node": describe(root, precision, lang, labels),
               "r": _name_or(root, lang, labels)}
     if root.op is not None and (labels(root) if labels is not None else root.name) is None:

@@ -95,7 +95,7 @@ class Frame:
     previous: float | None = None
     precision: int = 4
     lang: str = "en"
-    labels: Labels | None = field(default=None, repr=False, compare=False)  # the graph's one label of each node
+    labels: Labels | None = field(default=None, repr=False)  # the graph's one label of each node (q₁ for unnamed)
 
     @property
     def is_seed(self) -> bool:
@@ -149,6 +149,7 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
         raise TypeError(f"frames: expected a Value, got {type(root).__name__}")
     language = resolve_language(lang)
     order = topological_order(root)
+    labels = Labels(root, order)  # the one label of each node, as the drawing and the derivations write it
     receives: dict[Value, int] = {}
     for node in order:
         for parent in node.parents:
@@ -161,7 +162,6 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
     history[root][0].append(0)
     history[root][1].append(1.0)
     received: dict[Value, int] = {}
-    labels = Labels(root, order)  # the one label of each node, as the drawing and the derivations write it
     out = [Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), precision=precision, lang=language,
                  labels=labels)]
     for node in backward_order(root):  # the engine's own order, edge by edge

@@ -381,3 +381,4 @@ def test_deep_chains_are_explained_without_recursion(named):
         e = explain(y, x, form=form)
         assert e.value == x.grad
         assert "∂y/∂x" in e.text() and e.latex() and e.markdown()
+        assert not e.definitions  # 3000 automatic names on the way: no "where q₁ = …" list of them

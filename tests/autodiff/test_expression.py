@@ -147,8 +147,8 @@ def test_parse_values_names_the_bad_entry_and_its_position(text, entry, position
     with pytest.raises(ValueError) as info:
         parse_values(text)
     message = str(info.value)
-    assert message.startswith(f"parse_values: entry {entry} at position {position}: ")
-    assert words in message
+    assert message.startswith(f"parse_values: entry {entry} at position {position + 1}: ")  # counted from 1
+    assert words in message and info.value.position == position  # the field counts from 0
 
 
 def test_parse_values_refuses_non_text_and_huge_text():

@@ -85,15 +85,16 @@ def test_bad_json_and_huge_bodies(client: Client) -> None:
 
 def test_pages_are_served_with_csp_and_nosniff_and_no_file_is_read_by_name(client: Client) -> None:
     for path in ("/", "/static/lab.js", "/static/lab.css", "/static/steps.js", "/static/steps.css",
-                 "/static/practice.js"):
+                 "/static/practice.js", "/static/core.js", "/static/view.js", "/static/work.js", "/static/check.js"):
         r = client.get(path, token=False)
         assert r.status == 200, path
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
     page = client.get("/", token=False).body.decode()
-    assert re.findall(r'<script[^>]*src="([^"]*)"', page) == ["/static/steps.js", "/static/lab.js",
-                                                                   "/static/practice.js"]
+    assert re.findall(r'<script[^>]*src="([^"]*)"', page) == ["/static/steps.js", "/static/core.js", "/static/view.js",
+                                                                   "/static/work.js", "/static/lab.js",
+                                                                   "/static/check.js", "/static/practice.js"]
     assert "<script>" not in page and "http" not in page.replace('http-equiv', '')  # no inline script, no CDN
     for path in ("/static/../graphs.py", "/static/%2e%2e/server.py", "/etc/passwd", "/static/", "/index.html",
                  "//etc/passwd", "/static/lab.js/../../__init__.py"):
@@ -436,6 +437,21 @@ def test_a_typed_expression(client: Client) -> None:
     assert sorted(g["params"]) == sorted(n["id"] for n in leaves.values())  # every named leaf
     same = client.post("/api/graph", {"expression": "a + a", "values": {"a": 3}}).json
     assert [n["grad"] for n in same["nodes"]] == [1.0, 2.0]  # a + a: both edges count
+
+
+def test_a_typed_expression_s_unnamed_steps_have_one_label_everywhere(client: Client) -> None:
+    # CS231n's (x + y)·z at (−2, 5, −4): ∂f/∂x = z = −4, through q₁ = x + y, which the node list names too
+    g = client.post("/api/graph", {"expression": "(x + y) * z", "values": "x=-2, y=5, z=-4"}).json
+    labels = {n["id"]: n["label"] for n in g["nodes"]}
+    assert sorted(label for label in labels.values() if label) == ["f", "q₁", "x", "y", "z"]
+    q1 = next(i for i, label in labels.items() if label == "q₁")
+    assert "q₁" in g["svg"]  # the drawing shows the same label
+    e = client.get(f"/api/explain?graph={g['graph']}&node=x&form=paths").json
+    assert e["value"] == -4.0 and e["paths"][0]["labels"] == ["f", "q₁", "x"] and q1 in e["paths"][0]["nodes"]
+    assert client.post("/api/check", {"graph": g["graph"], "node": "x", "formula": "z"}).json["ok"]
+    assert client.post("/api/check", {"graph": g["graph"], "node": "q1", "formula": "z"}).json["ok"]
+    named = client.post("/api/graph", {"expression": "q = x + y; f = q * z", "values": "x=-2, y=5, z=-4"}).json
+    assert sorted(n["label"] for n in named["nodes"] if n["label"]) == ["f", "q", "x", "y", "z"]
 
 
 def test_a_malformed_expression_says_where(client: Client) -> None:
