@@ -78,7 +78,7 @@ def _best(run: Callable[[], object], rounds: int) -> float:
 
 def largest_lab_network(activation: str = "tanh") -> object:
     """The largest network the lab accepts: 6 inputs, 8-8-8-8 (tanh), 2 samples, mse (477 nodes)."""
-    from autodiff.lab.graphs import network_graph
+    from autodiff.lab.networks import network_graph
     inputs = [[0.1 * (i + 1) for i in range(6)], [0.1 * (6 - i) for i in range(6)]]
     return network_graph({"inputs": inputs, "targets": [[1.0] * 8, [0.0] * 8], "sizes": [8, 8, 8, 8],
                           "activations": [activation] * 4, "loss": "mse"})
