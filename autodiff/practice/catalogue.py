@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
-from ..paths import ChainPath, NamedGraph, reaching
+from ..paths import ChainPath, NamedGraph
 from ..labels import Labels
 from ..roles import is_loss
 from ..traversal import topological_order
@@ -160,6 +160,7 @@ class Facts:
         # Words that fit the graph: "loss" only for a loss's output, "neuron" only in a network.
         self.is_loss = is_loss(root)
         self.is_network = any(n.op is not None and n.op.name == "dot" for n in self.order)
+        self.has_sigmoid = any(n.op is not None and n.op.name == "sigmoid" for n in self.order)
         self.grads = gradients(root, plan=self.plan)
         self.by_name: dict[str, list[Value]] = {}
         for n in self.order:
@@ -304,14 +305,21 @@ class Context:
     def on_the_way(self) -> list[Value]:
         """Operation nodes between root and node (they depend on node), in graph order."""
         if self._on_the_way is None:
-            self._on_the_way = [n for n in self.order if n in self.reaches and n is not self.node and n.op is not None]
+            reaches = self.reaches
+            self._on_the_way = [n for n in self.order if n in reaches and n is not self.node and n.op is not None]
         return self._on_the_way
 
     @property
     def reaches(self) -> set[Value]:
         """The nodes that depend on node (node included)."""
-        if self._reaches is None:
-            self._reaches = reaching(self.order, self.node)
+        if self._reaches is None:  # (paths.reaching, walked from node through the edges that use it)
+            reach, stack = {self.node}, [self.node]
+            while stack:
+                for n, _ in self.plan.uses(stack.pop()):
+                    if n not in reach:
+                        reach.add(n)
+                        stack.append(n)
+            self._reaches = reach
         return self._reaches
 
     def base(self) -> dict[str, str]:
@@ -359,6 +367,8 @@ _SIGMOID_SLIPS: dict[str, Callable[[float, float], float]] = {
 
 
 def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
+    if not ctx.facts.has_sigmoid:
+        return
     sigmoids = [n for n in ctx.on_the_way() if n.op is not None and n.op.name == "sigmoid"]
     if not sigmoids:
         return
@@ -515,8 +525,7 @@ def _input_factor(ctx: Context) -> Iterable[Candidate]:
 
 def consumer(ctx: Context) -> Value | None:
     """The one node (not the root) that uses node on the way to the root, if there is exactly one."""
-    users = {n for n in ctx.order if n.op is not None and n in ctx.reaches and n is not ctx.node
-             and any(p is ctx.node for p in ctx.facts.plan.parents.get(n, n.parents))}
+    users = {n for n, _ in ctx.plan.uses(ctx.node)}  # every node behind the root reaches it
     if len(users) != 1:
         return None
     (u,) = users

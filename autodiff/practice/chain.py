@@ -66,21 +66,25 @@ class Plan:
         self._runs: dict[tuple[object, ...], dict[Value, float]] = {}
         self._uses: dict[Value, list[Edge]] | None = None
 
-    def gradient_with_edges(self, node: Value, local: Mapping[Edge, float]) -> float:
-        """d(root)/d(node) when ``local`` replaces the local derivatives of edges *into* ``node``:
-        the number ``gradients(root, local=local)[node]`` gives (the same sum in the same order),
-        without re-running the graph, since the gradients above ``node`` do not change."""
+    def uses(self, node: Value) -> list[Edge]:
+        """The edges (n, k) into ``node``: the operation nodes behind root that take it as input k, in backward order."""
         if self._uses is None:
             self._uses = {}
             for n in self.order:
                 for k, p in enumerate(self.parents[n]):
                     self._uses.setdefault(p, []).append((n, k))
+        return self._uses.get(node, [])
+
+    def gradient_with_edges(self, node: Value, local: Mapping[Edge, float]) -> float:
+        """d(root)/d(node) when ``local`` replaces the local derivatives of edges *into* ``node``:
+        the number ``gradients(root, local=local)[node]`` gives (the same sum in the same order),
+        without re-running the graph, since the gradients above ``node`` do not change."""
         if any(self.parents[n][k] is not node for n, k in local):
             raise ValueError("gradient_with_edges: every edge must lead into the node")
         grads = gradients(self.root, plan=self)
         locals_ = self._locals[(None, False)]
         total = 1.0 if node is self.root else 0.0
-        for n, k in self._uses.get(node, ()):
+        for n, k in self.uses(node):
             total = total + local.get((n, k), locals_[n][k]) * grads[n]
         return total
 
