@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from itertools import combinations
-from typing import Callable, Iterable, Iterator, Mapping, Protocol
+from typing import Callable, Iterable, Mapping, Protocol
 
 from ..checking import OffFactor, Verdict, check_formula
 from ..engine import Value
@@ -35,14 +34,14 @@ from ..explanation import explain
 from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import ChainPath, resolve_node
-from ..symbolic import Sym, is_one, rename
+from ..symbolic import is_one
 from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
-from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, consumer, factor, input_edges, \
-    label, neighbour_key, num, split_sample, sum_text, swapped_index
+from .catalogue import MISTAKES, Candidate, Context, candidates_in, consumer, factor, input_edges, label, \
+    neighbour_key, num, sum_text
 from .messages import say
+from .repairs import MAX_REPAIR_WORK, Repair, Work, close, negated, repairs, sign_repairs_to, values_of
 
 MAX_ANSWER_LENGTH = 2000
-MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
 STATUSES = ("correct", "imprecise", "mistake", "wrong", "unreadable")
 
 
@@ -281,10 +280,6 @@ def _result(target: Target, answer: str, value: float | None, diagnoses: list[Di
 
 # --- formulas -----------------------------------------------------------------------------------
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
-
-
 def grade_formula_value(target: Target, root: Value, answer: str, hidden: Iterable[Value] = ()) -> Grade:
     """A formula graded by its value, for a quantity that is not one gradient (a next step's
     contribution): evaluated on root's graph (δ(v) = ∂root/∂v), then graded as that exact number,
@@ -293,7 +288,7 @@ def grade_formula_value(target: Target, root: Value, answer: str, hidden: Iterab
     ctx = Context(root, root)
     try:
         parsed = parse_formula(answer, list(ctx.by_name))
-        value = parsed.evaluate(_values(ctx))
+        value = parsed.evaluate(values_of(ctx))
     except (FormulaError, KeyError, ValueError, ArithmeticError) as error:
         return _unreadable(target, answer, say("unreadable_number", answer=answer[:40], reason=str(error)), "formula")
     asked = {ctx.label(n) for n in hidden}
@@ -339,7 +334,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
                  "neighbour_factor": (neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
-    work = _Work(MAX_REPAIR_WORK)
+    work = Work(MAX_REPAIR_WORK)
 
     def apply(repair: Repair) -> bool:
         """Name the slips a repair undoes; True when it makes the formula another node's derivation."""
@@ -353,7 +348,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
         return repair.other is not None
 
     if verdict.restates:  # δ of the gradient asked for: no derivation, whatever its value...
-        for repair in _repairs(ctx, verdict.parsed, work):  # ...unless it is a neighbour's name mistyped
+        for repair in repairs(ctx, verdict.parsed, work):  # ...unless it is a neighbour's name mistyped
             if "sign_flipped" not in repair.mistakes:
                 apply(repair)
         if not found:
@@ -369,9 +364,9 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     # When every term of the formula is exactly one of the node's own paths, a coincidence with
     # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
     own_paths = bool(verdict.matched_paths) and not verdict.off_factors or half is not None
-    if own_paths and half is None and value != 0 and _close(value, -ctx.expected):  # the whole sign, once
+    if own_paths and half is None and value != 0 and close(value, -ctx.expected):  # the whole sign, once
         add("sign_flipped", "sign_flipped.formula", "fix.sign", written=verdict.parsed.text(),
-            right=_negated(verdict.parsed).text())
+            right=negated(verdict.parsed).text())
     other_node = half is not None
     for name in () if own_paths else verdict.same_as:
         other_node = True
@@ -379,7 +374,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
     # A formula that is exactly another node's derivation needs no repair to be explained.
     repaired_right = False  # one slip undone makes it right: the unrepaired structure names nothing more
-    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed, work):
+    for repair in () if own_paths or other_node else repairs(ctx, verdict.parsed, work):
         other_node = apply(repair) or other_node
         repaired_right = repair.other is None and not repair.partial
     # 3. the checker's structure: missing paths, factors that are off
@@ -394,7 +389,7 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
     # 4. the formula's value is one of the catalogue's numbers, when its structure named no mistake
     # (a mistake is named only if the answer contains it: one slip is not two mistakes)
     for c in () if found else candidates_in(ctx):
-        if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
+        if c.mistake != "rounded_intermediates" and close(value, c.value) and c.mistake not in found:
             found[c.mistake] = _diagnose(c, target_of(ctx))
     wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
     return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
@@ -439,7 +434,7 @@ class _Adder(Protocol):  # the signature of add() in _grade_formula, for the hel
     def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
 
 
-def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder, work: _Work) -> None:
+def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder, work: Work) -> None:
     path = next((p for p in verdict.paths or () if p.index == off.path), None)
     if path is None:
         return
@@ -462,7 +457,7 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
             slips = {"sigma_instead_of_derivative": a, "z_times_sigma": z * a,
                      "derivative_at_activation": sig_a * (1 - sig_a)}
             for mistake, wrong in slips.items():
-                if _close(fv, wrong):
+                if close(fv, wrong):
                     add(mistake, mistake, "fix.sigmoid", where=ctx.label(up), z=ctx.label(low), a=ctx.label(up),
                         local=num(up.local_grads[0]))
             return
@@ -472,7 +467,7 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
                 written=off.formula_text, local=num(x.data))
             return
     if idx and idx[0] == 0 and off.formula_text:
-        if _close(fv, -pv) or _sign_repairs_to(off.formula_text, ctx, pv, work):
+        if close(fv, -pv) or sign_repairs_to(off.formula_text, ctx, pv, work):
             add("sign_flipped", "sign_flipped.formula", "fix.sign", written=off.formula_text, right=off.path_symbolic)
             return
     # a neighbour's gradient or local derivative in place of the path's
@@ -480,7 +475,7 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
         for v in (f.upper, f.lower):
             for u in ctx.neighbours(v):
                 options = [ctx.grads.get(u, 0.0)] + list(u.local_grads)
-                if any(_close(fv, o) for o in options if o != 0):
+                if any(close(fv, o) for o in options if o != 0):
                     add("neighbour_factor", neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour",
                         written=off.formula_text,
                         right=off.path_symbolic)
@@ -497,230 +492,3 @@ def _constant_factors(ctx: Context, path: ChainPath, off: OffFactor) -> bool:
             if len(nodes) != 1 or nodes[0].op is not None or nodes[0] is ctx.node:
                 return False
     return bool(symbols)
-
-
-def _values(ctx: Context) -> dict[str, float]:
-    grads = ctx.grads if ctx.delta_root is None else Context(ctx.delta_root, ctx.delta_root).grads
-    values: dict[str, float] = {}
-    for name, nodes in ctx.by_name.items():
-        if len(nodes) == 1:
-            values[name] = nodes[0].data
-            values[f"δ({name})"] = grads.get(nodes[0], 0.0)
-    return values
-
-
-def _sign_repairs_to(text: str, ctx: Context, target: float, work: _Work) -> bool:
-    try:
-        sym = parse_formula(text, list(ctx.by_name))
-    except FormulaError:
-        return False
-    values = _values(ctx)
-    size = len(sym.nodes())
-    for variant in _sign_variants(sym):
-        if not work.take(size):
-            return False
-        try:
-            if _close(variant.evaluate(values), target):
-                return True
-        except (ArithmeticError, ValueError, KeyError):
-            continue
-    return False
-
-
-# --- repairs: the formula with one slip undone --------------------------------------------------
-
-Positioned = tuple[tuple[int, ...], Sym]
-
-
-def _walk(sym: Sym) -> Iterator[Positioned]:
-    stack: list[Positioned] = [((), sym)]
-    while stack:
-        where, s = stack.pop()
-        yield where, s
-        stack.extend((where + (i,), a) for i, a in enumerate(s.args))
-
-
-def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
-    """``sym`` with the operand at ``where`` (argument indices from the top) replaced by ``new``."""
-    spine = [sym]
-    for i in where[:-1]:
-        spine.append(spine[-1].args[i])
-    for s, i in zip(reversed(spine), reversed(where)):
-        args = list(s.args)
-        args[i] = new
-        new = Sym(s.kind, tuple(args), s.value)
-    return new
-
-
-def _negated(sym: Sym) -> Sym:
-    """``sym`` with its sign flipped as a learner reads it: each term of a sum flipped (−y − 1 →
-    y + 1), the leading minus of a product dropped (−b·f → b·f), else one put in front; never "−−"."""
-    sums: list[Sym] = []
-    s = sym
-    while s.kind in ("add", "sub"):
-        sums.append(s)
-        s = s.args[0]
-    spine: list[Sym] = []
-    while s.kind in ("mul", "div"):
-        spine.append(s)
-        s = s.args[0]
-    if s.kind == "neg":
-        new = s.args[0]
-    elif s.kind == "num" and s._float() < 0:
-        new = Sym.num(-s._float())
-    else:
-        new = Sym("neg", (s,))
-    for outer in reversed(spine):
-        new = Sym(outer.kind, (new, *outer.args[1:]), outer.value)
-    if not spine and new.kind == "neg" and sums == [] and new.args[0] is sym:
-        return -sym
-    for outer in reversed(sums):  # a − b → −a + b: every later term changes its sign too
-        new = Sym("sub" if outer.kind == "add" else "add", (new, outer.args[1]), outer.value)
-    return new
-
-
-def _sign_variants(sym: Sym) -> Iterator[Sym]:
-    yield _negated(sym)  # the whole answer's sign
-    for where, s in _walk(sym):
-        if s.kind == "neg":
-            yield _replace(sym, where, s.args[0])
-        elif s.kind in ("add", "sub"):
-            yield _replace(sym, where, Sym("sub" if s.kind == "add" else "add", s.args, s.value))
-        elif s.kind == "num" and isinstance(s.value, float) and s.value < 0:
-            yield _replace(sym, where, Sym.num(-s.value))
-
-
-def _rename(sym: Sym, mapping: Mapping[str, str]) -> Sym:
-    return rename(sym, lambda name: mapping.get(name, name))
-
-
-def _rename_variants(ctx: Context, sym: Sym) -> Iterator[tuple[Sym, str, str]]:
-    """(formula with one base name replaced everywhere by a neighbour's, old base, new base)."""
-    used = sorted({split_sample(n[2:-1] if n.startswith("δ(") and n.endswith(")") else n)[0] for n in sym.names()})
-    bases = sorted({split_sample(n)[0] for n in ctx.by_name})
-    for base in used:
-        for other in (b for b in bases if are_neighbours(base, b)):
-            renamed = _rename_base(ctx, sym, base, other)
-            if renamed is not None:
-                yield renamed, base, other
-
-
-@dataclass(frozen=True)
-class Repair:
-    """A slip undone: the mistakes it names, what was written and what is right, and what the
-    repaired formula then equals (another node's gradient, or a sum over only some paths)."""
-
-    mistakes: tuple[str, ...]
-    written: str
-    right: str
-    other: str | None = None
-    partial: bool = False
-
-
-class _Work:
-    """A bound on the evaluations the repairs make (each costs the formula's size)."""
-
-    def __init__(self, limit: int):
-        self.left = limit
-
-    def take(self, amount: int) -> bool:
-        """Spend ``amount`` if there is that much left; False (nothing spent) when there is not."""
-        if amount > self.left:
-            return False
-        self.left -= amount
-        return True
-
-
-MAX_REPAIR_WORK = 25_000
-"""Formula steps the repairs may evaluate for one answer: a slip is looked for in every place of a
-formula of a few hundred steps; in a longer one, in the places nearest its top until this runs out."""
-
-
-def _single_repairs(ctx: Context, parsed: Sym) -> Iterator[tuple[Sym, str, str | None, str | None]]:
-    """(repaired formula, mistake id, written, right) for every single slip undone; a sign's
-    written and right are None (the formula before and after, written out only when chosen)."""
-    for v in _sign_variants(parsed):
-        yield v, "sign_flipped", None, None
-    for variant, old, new in _rename_variants(ctx, parsed):
-        weights = ctx.is_weight(ctx.named(old)) and ctx.is_weight(ctx.named(new))
-        mistake = "swapped_weight_index" if weights and swapped_index(old) == new else "neighbour_factor"
-        yield variant, mistake, old, new
-
-
-def _repairs(ctx: Context, parsed: Sym, work: _Work | None = None) -> list[Repair]:
-    """The first single (else double) repair that makes the formula right, another node's
-    gradient, or a sum over some of the paths. ``work`` bounds the evaluations."""
-    work = work if work is not None else _Work(MAX_REPAIR_WORK)
-    size = len(parsed.nodes())
-    values = _values(ctx)
-    targets: list[tuple[float, str | None, bool]] = [(ctx.expected, None, False)]
-    for name, nodes in ctx.by_name.items():
-        if len(nodes) == 1 and nodes[0] is not ctx.node and nodes[0] is not ctx.root:
-            g = ctx.grads.get(nodes[0], 0.0)
-            if g != 0:
-                targets.append((g, name, False))
-    paths = ctx.paths()
-    if 1 < len(paths) <= 8:
-        for size_ in range(1, len(paths)):
-            for group in combinations(paths, size_):
-                targets.append((math.fsum(p.value for p in group), None, True))
-
-    def hit(sym: Sym) -> tuple[str | None, bool] | None:
-        try:
-            v = sym.evaluate(values)
-        except (ArithmeticError, ValueError, KeyError):
-            return None
-        if not math.isfinite(v):
-            return None
-        return next(((other, partial) for t, other, partial in targets if _close(v, t)), None)
-
-    if not work.take(size):
-        return []
-    if hit(parsed) is not None:  # already another node's gradient or some paths: only a full repair counts
-        targets = targets[:1]
-    renames: list[tuple[Sym, str, str, str]] = []
-    best: tuple[int, Repair] | None = None
-
-    def consider(rank_offset: int, variant: Sym, mistakes: tuple[str, ...], written: str | None,
-                 right: str | None) -> None:
-        nonlocal best
-        found = hit(variant)
-        if found is None:
-            return
-        rank = rank_offset + (0 if found == (None, False) else 2)
-        if best is None or rank < best[0]:
-            best = (rank, Repair(mistakes, parsed.text() if written is None else written,
-                                 variant.text() if right is None else right, *found))
-
-    # The best reading first: a repair that makes the formula right, then one that makes it
-    # another node's gradient or a sum over some paths; one slip before two.
-    for variant, mistake, written, right in _single_repairs(ctx, parsed):
-        if not work.take(size):
-            break
-        if mistake != "sign_flipped" and len(renames) < MAX_DOUBLE_REPAIRS:
-            assert written is not None and right is not None
-            renames.append((variant, mistake, written, right))
-        consider(0, variant, (mistake,), written, right)
-    for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
-        if w1 != w2:
-            if not work.take(2 * size):
-                break
-            both = _rename_base(ctx, v1, w2, r2)
-            if both is not None:
-                consider(1, both, tuple(dict.fromkeys((m1, m2))), f"{w1}, {w2}", f"{r1}, {r2}")
-    return [best[1]] if best is not None else []
-
-
-def _rename_base(ctx: Context, sym: Sym, old: str, new: str) -> Sym | None:
-    """``sym`` with every name whose base is ``old`` renamed to base ``new`` (None if one is missing)."""
-    mapping: dict[str, str] = {}
-    for name in sym.names():
-        delta = name.startswith("δ(") and name.endswith(")")
-        inner = name[2:-1] if delta else name
-        base, tag = split_sample(inner)
-        if base != old:
-            continue
-        if new + tag not in ctx.by_name:
-            return None
-        mapping[name] = f"δ({new}{tag})" if delta else new + tag
-    return _rename(sym, mapping) if mapping else None
