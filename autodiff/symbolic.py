@@ -305,6 +305,14 @@ def _wrapped(child: Sym, latex: bool, min_precedence: int) -> list[str | Sym]:
     return [child]
 
 
+def _leads_with_minus(s: Sym) -> bool:
+    """Whether ``s`` is written starting with its own minus sign (a negation, or a product or
+    quotient whose first factor is one): a minus in front of it then needs parentheses."""
+    while s.kind in ("mul", "div"):
+        s = s.args[0]
+    return s.kind == "neg"
+
+
 def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
     """One node's rendering as text pieces and operand references (expanded by ``Sym._render``)."""
     kind, args = s.kind, s.args
@@ -325,6 +333,9 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
             return [rf"{_LATEX_CALLS.get(name, name)}\left(", *inner, r"\right)"]
         return [f"{_TEXT_CALLS.get(name, name)}(", *inner, ")"]
     if kind == "neg":
+        if _leads_with_minus(args[0]):  # −(−1/c²), never "−−1/c²"
+            opened: list[str | Sym] = [r"\left(", args[0], r"\right)"] if latex else ["(", args[0], ")"]
+            return ["-" if latex else "−", *opened]
         return ["-" if latex else "−", *_wrapped(args[0], latex, _PRECEDENCE["mul"])]  # −2x, −(a + b)
     a, b = args
     if kind == "add":

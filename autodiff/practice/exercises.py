@@ -24,9 +24,10 @@ from typing import Any, Sequence
 from ..engine import Value
 from ..explanation import explain
 from ..traversal import backward_order, topological_order
-from .catalogue import MISTAKES, Candidate, Context, candidates_in, factor, label, num
+from .catalogue import MISTAKES, Candidate, Context, Facts, labeller, candidates_in, factor, label, num
 from .chain import gradients
-from .grading import Grade, Target, grade, grade_number, read_number, target_of
+from ..typed import read_number
+from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, target_of
 from ..i18n import lookup
 from .messages import say
 
@@ -43,6 +44,8 @@ def tested(expected: float, found: Sequence[Candidate]) -> tuple[str, ...]:
     right = _sig(expected)
     ok: dict[str, bool] = {}
     for c in found:
+        if not c.chooses:
+            continue
         ok[c.mistake] = ok.get(c.mistake, True) and _sig(c.value) != right
     return tuple(m for m in MISTAKES if ok.get(m))
 
@@ -73,6 +76,7 @@ class Exercise:
 
     # --- what is asked -----------------------------------------------------------------
     def questions(self) -> list[Question]:
+        label = labeller(self.root)
         r = label(self.root)
         if self.kind == "gradient":
             (n,) = self.nodes
@@ -97,6 +101,7 @@ class Exercise:
     def prompt(self) -> str:
         """The exercise as one paragraph (a fill exercise names all its hidden nodes)."""
         if self.kind == "fill":
+            label = labeller(self.root)
             return say("ask.fill_intro", root=label(self.root), count=len(self.nodes),
                        nodes=", ".join(label(n) for n in self.nodes))
         return self.questions()[0].prompt
@@ -116,13 +121,19 @@ class Exercise:
 
     # --- grading -----------------------------------------------------------------------
     def grade_node(self, node: Value, answer: object) -> Grade:
+        """Grade an answer for one question; δ(v) means ∂root/∂v in every kind of exercise."""
         if self.kind in ("gradient", "fill"):
-            return grade(self.root, node, answer)
+            return grade(self.root, node, answer, hidden=self.nodes if self.kind == "fill" else ())
         u, v = self.nodes
+        formula = isinstance(answer, str) and answer.strip() and read_number(answer) is None \
+            and read_constant(answer) is None
         if self.kind == "local":
-            if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
-                return grade(u, v, answer)  # a formula
+            if formula:
+                return grade(u, v, answer, delta_root=self.root)
             return grade_number(_local_target(u, v), answer)
+        if formula:  # the answer is part of δ(v): δ(v) restates it
+            assert isinstance(answer, str)
+            return grade_formula_value(_step_target(self.root, u, v), self.root, answer.strip(), hidden=(v,))
         return grade_number(_step_target(self.root, u, v), answer)
 
     def grade(self, answer: object) -> Grade:
@@ -136,6 +147,7 @@ class Exercise:
     def solution(self, fmt: str = "text") -> list[tuple[str, str]]:
         """(the quantity = value, its derivation in ``fmt``: 'text', 'markdown' or 'latex') per question."""
         out = []
+        label = labeller(self.root)
         for q in self.questions():
             if self.kind == "next_step":
                 u, v = self.nodes
@@ -173,6 +185,7 @@ def _local_target(u: Value, v: Value) -> Target:
 
 def _step_target(root: Value, u: Value, v: Value) -> Target:
     """The contribution δ(u)·∂u/∂v and the mistakes a learner makes computing it."""
+    label = labeller(root)
     delta = gradients(root).get(u, 0.0)
     local = _local(u, v)
     expected = delta * local
@@ -182,7 +195,11 @@ def _step_target(root: Value, u: Value, v: Value) -> Target:
     def found() -> list[Candidate]:
         out = [Candidate("upstream_dropped", local, "upstream_dropped", {**base, "upper": label(u)}, "fix.step",
                          {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)}),
-               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base)]
+               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base),
+               Candidate("wrong_node", delta, "wrong_node.upstream",
+                         {**base, "upper": label(u), "value": num(delta), "local_value": num(local)}, "fix.step",
+                         {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)},
+                         chooses=False)]
         if u.op is not None and u.op.name == "sigmoid":
             z, a = v.data, u.data
             sa = 1 / (1 + math.exp(-a))
@@ -211,15 +228,16 @@ def _named(root: Value) -> list[Value]:
     return [n for n in reversed(order) if n.name is not None and seen[n.name] == 1 and n is not root]
 
 
-def _gradient_choices(root: Value, params: Sequence[Value] | None) -> list[tuple[int, Value, tuple[str, ...]]]:
+def _gradient_choices(root: Value, params: Sequence[Value] | None, facts: Facts | None = None) -> list[tuple[int, Value, tuple[str, ...]]]:
     """(score, node, tested mistakes) for every node worth asking about; higher scores first."""
     pool = list(params) if params is not None else [n for n in _named(root)]
-    grads = gradients(root)
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    grads = facts.grads
     scored = []
     for n in pool:
         if n not in grads or grads[n] == 0:
             continue
-        ctx = Context(root, n)
+        ctx = Context(root, n, facts)
         tests = tested(ctx.expected, candidates_in(ctx))
         score = len(tests) + (5 if "missed_path" in tests else 0)
         scored.append((score, n, tests))
@@ -255,7 +273,8 @@ def make_exercises(
         raise ValueError(f"make_exercises: count must be at least 1, got {count!r}")
     named = _named(root)
     grads = gradients(root)
-    choices = _gradient_choices(root, params)
+    facts = Facts(root)
+    choices = _gradient_choices(root, params, facts)
     edges = [(u, v) for u in named if u.op is not None for v in dict.fromkeys(u.parents)
              if v.name is not None and v in set(named) and _local(u, v) != 0]
     steps = [(u, v) for u, v in edges if grads.get(u, 0.0) != 0]
@@ -286,7 +305,7 @@ def make_exercises(
             used.update((u, v))
             chosen[i] = Exercise("next_step", root, (u, v), tests)
         elif kind == "fill" and hidden_pool:
-            chosen[i] = _fill(root, rng, hidden, used)
+            chosen[i] = _fill(root, rng, hidden, used, facts)
             used.update(chosen[i].nodes)
             revealed.update(n for n, g in chosen[i].shown().items() if g is not None)
     out = [chosen[i] for i in sorted(chosen)]
@@ -304,7 +323,7 @@ def completion(root: Value) -> dict[Value, int]:
     return done
 
 
-def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercise:
+def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value], facts: Facts | None = None) -> Exercise:
     """The next k named nodes to be completed from a point of the backward pass chosen by ``rng``
     (among the points whose nodes test the most mistakes)."""
     done = completion(root)
@@ -312,6 +331,8 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
     made = {n: i for i, n in enumerate(named)}  # creation order: ties go to the node nearer the root
     pool = sorted((n for n in named if n.op is not None), key=lambda n: (done[n], -made[n]))
     k = max(1, min(k, len(pool)))
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    node_tests: dict[Value, tuple[str, ...]] = {}
     windows = []
     for start in range(len(pool) - k + 1):
         picked = pool[start:start + k]
@@ -319,8 +340,10 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
             continue
         tests: set[str] = set()
         for n in picked:
-            ctx = Context(root, n)
-            tests.update(tested(ctx.expected, candidates_in(ctx)))
+            if n not in node_tests:
+                ctx = Context(root, n, facts)
+                node_tests[n] = tested(ctx.expected, candidates_in(ctx))
+            tests.update(node_tests[n])
         windows.append((len(tests), tuple(picked), tuple(m for m in MISTAKES if m in tests)))
     best = max(w[0] for w in windows)
     _, picked_nodes, tests_ = rng.choice([w for w in windows if w[0] >= best - 1])
