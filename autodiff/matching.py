@@ -19,7 +19,8 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 from .formatting import format_number
 from .i18n import translate, translate_plural
 from .paths import ChainPath, Factor, NamedGraph
-from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
+from .symbolic import EvaluationError, Sym
+from .terms import is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
 
 __all__ = ["OffFactor", "diagnose", "close", "num_text", "Diagnosis"]
 

@@ -34,7 +34,7 @@ from ..explanation import explain
 from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
 from ..paths import ChainPath, resolve_node
-from ..symbolic import is_one
+from ..terms import is_one
 from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
 from .catalogue import MISTAKES, Candidate, Context, candidates_in, consumer, factor, input_edges, label, \
     neighbour_key, num, sum_text

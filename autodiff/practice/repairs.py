@@ -15,7 +15,8 @@ from itertools import combinations
 from typing import Iterator, Mapping
 
 from ..formula import FormulaError, parse_formula
-from ..symbolic import Sym, rename
+from ..symbolic import Sym
+from ..terms import rename
 from .catalogue import Context, are_neighbours, split_sample, swapped_index
 
 MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
