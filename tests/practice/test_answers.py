@@ -18,7 +18,8 @@ from hypothesis import given, settings, strategies as st
 
 from autodiff import Value, check_formula
 from autodiff.formula import parse_formula
-from autodiff.practice.exercises import Exercise, build_network
+from autodiff.practice.exercises import Exercise
+from autodiff.practice.random_networks import build_network
 from autodiff.practice.grading import grade
 from autodiff.traversal import topological_order
 from autodiff.typed import EXACT_DECIMALS, Typed, fits, read_number, typed_constant

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from autodiff import Value, backward_order, topological_order
 from autodiff.practice import MISTAKES, grade
 from autodiff.practice.catalogue import differs
-from autodiff.practice.exercises import NetworkSpec, build_network
+from autodiff.practice.random_networks import NetworkSpec, build_network
 from nn import module
 from nn.reference import build
 

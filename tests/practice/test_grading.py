@@ -8,7 +8,8 @@ import pytest
 from autodiff import Value
 from autodiff.practice import MISTAKES, Grade, grade
 from autodiff.practice.catalogue import are_neighbours, candidates, swapped_index
-from autodiff.practice.exercises import KINDS, from_case, from_graph, from_seed, make_exercises, random_network
+from autodiff.practice.exercises import KINDS, from_case, from_graph, from_seed, make_exercises
+from autodiff.practice.random_networks import random_network
 from autodiff.typed import fits, read_number
 from nn.reference import build
 

@@ -25,7 +25,8 @@ from autodiff import Value, check_formula
 from autodiff.paths import NamedGraph
 from autodiff.practice.catalogue import Context, Facts, are_neighbours, candidates, candidates_in
 from autodiff.practice.chain import Plan, gradients
-from autodiff.practice.exercises import build_network, make_exercises
+from autodiff.practice.exercises import make_exercises
+from autodiff.practice.random_networks import build_network
 from autodiff.practice.grading import STATUSES, grade
 from autodiff.traversal import topological_order
 from tests.autodiff.strategies import expressions, input_values
