@@ -3,7 +3,9 @@
     autodiff demo [--out DIR]                                  the five documents, training, pictures, pages
     autodiff draw EXPR --values x=2,w=-3 -o graph.svg          the graph after backward (.svg .png .pdf .dot)
     autodiff explain EXPR --values ... --wrt w                 d(EXPR)/dw derived path by path
+    autodiff explain "q = x + y; f = q * z" --values ... --wrt q   named steps, as lectures write them
     autodiff check EXPR --values ... --wrt w --formula "..."   a hand formula for d(EXPR)/dw, checked
+    autodiff matrices --case 002                               the layer (matrix) form, entry by entry
 
 Expressions use the formula checker's syntax and are built by ``autodiff.expression`` (never
 ``eval``). Exit codes: 0 done (``check``: the formula is right), 1 bad input (the message is on
@@ -12,7 +14,7 @@ live in their own packages (``lab``, ``practice``) are subcommands here when the
 each is listed in ``TOOLS`` with the module whose ``main(argv: list[str]) -> int`` runs it.
 
 Everything but argument parsing is imported inside the subcommand, so ``--help`` is instant and
-``nn`` is loaded only by ``demo``. ``--lang ko`` (before the subcommand; default ``AUTODIFF_LANG``,
+``nn`` is loaded only by ``demo`` and ``matrices``. ``--lang ko`` (before the subcommand; default ``AUTODIFF_LANG``,
 else the locale) is the language of the help, the explanations, the verdicts and the tools.
 """
 
@@ -87,8 +89,9 @@ def build_parser() -> ArgumentParser:
                              help=translate("an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"))
         command.add_argument("--values", required=True, metavar="NAME=NUMBER,...",
                              help=translate("values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"))
-        command.add_argument("--name", default="f",
-                             help=translate("the name of the result, as derivations write it (default: f)"))
+        command.add_argument("--name", default=None,
+                             help=translate("the name of the result, as derivations write it (default: f, unless "
+                                            "the expression names it: q = x + y; f = q * z)"))
 
     draw = commands.add_parser(
         "draw", help=translate("draw an expression's graph after backward"),
@@ -123,6 +126,36 @@ def build_parser() -> ArgumentParser:
     check.add_argument("--wrt", required=True, metavar="NAME", help=translate("the node the formula differentiates by"))
     check.add_argument("--formula", required=True, metavar="FORMULA", help=translate("the hand formula, e.g. 'x1*(1-y^2)'"))
     check.set_defaults(run=_run_check)
+
+    matrices = commands.add_parser(
+        "matrices", help=translate("a network's gradients in the layer (matrix) form, checked entry by entry"),
+        description=translate("The layer form of a reference document (--case) or of a typed network (--sizes, "
+                              "--inputs, --targets): A, Z, δ, ∂L/∂W = Aᵀ·δ and ∂L/∂b per layer, rows are samples, "
+                              "W is fan-in × fan-out; every entry equals backward()'s gradient."))
+    matrices.add_argument("--case", metavar="SEED", help=translate("a reference document: 000, 001, 002, 003 or 004"))
+    matrices.add_argument("--variant", help=translate("a variant of the document (000: per_unit_hidden_bias, "
+                                                      "half_squared_error_loss; 003: batch_sum)"))
+    matrices.add_argument("--sizes", help=translate("a typed network's layer sizes, e.g. '3,1'"))
+    matrices.add_argument("--inputs", help=translate("its samples, one per ';', e.g. '0.5,1; 1,2'"))
+    matrices.add_argument("--targets", help=translate("its targets, one row per sample, e.g. '1; 0'"))
+    matrices.add_argument("--activations", default="sigmoid", help=translate("one activation, or one per layer "
+                                                                             "(default: sigmoid)"))
+    matrices.add_argument("--bias", choices=("on", "off", "shared"), default="on", help=translate("biases (default: on)"))
+    matrices.add_argument("--loss", choices=("mse", "half_sse", "bce", "cross_entropy"), default="mse",
+                          help=translate("the loss (default: mse)"))
+    matrices.add_argument("--seed", type=int, default=0, help=translate("the seed of the initial weights (default: 0)"))
+    matrices.add_argument("--format", choices=("text", "markdown", "latex", "numpy"), default="text", dest="style",
+                          help=translate("how to print it; numpy writes a runnable script (default: text)"))
+    matrices.add_argument("--entry", metavar="NAME", help=translate("derive one parameter's entry: its δ and activation, "
+                                                                    "the transpose, and its paths"))
+    matrices.add_argument("--check", metavar="TARGET", help=translate("check a matrix formula (--formula) or a shape "
+                                                                      "(--shape) for TARGET, e.g. dW2, δ1, db2 or "
+                                                                      "the document's own name (loss_3)"))
+    matrices.add_argument("--formula", help=translate("the formula, in numpy's or the documents' notation, e.g. "
+                                                      "'A2.T @ loss_3' or 'A2ᵀ · loss_3'"))
+    matrices.add_argument("--shape", metavar="ROWS,COLS", help=translate("a stated shape, e.g. '2,1' (003's are "
+                                                                         "judged on its 2-100-50-1 network)"))
+    matrices.set_defaults(run=_run_matrices)
 
     for name, (package, module, help_text) in TOOLS.items():
         if importlib.util.find_spec(package) is None:  # (finds the package without importing it)
@@ -185,31 +218,42 @@ def _run_demo(args: argparse.Namespace) -> int:
 # --- expressions -------------------------------------------------------------------------------
 
 def _build(args: argparse.Namespace) -> Value:
-    """The expression's result, named ``--name``, with backward() run; bad text or values are an ``InputError``."""
+    """The expression's result, named ``--name`` (default f, unless the expression names it), with backward() run.
+
+    Bad text or values are an ``InputError``: a missing value, a value nothing uses, a name taken twice."""
     from .expression import build_expression, parse_values
 
+    name = args.name if args.name is not None else "f"
     try:
         values = parse_values(args.values)
         root = build_expression(args.expression, values)
+        if root.op is not None and root.name is None:  # (a single leaf, or a named last step, keeps its name)
+            if name in {n.name for n in _order(root)}:
+                raise InputError(f"the result's name {name!r} is also a leaf's or a step's; choose another with --name")
+            root.name = name
+        elif args.name is not None and root.name != args.name:
+            raise InputError(f"the expression names its result {root.name!r}; --name {args.name!r} would rename it")
     except (ValueError, TypeError) as error:  # FormulaError is a ValueError
         raise InputError(str(error)) from None
-    if root.op is not None:  # (an expression that is a single leaf keeps that leaf's name)
-        if args.name in values:
-            raise InputError(f"the result's name {args.name!r} is also a leaf's; choose another with --name")
-        root.name = args.name
     root.backward()
     return root
 
 
-def _node(root: Value, name: str) -> Value:
+def _order(root: Value) -> list[Value]:
     from .traversal import topological_order
 
-    order = topological_order(root)
-    matches = [node for node in order if node.name == name]
-    if not matches:
-        names = sorted({node.name for node in order if node.name})
-        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}")
-    return matches[0]
+    return topological_order(root)
+
+
+def _node(root: Value, name: str) -> Value:
+    """The node ``--wrt``/``--highlight`` names: a name, a step's name, or an automatic name (q₁, q_1, q1)."""
+    from .paths import resolve_node
+
+    try:
+        return resolve_node(root, name, "the expression")[1]
+    except ValueError:
+        names = sorted({node.name for node in _order(root) if node.name})
+        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}") from None
 
 
 def _run_draw(args: argparse.Namespace) -> int:
@@ -249,6 +293,48 @@ def _run_check(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     print(verdict.text())
     return EXIT_OK if verdict.ok else EXIT_WRONG
+
+
+# --- the layer (matrix) form ------------------------------------------------------------------
+
+def _run_matrices(args: argparse.Namespace) -> int:
+    from nn.layerform_text import case_matrices, typed_matrices
+    from nn.numpy_code import to_numpy_code
+
+    typed = [args.sizes, args.inputs, args.targets]
+    if (args.case is None) == all(t is None for t in typed) or (args.case is None and None in typed):
+        raise InputError("give --case SEED, or a typed network with --sizes, --inputs and --targets")
+    try:
+        if args.case is not None:
+            shown = case_matrices(args.case, args.variant)
+        else:
+            shown = typed_matrices(args.sizes, args.inputs, args.targets, args.activations, args.bias, args.loss,
+                                   args.seed)
+        if args.check is not None:
+            from nn.matrix_check import check_matrix_formula, check_matrix_shape, companion_003
+
+            if (args.formula is None) == (args.shape is None):
+                raise InputError("--check needs --formula or --shape (one of them)")
+            if args.shape is not None:
+                form = companion_003() if args.case is not None and args.case[:3] == "003" else shown.form
+                try:
+                    rows, cols = (int(x) for x in args.shape.replace("(", "").replace(")", "").split(","))
+                except ValueError:
+                    raise InputError(f"--shape must be ROWS,COLS such as 2,1, got {args.shape!r}") from None
+                verdict = check_matrix_shape(form, args.check, (rows, cols))
+            else:
+                verdict = check_matrix_formula(shown.form, args.check, args.formula)
+            print(verdict.text())
+            return EXIT_OK if verdict.ok else EXIT_WRONG
+        if args.entry is not None:
+            print(shown.entry_text(args.entry))
+        elif args.style == "numpy":
+            print(to_numpy_code(shown.form), end="")
+        else:
+            print(getattr(shown, args.style)())
+    except (ValueError, TypeError) as error:
+        raise InputError(str(error)) from None
+    return EXIT_OK
 
 
 # --- entry point -------------------------------------------------------------------------------
