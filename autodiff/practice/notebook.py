@@ -26,9 +26,10 @@ from ..engine import Value
 from ..explanation import explain
 from ..i18n import lookup, translate, translate_plural, using_language
 from ..paths import resolve_node
+from ..typed import MIN_DIGITS, read_number
 from .catalogue import MISTAKES, label
 from .exercises import Exercise
-from .grading import MIN_DIGITS, Grade, read_number
+from .grading import Grade
 
 __all__ = ["NotebookExercise", "EXERCISES", "Feedback", "check", "check_own"]
 
