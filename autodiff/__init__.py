@@ -12,10 +12,8 @@ the graph orders in ``traversal.py`` and ``gc_paused`` in ``collector.py``. The 
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from .engine import Value, grad, zero_grad
-from .gradmode import enable_grad, is_recording, no_grad
-from .reals import as_real, is_real
-from .traversal import backward_order, topological_order
+from .engine import Value, as_real, backward_order, enable_grad, grad, is_real, is_recording, no_grad, zero_grad
+from .traversal import topological_order
 from .dotnode import dot
 from .collector import gc_paused
 from .copying import copy_graph  # (importing it also registers how Values pickle and deep-copy)

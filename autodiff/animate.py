@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from .engine import Value
-from .traversal import backward_order, topological_order
+from .engine import backward_order, chain_rule
+from .traversal import topological_order
 from .symbolic import Sym
 from .display import AnimationPath, one_line
 from .render import edge_formula, format_number
@@ -221,9 +222,9 @@ def _frames(root: Value, precision: int) -> list[Frame]:
         caption += " " + translate("Gradients now flow backward, one edge at a time.")
     out.append(Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), caption=caption))
 
-    for node in backward_order(root):  # the engine's own order, edge by edge
+    for node, parents, local_grads in chain_rule(backward_order(root)):  # the engine's own walk, edge by edge
         upstream = grads[node]
-        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        for i, (parent, local) in enumerate(zip(parents, local_grads)):
             assert upstream is not None  # every node that uses `node` came before it
             contribution = local * upstream
             before = grads[parent]

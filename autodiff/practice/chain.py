@@ -25,7 +25,8 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..engine import Value
-from ..traversal import backward_order, topological_order
+from ..engine import backward_order, chain_rule
+from ..traversal import topological_order
 
 Edge = tuple[Value, int]
 
@@ -82,9 +83,9 @@ def gradients(
             grads[root] = 1.0  # micrograd sets the output's grad to 1 at each pass
         else:
             grads[root] = grads.get(root, 0.0) + 1.0 if root.op is None else 1.0
-        for n in order:
+        for n, parents, local_grads in chain_rule(order, locals_.__getitem__):
             g = correct.get(swaps[n], 0.0) if n in swaps else grads.get(n, 0.0)
-            for k, (p, d) in enumerate(zip(n.parents, locals_[n])):
+            for k, (p, d) in enumerate(zip(parents, local_grads)):
                 d = overrides.get((n, k), d)
                 if assign:
                     grads[p] = d * g
