@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .symbolic import Sym
 __all__ = [
     "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
     "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
+    "DEFAULT_MAX_EDGES", "DOT_TIMEOUT", "check_size", "render_svg",
 ]
 
 DEFAULT_MAX_NODES = 500
@@ -65,7 +67,7 @@ _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its e
 
 
 class RenderError(RuntimeError):
-    """Graphviz's ``dot`` ran but failed; the message has what it said."""
+    """Graphviz's ``dot`` ran but failed, or ran past its time limit; the message has what it said."""
 
 
 class GraphTooLargeError(ValueError):
@@ -335,6 +337,7 @@ def draw(
     edge_notes: Mapping[tuple[Value, int], str | None] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     lang: str | None = None,
+    layered: bool = False,
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
 
@@ -359,6 +362,10 @@ def draw(
       drawn emphasised (e.g. ``"0.25 × 0.5 = 0.125"``).
     * ``max_nodes``: refuse graphs with more Values (``GraphTooLargeError``); None for no limit.
     * ``lang``: the language of the title lines ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale).
+    * ``layered``: a network layer by layer: each operation's inputs in the order they are given
+      (a neuron's ``w1, w2, …, b``; Graphviz's crossing minimisation cut short, ``mclimit``), and
+      an edge from one cluster into another one rank longer (``minlen``), so that the next
+      layer's boxes stand beside the previous one's instead of between them.
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
@@ -388,8 +395,11 @@ def draw(
     if show_grad and grads is None and all(node.grad == 0 for node in order):
         titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))
     graph = _new_graph(rankdir, titles)
+    if layered:
+        graph.attr(mclimit="0.01")
     drawing.add_clusters(graph, cluster_list, order)
-    drawing.add_edges(graph, order)
+    boxes = {m: k for k, (_, members) in enumerate(cluster_list) for m in members} if layered else {}
+    drawing.add_edges(graph, order, boxes)
     return graph
 
 
@@ -514,14 +524,17 @@ class _Drawing:
                 placed.update(members)
         self.add_nodes(graph, [n for n in reversed(order) if n not in placed])
 
-    def add_edges(self, graph: Graph, order: list[Value]) -> None:
+    def add_edges(self, graph: Graph, order: list[Value], boxes: Mapping[Value, int] | None = None) -> None:
         """Step 4, emit: one edge per use of an input, labelled with its local derivative, and one out."""
         for node in reversed(order):  # inputs first
             if node.op is None:
                 continue
             vid = self.ids[node]
             for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-                graph.edge(self.ids[parent], f"{vid}_op", **self._edge_attributes(node, index, parent, local))
+                attributes = self._edge_attributes(node, index, parent, local)
+                if boxes and parent in boxes and node in boxes and boxes[parent] != boxes[node]:
+                    attributes["minlen"] = "2"  # from one layer's box into the next one's (layered)
+                graph.edge(self.ids[parent], f"{vid}_op", **attributes)
             out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in self.reach else {}
             graph.edge(f"{vid}_op", vid, **out_style)
 
@@ -578,3 +591,66 @@ def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike[str], 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+# --- running dot and counting a graph ------------------------------------------------------------
+
+DEFAULT_MAX_EDGES = 2000
+"""animate() and the lab refuse graphs with more edges than this (pass ``max_edges=None`` for no limit)."""
+
+DOT_TIMEOUT = 120.0
+"""Seconds one run of Graphviz's ``dot`` may take in ``render_svg`` (``animate()``) before it is stopped."""
+
+
+def check_size(root: Value, *, max_nodes: int | None, max_edges: int | None, where: str = "draw") -> tuple[int, int]:
+    """Count ``root``'s nodes and edges; raise ``GraphTooLargeError`` as soon as either passes its limit.
+
+    The walk stops at the first node or edge over a limit, so refusing a graph of a million
+    nodes costs about as much as looking at ``max_nodes`` of them. ``where`` names the caller
+    in the message. Returns (nodes, edges).
+    """
+    seen = {root}
+    stack = [root]
+    edges = 0
+    while stack:
+        parents = stack.pop().parents
+        edges += len(parents)
+        if max_edges is not None and edges > max_edges:
+            raise GraphTooLargeError(
+                f"{where}: the graph has more than {max_edges} edges (max_edges={max_edges}); laying out a graph "
+                f"this large is slow and the picture is hard to read. Pass max_edges=None (no limit) or a larger number."
+            )
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                if max_nodes is not None and len(seen) > max_nodes:
+                    raise GraphTooLargeError(
+                        f"{where}: the graph has more than {max_nodes} value nodes (max_nodes={max_nodes}); a picture "
+                        f"this large is slow to lay out and hard to read. Pass max_nodes=None (no limit) or a larger "
+                        f"number."
+                    )
+                stack.append(parent)
+    return len(seen), edges
+
+
+def render_svg(graph: graphviz.Digraph, *, timeout: float | None = DOT_TIMEOUT) -> str:
+    """The SVG text of a Graphviz graph, from one run of ``dot`` stopped after ``timeout`` seconds.
+
+    No ``dot`` on the PATH: ``GraphvizNotFoundError``. ``dot`` failing or running past its time
+    limit: ``RenderError``, with what it said.
+    """
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFoundError("no `dot` on the PATH")
+    try:
+        done = subprocess.run([exe, "-Tsvg"], input=graph.source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"render: Graphviz's dot took longer than {timeout} s on this graph and was stopped; draw a smaller graph"
+        ) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise RenderError(f"render: Graphviz's dot failed (exit status {done.returncode}): {detail}")
+    svg: str = done.stdout.decode("utf-8")
+    return svg

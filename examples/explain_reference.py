@@ -2,9 +2,8 @@
 
 For each document (000..004) and each parameter this prints the derivation of
 d(loss)/d(parameter) (every path when there are at most 4, else the factored delta form), the
-formula the document writes for it (as written, transcribed from the seed notes), and the
-checker's verdict on that formula. SEEDS.md lists the documents' formula mistakes; each one is
-caught here. A few formulas for intermediate nodes (003's dloss/da and dloss/dz lines) follow.
+formula the document writes for it (as written in the notes), and the checker's verdict on that
+formula. Every formula mistake the documents make (docs/documents.md lists them) is caught here. A few formulas for intermediate nodes (003's dloss/da and dloss/dz lines) follow.
 
 Formulas use the graph's node names (see nn/reference.py). ``δ(v)`` stands for d(loss)/d(v).
 
@@ -12,7 +11,7 @@ Formulas use the graph's node names (see nn/reference.py). ``δ(v)`` stands for 
     python examples/explain_reference.py 000 004   # some documents
     python examples/explain_reference.py --checks  # only the document formulas and verdicts
 
-The code is ``nn.demo.explain_documents``; the documents' formulas are ``nn.documents.DOCUMENTS``.
+The code is ``nn.course.demo.explain_documents``; the documents' formulas are ``nn.course.documents.DOCUMENTS``.
 """
 
 import sys
@@ -20,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import explain_documents  # noqa: E402
-from nn.documents import DOCUMENTS  # noqa: E402
+from nn.course.demo import explain_documents  # noqa: E402
+from nn.course.documents import DOCUMENTS  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

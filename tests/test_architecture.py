@@ -98,3 +98,36 @@ def test_the_engine_and_its_tools_never_import_nn():
 def test_the_map_names_only_modules_that_exist():
     for path in _layers():
         assert (ROOT / path).exists(), f"docs/architecture.md names {path}, which does not exist"
+
+
+def test_no_export_shadows_a_submodule() -> None:
+    """`import autodiff.animation as anim` is the module: a package attribute named like a submodule is that module.
+
+    (When `autodiff.animate` was both a module and the function it defines, `import autodiff.animate as anim` gave the
+    function and `anim.frames` failed.)"""
+    import importlib
+
+    for name in sorted(_modules()):
+        package, _, leaf = name.rpartition(".")
+        if not package or leaf == "__main__":  # importing __main__ would run the command line
+            continue
+        module = importlib.import_module(name)
+        attribute = getattr(importlib.import_module(package), leaf, module)
+        assert attribute is module, f"{package}.{leaf} is {attribute!r}, which hides the submodule {name}"
+
+
+def test_nn_is_the_library_and_never_imports_its_course() -> None:
+    """`import nn` (and building a reference network) loads no module of nn.course; the course reaches the
+    library through its public names (`from nn import ...`), as a learner's own code would."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nn; from nn import MLP, SGD, mse_loss, reference; reference.build('000').loss(); "
+            "print(sorted(m for m in sys.modules if m == 'nn.course' or m.startswith('nn.course.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+    for path in sorted((ROOT / "nn").glob("*.py")):
+        assert "course" not in {target.split(".")[1] for target, _ in _imports(_module_name(path), path)
+                                if target.count(".")}, path
+    for path in sorted((ROOT / "nn" / "course").glob("*.py")):
+        assert "from .." not in path.read_text(encoding="utf-8"), path

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from nn import reference
 
 from ..autodiff.test_animate_browser import CHROMIUM_ARGS, chromium_path
 from .korean import decimals, hangul
 from .test_hangul_fonts import check_drawn, screenshot_path
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")

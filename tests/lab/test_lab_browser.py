@@ -19,6 +19,8 @@ from nn import reference
 
 from .browser import CHROMIUM_ARGS, chromium_path, grad_texts, node_of, open_lab, wait_derivation
 
+pytestmark = pytest.mark.browser
+
 FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"
 AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -40,6 +42,15 @@ def page(browser: Browser, server: LabServer) -> Iterator[Page]:
     origin = f"http://127.0.0.1:{server.port}/"
     assert all(u.startswith(origin) or u.startswith("data:") or u.startswith("blob:")
                for u in pg.requests), pg.requests  # type: ignore[attr-defined]  # nothing from elsewhere
+    pg.context.close()
+
+
+@pytest.fixture
+def neuron(browser: Browser, server: LabServer) -> Iterator[Page]:
+    """A page on micrograd's neuron (a small graph), checked for script errors as ``page`` is."""
+    pg = open_lab(browser, server.url + "&case=neuron")
+    yield pg
+    assert [e for e in pg.errors if "status of 4" not in e] == []  # type: ignore[attr-defined]
     pg.context.close()
 
 
@@ -98,12 +109,17 @@ def test_formula_4_follows_one_of_three_paths(page: Page) -> None:
     # told apart by line style and by labels, not only by colour
     styles = page.evaluate("""() => {
         const dash = sel => Array.from(document.querySelectorAll(sel)).map(e => getComputedStyle(e).strokeDasharray);
-        return {missed: dash('#graph g.edge.path-missed path'), on: dash('#graph g.edge.path-on path'),
+        return {missed: dash('#graph g.edge.path-missed path'), on: dash('#graph g.edge.path-on:not(.factor-off) path'),
+                off: dash('#graph g.edge.factor-off path'),
                 tags: Array.from(document.querySelectorAll('#graph text.tag')).map(t => t.textContent)};
     }""")
     assert styles["missed"] and all(d not in ("none", "") for d in styles["missed"])
     assert styles["on"] and all(d in ("none", "") for d in styles["on"])
-    assert sorted(styles["tags"]) == ["✓ path 1", "✗ path 2 missed", "✗ path 3 missed"]
+    # formula ④ has net h1·σ(net h1) where path 1 has ∂Out h1/∂net h1: that edge is marked, path 1 is not "✓"
+    assert styles["off"] and all(d not in ("none", "") and d != styles["missed"][0] for d in styles["off"])
+    assert sorted(styles["tags"]) == ["✗ path 1: a factor is off", "✗ path 2 missed", "✗ path 3 missed",
+                                      "✗ wrong factor ∂Out h1/∂net h1"]
+    assert page.get_attribute("#verdict", "data-off") == "1"
     # a formula that cannot be read: the error and its position, and the page keeps working
     page.fill("#formula", "(y-t)*(W_20")
     page.wait_for_selector("#verdict[data-position='11']", timeout=20000)
@@ -126,7 +142,7 @@ def test_step_to_the_end_of_the_backward_pass(page: Page) -> None:
     page.wait_for_selector("#graph[data-step='1']")
     assert page.text_content("#step-counter") == "Step 1 / 40"
     assert grad_texts(page)[ids[b1]] == "grad ?"
-    page.locator("#stage").focus()
+    page.focus("#step-next")  # on the stepper, ← → step; on the graph they move between nodes
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("#graph[data-step='3']")
@@ -178,7 +194,8 @@ def test_three_descent_steps_lower_the_loss(page: Page) -> None:
     assert page.locator("#loss-plot circle").count() == 4
     page.fill("#lr", "fast")
     page.click("#descend")
-    assert "learning rate must be a number" in page.text_content("#status")
+    assert "learning rate must be a number" in page.text_content("#lr-error")  # next to its field
+    assert page.get_attribute("#lr", "aria-invalid") == "true"
 
 
 def test_a_malformed_network_or_formula_keeps_the_page_usable(page: Page) -> None:
@@ -186,13 +203,13 @@ def test_a_malformed_network_or_formula_keeps_the_page_usable(page: Page) -> Non
     page.fill("#net-sizes", "2, 1")
     page.fill("#net-inputs", "0.5, oops")
     page.click("#net-load")
-    assert '"oops" is not a number' in page.text_content("#net-error")
+    assert '"oops" is not a number' in page.text_content("#net-inputs-error")  # next to its field
     page.fill("#net-inputs", "0.5, 1")
     page.fill("#net-acts", "sigmoid, tanh")
     page.click("#net-load")
     page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('Network 2 → 2 → 1')",
                            timeout=20000)
-    assert page.text_content("#net-error") == ""
+    assert page.text_content("#net-inputs-error") == ""
     loss = node_of(page, "Loss")
     page.select_option("#node-select", label="L1.N1.w1")
     wait_derivation(page, node_of(page, "L1.N1.w1"))
@@ -315,3 +332,17 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click(f"#n-{w1}")
     wait_derivation(page, w1)
     assert float(page.get_attribute("#derivation", "data-value")) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_space_on_the_stepper_plays_and_pauses_as_on_the_animation_page(page: Page) -> None:
+    # The lab and the animation page share one player (autodiff/animation/static/player.js).
+    page.focus("#step-next")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='true']")
+    page.wait_for_selector("#graph[data-step='2']")  # playing moves on by itself
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='false']")
+    assert page.text_content("#step-play") == "▶ Play"
+    shown = page.get_attribute("#graph", "data-step")
+    page.wait_for_timeout(2000)  # paused: no step is added (the player's interval is 1.5 s)
+    assert page.get_attribute("#graph", "data-step") == shown
