@@ -5,9 +5,10 @@
     y = x * x * x
     y.backward()          # x.grad == 27.0
 
-The engine core is ``engine.py`` (Value, backward, grad, no_grad) with every operation and its
-local derivatives defined once in ``ops.py``; ``dot`` (one node per neuron) is in ``dotnode.py``,
-the graph orders in ``traversal.py`` and ``gc_paused`` in ``collector.py``. The tools built on that one table:
+The engine is ``engine.py`` (Value, apply, backward_order and chain_rule, backward, grad,
+no_grad), read top to bottom, with every operation and its local derivatives defined once in
+``ops.py``; ``dot``'s input checks are in ``dotnode.py``, ``topological_order`` in ``traversal.py``
+and ``gc_paused`` in ``collector.py``. The tools built on that one table:
 ``draw`` (Graphviz pictures), ``explain``/``check_formula`` (chain-rule derivations) and
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
