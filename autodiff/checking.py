@@ -350,17 +350,17 @@ def check_formula(
             raise ValueError(f"check_formula: an alias is the empty string (for {aliases['']!r}), which a formula "
                              f"cannot write")
     graph = NamedGraph(root, node, order)
-    by_name: dict[str, list[Value]] = {}
-    for n in order:
-        if n.name is not None:
-            by_name.setdefault(n.name, []).append(n)
+    by_name = graph.labels.by_label()  # names and automatic names (q₁), as the explainer prints them
     if "" in by_name:
         raise ValueError(f"check_formula: {len(by_name[''])} node(s) of the graph have the empty name '', which a "
                          f"formula cannot write; name them or leave them unnamed (None), e.g. {by_name[''][0]!r}")
     for alias, target in (aliases or {}).items():
         if target not in by_name:
             raise ValueError(f"check_formula: alias {alias!r} points to {target!r}, which names no node of the graph")
-    parsed = parse_formula(formula, by_name, aliases)
+    readable = {**graph.labels.spellings(), **(aliases or {})}  # q_1, q1 read as q₁
+    notes: list[str] = []  # how ambiguous notation was read (e^x)
+    parsed = parse_formula(formula, by_name, readable, notes=notes)
+    readings = "".join("\n" + translate(note, lang) for note in notes)
     values: dict[str, float] = {}
     for var in (s for s in parsed.nodes() if s.kind == "var"):
         name = str(var.value)
@@ -398,14 +398,15 @@ def check_formula(
             text = translate("OK: {formula} = {value} equals {lhs} = {gradient} (from backward; no path leads to it).",
                              lang, formula=written, value=value_text, lhs=lhs, gradient=gradient_text)
         all_paths = tuple(paths or ())
+        text += readings
         return Verdict(True, formula, parsed, formula_value, gradient, text, tuple(paths) if paths else None,
                        all_paths, ())
 
     lines = [translate("WRONG: {formula} = {value}, but {lhs} = {gradient} (from backward).", lang,
-                       formula=written, value=value_text, lhs=lhs, gradient=gradient_text)]
+                       formula=written, value=value_text, lhs=lhs, gradient=gradient_text) + readings]
     same_as = tuple(
         graph.label(n) for n in sorted(graph.grads, key=lambda v: (not v.is_leaf, graph.index[v]))
-        if n is not node and n.name is not None and n is not root and formula_value != 0
+        if n is not node and graph.labels(n) is not None and n is not root and formula_value != 0
         and _close(formula_value, graph.grads[n], rel_tol, rel_tol * graph.bounds.get(n, 0.0))
     )
     if same_as:

@@ -19,9 +19,10 @@ from typing import Any, Sequence
 
 from .engine import Value
 from .ops import Op
+from .roles import carry_role, role
 from .traversal import topological_order
 
-_Record = tuple[float, float, "str | None", Op, tuple[int, ...], tuple[float, ...]]
+_Record = tuple[float, float, "str | None", Op, tuple[int, ...], tuple[float, ...], "str | None"]
 
 
 def _reduce(value: Value) -> tuple[Any, ...]:
@@ -34,7 +35,7 @@ def _reduce(value: Value) -> tuple[Any, ...]:
     for n in nodes:
         if n.op is not None:
             index[n] = len(index)
-            records.append((n.data, n.grad, n.name, n.op, tuple(index[p] for p in n.parents), n.local_grads))
+            records.append((n.data, n.grad, n.name, n.op, tuple(index[p] for p in n.parents), n.local_grads, role(n)))
     return (_rebuild, (leaves, records))
 
 
@@ -46,9 +47,11 @@ def _leaf(data: float, grad: float, name: str | None) -> Value:
 
 def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
     nodes = list(leaves)
-    for data, grad, name, op, parents, local in records:
+    for data, grad, name, op, parents, local, *marked in records:  # (records saved before roles had 6 fields)
         node = Value(data, name, op, tuple(nodes[i] for i in parents), tuple(local))
         node.grad = grad
+        if marked and marked[0] is not None:
+            node._role = marked[0]
         nodes.append(node)
     return nodes[-1]
 
@@ -59,6 +62,7 @@ def copy_graph(root: Value) -> tuple[Value, dict[Value, Value]]:
     for n in reversed(topological_order(root)):  # in the order the nodes were made
         new = Value(n.data, n.name, n.op, tuple(copies[p] for p in n.parents), n.local_grads)
         new.grad = n.grad
+        carry_role(n, new)
         copies[n] = new
     return copies[root], copies
 

@@ -88,7 +88,7 @@ class Value:
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
-    __slots__ = ("data", "grad", "name", "op", "parents", "local_grads", "_order")
+    __slots__ = ("data", "grad", "name", "op", "parents", "local_grads", "_order", "_role")
     data: float
     grad: float  # d(output)/d(self) after output.backward()
     name: str | None  # its label in drawings, explanations and formulas
@@ -96,6 +96,7 @@ class Value:
     parents: tuple[Value, ...]  # the operation's inputs, in order (``a + a`` has two)
     local_grads: tuple[Any, ...]  # d(self)/d(parent) for each parent, in the same order
     _order: int  # when it was made: after its parents
+    _role: str  # set only on nodes a loss or softmax built inside itself (see roles.py); unset otherwise
 
     def __init__(self, data: float, name: str | None = None, op: Op | None = None,
                  parents: tuple[Value, ...] = (), local_grads: tuple[Any, ...] = ()) -> None:

@@ -336,7 +336,7 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         right_opens = len(right) > 1 or opens[id(b)]
         if a.kind == "num" and not math.isfinite(a._float()):  # inf·x, never "infx"
             return [*left, r" \cdot " if latex else "·", *right]
-        if right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num":
+        if (right_opens and a.kind != "num" or a.kind == "num" and b.kind != "num") and not _starts_with_digit(b):
             return [*left, " " if latex else "", *right]
         return [*left, r" \cdot " if latex else "·", *right]
     if kind == "div":
@@ -352,6 +352,13 @@ def _parts(s: Sym, latex: bool, opens: Mapping[int, bool]) -> list[str | Sym]:
         if exponent.lstrip("-").isdigit():
             return [*base, exponent.translate(_SUPERSCRIPTS)]
     return [*base, "^", *_wrapped(b, latex, 5)]
+
+
+def _starts_with_digit(s: Sym) -> bool:
+    """Whether ``s`` is written starting with a number (``1/x²``): after a number it needs a ``·`` (2·1/x², not 21/x²)."""
+    while s.kind in ("div", "pow", "mul") and _PRECEDENCE[s.args[0].kind] >= _PRECEDENCE[s.kind]:
+        s = s.args[0]
+    return s.kind == "num" and s._float() >= 0
 
 
 def _sigmoid(x: float) -> float:
@@ -378,6 +385,17 @@ def define_function(name: str, on_float: Callable[..., float]) -> None:
     ``\\operatorname{name}``): the hook ``autodiff.define_op`` uses for a user's operation."""
     _FUNCTIONS[name] = on_float
     _LATEX_CALLS[name] = rf"\operatorname{{{name}}}"
+def use_forward_rule(name: str, rule: Callable[..., float]) -> None:
+    """Evaluate the arithmetic ``name`` (add, sub, mul, div, pow) or the function ``name`` with ``rule``.
+
+    ``ops`` hands every operation's one forward rule over here when it is imported, so that a
+    formula is evaluated exactly as the engine computes (``exp(800)`` is inf in both)."""
+    if name in _FOLD:
+        _FOLD[name] = rule
+    else:
+        _FUNCTIONS[name] = rule
+
+
 _FOLD: dict[str, Callable[[float, float], float]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv, "pow": operator.pow,
 }
@@ -397,8 +415,9 @@ def _step(kind: str, function: object, args: list[float]) -> float:
         raise ValueError(f"{shown}: division by zero") from None
     except OverflowError:
         raise ValueError(f"{shown} is too large for a float") from None
-    except ValueError:
-        raise ValueError(f"{shown} is not defined") from None
+    except ValueError as error:
+        what = "is not a real number" if "not a real number" in str(error) else "is not defined"
+        raise ValueError(f"{shown} {what}") from None
     if not isinstance(result, float):  # a negative number to a fractional power is complex
         raise ValueError(f"{shown} is not a real number")
     return result

@@ -115,7 +115,7 @@
     L.fieldError(field, data.message);
     var box = $(field.id + "-error");
     if (typeof data.position === "number") {
-      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position })]));
+      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position + 1 })]));
       field.focus();
       field.setSelectionRange(data.position, Math.min(field.value.length, data.position + 1));
     }
@@ -173,7 +173,7 @@
       if (!node || /_op$/.test(g.id)) { g.addEventListener("click", function () { select(id); }); return; }
       g.setAttribute("tabindex", "-1");
       g.setAttribute("role", "button");
-      g.setAttribute("aria-label", (node.name ? node.name : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
+      g.setAttribute("aria-label", (node.label ? node.label : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
         ", data " + node.data_text + ", grad " + node.grad_text);
       g.addEventListener("click", function () { select(id); });
       g.addEventListener("keydown", function (e) {
@@ -185,9 +185,10 @@
     select_.textContent = "";
     select_.appendChild(el("option", { value: "" }, [tr("(choose a node)")]));
     var named = payload.nodes.filter(function (n) { return n.name !== null; });
-    var unnamed = payload.nodes.filter(function (n) { return n.name === null; });
-    named.concat(unnamed).forEach(function (n) {
-      var label = n.name !== null ? n.name : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
+    var labelled = payload.nodes.filter(function (n) { return n.name === null && n.label; });  /* q₁, as drawn */
+    var unlabelled = payload.nodes.filter(function (n) { return n.name === null && !n.label; });
+    named.concat(labelled, unlabelled).forEach(function (n) {
+      var label = n.label ? n.label : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
     $("step-counter").textContent = tr("not stepping");
