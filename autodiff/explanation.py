@@ -31,7 +31,8 @@ from .engine import Value
 from .i18n import resolve_language, translate, translate_plural
 from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
 from .paths import Factor, NamedGraph, ChainPath, resolve_node
-from .symbolic import Sym, is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
+from .symbolic import Sym
+from .terms import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
 
 __all__ = ["explain", "Explanation", "Factor", "ChainPath", "DeltaStep", "TooManyPathsError", "FORMS"]
 

@@ -32,7 +32,8 @@ from .labels import Labels
 from .roles import is_inner
 from .traversal import topological_order
 from .formatting import latex_name, number_in_product
-from .symbolic import Sym, flatten, is_one, plus_terms, product_text, terms_sym, times_terms, Term
+from .symbolic import Sym
+from .terms import Term, flatten, is_one, plus_terms, product_text, terms_sym, times_terms
 
 __all__ = [
     "count_paths", "paths_between", "reaching", "resolve_node", "read_graph", "NamedGraph", "Factor", "ChainPath",

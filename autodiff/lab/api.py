@@ -173,8 +173,7 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
     off = []
     for f in verdict.off_factors:  # the factor of a path the formula has wrong: its edges, to mark them
         path = by_index.get(f.path)
-        wrong = [x for x in (path.factors if path is not None and f.path_text else ())
-                 if f"∂{x.upper_label}/∂{x.lower_label}" in f.path_text]
+        wrong = [x for x in (path.factors if path is not None else ()) if (x.upper_label, x.lower_label) in f.edges]
         elements: set[str] = set()
         for x in wrong:
             elements |= _route(graph, x.upper, x.lower, visible)[1]

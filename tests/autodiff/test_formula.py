@@ -22,7 +22,7 @@ from autodiff.formatting import latex_name
 from autodiff.formula import FormulaError, parse_formula
 from autodiff.formula import MAX_FORMULA_LENGTH
 from autodiff.roles import mark_built
-from autodiff.symbolic import flatten, rename
+from autodiff.terms import flatten, rename
 from nn.reference import build
 from tests.autodiff.strategies import formula_texts
 

@@ -212,7 +212,8 @@ def test_numbers_without_a_real_fold_stay_symbolic():
 
 @pytest.mark.parametrize("x, text", [(math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan")])
 def test_infinite_and_nan_numbers_print(x, text):
-    from autodiff.symbolic import format_number, terms_sym
+    from autodiff.symbolic import format_number
+    from autodiff.terms import terms_sym
 
     assert format_number(x) == text
     assert Sym.num(x).text() == text

@@ -210,6 +210,10 @@ def test_check_formula_4_follows_one_of_three_paths(client: Client) -> None:
     assert c["paths_accounted"] == [1] and c["paths_missed"] == [2, 3]
     assert any("net h1·σ(net h1)" in f for f in c["off_factors"])
     assert [p["index"] for p in c["paths"]] == [1, 2, 3]
+    # The edge whose factor is off (∂Out h1/∂net h1, from the checker's per-edge diagnosis) is the one to mark.
+    (off,) = c["off"]
+    edge = f"e-{node_id(g, 'Out h1')}-"  # the edges into Out h1 (from net h1)
+    assert off["path"] == 1 and off["edges"] and all(e.startswith(edge) for e in off["edges"]), off
 
     right = "(y-t)*(W_20*Out h1*(1-Out h1) + W_21*Out h2*(1-Out h2) + W_22*Out h3*(1-Out h3))"
     c = client.post("/api/check", {"graph": g["graph"], "node": "b_1", "formula": right}).json
