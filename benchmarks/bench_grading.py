@@ -23,20 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from autodiff import Value, check_formula  # noqa: E402
 from autodiff.practice.grading import MAX_ANSWER_LENGTH, grade  # noqa: E402
+from autodiff.practice.notebook import chain_graph  # noqa: E402
 
 LIMIT = MAX_ANSWER_LENGTH
-
-
-def micrograd_graph() -> Value:
-    """micrograd's lecture graph: a=2, b=−3, c=10, e=a·b, d=e+c, f=−2, L=d·f."""
-    a, b, c, f = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c"), Value(-2.0, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    loss = d * f
-    loss.name = "L"
-    return loss
 
 
 def _repeat(unit: str, joiner: str, limit: int = LIMIT) -> str:
@@ -89,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="one round of a few answers (a smoke run)")
     args = parser.parse_args(argv)
     rounds = 1 if args.tiny else 3
-    root = micrograd_graph()
+    root = chain_graph()  # micrograd's lecture graph (the course's first exercise graph)
     answers = long_answers()
     if args.tiny:
         answers = dict(list(answers.items())[:3])

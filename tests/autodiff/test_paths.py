@@ -28,6 +28,7 @@ from autodiff.paths import count_paths
 from autodiff.render import draw, edge_formula, graph_symbols
 from autodiff.roles import INNER, LOSS, is_inner, is_loss, role
 from tests.autodiff.strategies import checkable_cases
+from tests.teaching_graphs import MICROGRAD_GRADS, micrograd_lecture as micrograd_by_hand
 
 
 def by_name(root: Value) -> dict[str, Value]:
@@ -37,19 +38,7 @@ def by_name(root: Value) -> dict[str, Value]:
 # --- micrograd's lecture graph: a=2, b=−3, c=10, e=a·b, d=e+c, f=−2, L=d·f ---------------------------
 # L = (a·b + c)·f = (−6 + 10)·(−2) = −8; ∂L/∂d = f = −2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂c = −2,
 # ∂L/∂a = −2·b = 6, ∂L/∂b = −2·a = −4.
-MICROGRAD_GRADS = {"a": 6.0, "b": -4.0, "c": -2.0, "e": -2.0, "d": -2.0, "f": 4.0}
 MICROGRAD_STEPS = "e = a*b\nd = e + c\nL = d*f"
-
-
-def micrograd_by_hand() -> Value:
-    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    L = d * f
-    L.name = "L"
-    return L
 
 
 @pytest.mark.parametrize("make", [micrograd_by_hand, lambda: build_expression(MICROGRAD_STEPS, parse_values(

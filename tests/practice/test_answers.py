@@ -25,35 +25,7 @@ from autodiff.traversal import topological_order
 from autodiff.typed import EXACT_DECIMALS, Typed, fits, read_number, typed_constant
 from nn.reference import build
 from tests.practice.strategies import network_specs
-
-
-def micrograd() -> Value:
-    a, b, c, f = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c"), Value(-2.0, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    loss = d * f
-    loss.name = "L"
-    return loss
-
-
-def cs231n() -> Value:
-    x, y, z = Value(-2.0, name="x"), Value(5.0, name="y"), Value(-4.0, name="z")
-    q = x + y
-    q.name = "q"
-    f = q * z
-    f.name = "f"
-    return f
-
-
-def apple() -> Value:
-    price, count, tax = Value(100.0, name="apple"), Value(2.0, name="count"), Value(1.1, name="tax")
-    total_apple = price * count
-    total_apple.name = "price"
-    total = total_apple * tax
-    total.name = "total"
-    return total
+from tests.teaching_graphs import apple, cs231n, micrograd_lecture as micrograd
 
 
 def test_the_lecture_numbers():
