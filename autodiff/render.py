@@ -336,6 +336,7 @@ def draw(
     edge_notes: Mapping[tuple[Value, int], str | None] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     lang: str | None = None,
+    inputs_in_order: bool = False,
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
 
@@ -360,6 +361,8 @@ def draw(
       drawn emphasised (e.g. ``"0.25 × 0.5 = 0.125"``).
     * ``max_nodes``: refuse graphs with more Values (``GraphTooLargeError``); None for no limit.
     * ``lang``: the language of the title lines ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale).
+    * ``inputs_in_order``: keep each operation's inputs in the order they are given (a neuron's
+      ``w1, w2, …, b``) by cutting Graphviz's crossing minimisation short (``mclimit``).
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
@@ -389,6 +392,8 @@ def draw(
     if show_grad and grads is None and all(node.grad == 0 for node in order):
         titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))
     graph = _new_graph(rankdir, titles)
+    if inputs_in_order:
+        graph.attr(mclimit="0.01")
     drawing.add_clusters(graph, cluster_list, order)
     drawing.add_edges(graph, order)
     return graph
