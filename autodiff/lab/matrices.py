@@ -92,15 +92,16 @@ def _node_ids(graph: LabGraph) -> dict[str, str]:
     return {n.name: graph.ids[n] for n in graph.order if n.op is None and n.name is not None}
 
 
-def _terms(form: Any, layer: int, row: int | None, col: int) -> list[dict[str, Any]]:
-    """δ^l[n][col] · A^{l−1}[n][row] (1 for a bias) for each sample n: the entry is their sum."""
+def _terms(form: Any, theirs: dict[str, str], layer: int, row: int | None, col: int) -> list[dict[str, Any]]:
+    """δ^l[n][col] · A^{l−1}[n][row] (1 for a bias) for each sample n, in the document's names: the entry is their sum."""
     delta = form.layer(layer).delta
     before = form.activation_before(layer)
     prev = "X" if layer == 1 else f"A{layer - 1}"
+    prev, d = theirs.get(prev, prev), theirs.get(f"δ{layer}", f"δ{layer}")
     out = []
     for n in range(form.samples):
         a = 1.0 if row is None else before[n][row]
-        out.append({"sample": n, "delta": number(delta[n][col]), "delta_label": f"δ{layer}[{n}][{col}]",
+        out.append({"sample": n, "delta": number(delta[n][col]), "delta_label": f"{d}[{n}][{col}]",
                     "activation": number(a), "activation_label": "1" if row is None else f"{prev}[{n}][{row}]",
                     "text": f"{format_number(delta[n][col])} · {format_number(a)}"})
     return out
@@ -128,20 +129,21 @@ def matrices_payload(graph: LabGraph) -> dict[str, Any]:
     layers = []
     for lm in form.layers:
         l = lm.index
-        dW = [[_cell(x, param=lm.W_names[k][j], node=nodes.get(lm.W_names[k][j]), entry=f"dW{l}[{k}][{j}]",
-                     terms=_terms(form, l, k, j))
+        dW_name, db_name = _gradient_name(theirs, f"dW{l}"), _gradient_name(theirs, f"db{l}")
+        dW = [[_cell(x, param=lm.W_names[k][j], node=nodes.get(lm.W_names[k][j]), entry=f"{dW_name}[{k}][{j}]",
+                     terms=_terms(form, theirs, l, k, j))
                for j, x in enumerate(row)] for k, row in enumerate(lm.dW)]
         matrices = [
             {"key": f"W{l}", "name": theirs.get(f"W{l}", f"W{l}"), "rows": _plain(lm.W)},
             {"key": f"Z{l}", "name": theirs.get(f"Z{l}", f"Z{l}"), "rows": _plain(lm.Z)},
             {"key": f"A{l}", "name": theirs.get(f"A{l}", f"A{l}"), "rows": _plain(lm.A)},
             {"key": f"δ{l}", "name": theirs.get(f"δ{l}", f"δ{l}"), "rows": _plain(lm.delta)},
-            {"key": f"dW{l}", "name": _gradient_name(theirs, f"dW{l}"), "rows": dW},
+            {"key": f"dW{l}", "name": dW_name, "rows": dW},
         ]
         if lm.db is not None:
-            db = [[_cell(x, param=lm.b_names[j], node=nodes.get(lm.b_names[j] or ""), entry=f"db{l}[{j}]",
-                         terms=_terms(form, l, None, j)) for j, x in enumerate(lm.db)]]
-            matrices.append({"key": f"db{l}", "name": _gradient_name(theirs, f"db{l}"), "rows": db,
+            db = [[_cell(x, param=lm.b_names[j], node=nodes.get(lm.b_names[j] or ""), entry=f"{db_name}[{j}]",
+                         terms=_terms(form, theirs, l, None, j)) for j, x in enumerate(lm.db)]]
+            matrices.append({"key": f"db{l}", "name": db_name, "rows": db,
                              "shared": lm.bias == "shared"})
         layers.append({"index": l, "activation": lm.activation, "bias": lm.bias, "matrices": matrices})
     names, targets = matrix_names(form)

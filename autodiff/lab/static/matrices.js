@@ -26,13 +26,13 @@
   function named(m) { return m.name === m.key ? m.name : tr("{name} (here {key})", { name: m.name, key: m.key }); }
 
   /* --- the tables --------------------------------------------------------------------- */
-  function table(m, layer) {
+  function table(m) {
     var id = "matrix-" + m.key;
     var rows = m.rows, weightLike = /^d?W/.test(m.key);
     var cap = el("caption", { id: id + "-caption" }, [
       el("span", { "class": "symbol" }, [named(m)]), " ",
-      el("span", { "class": "shape" }, ["(" + rows.length + " × " + rows[0].length + ")"]), " ",
-      el("span", { "class": "hint" }, [caption(m.key)])]);
+      el("span", { "class": "shape" }, ["(" + rows.length + " × " + rows[0].length + ")"])]);
+    var what = el("p", { "class": "hint matrix-what", id: id + "-what" }, [caption(m.key)]);
     var head = el("tr", {}, [el("th", { scope: "col" }, [el("span", { "class": "visually-hidden" }, [weightLike ? tr("from") : tr("sample")])])]);
     rows[0].forEach(function (c, j) { head.appendChild(el("th", { scope: "col" }, [weightLike ? tr("to {j}", { j: j }) : tr("unit {j}", { j: j })])); });
     var body = el("tbody", {}, rows.map(function (row, k) {
@@ -43,13 +43,13 @@
                                "data-entry": c.entry, "data-value": String(c.value),
                                "aria-label": tr("{entry} = ∂L/∂{param} = {value}: select {param} in the graph",
                                                 { entry: c.entry, param: c.param, value: c.text }) }, [c.text]);
-        b.addEventListener("click", function () { pick(c, m, layer); });
+        b.addEventListener("click", function () { pick(c, m, b); });
         return el("td", {}, [b]);
       })));
     }));
-    var t = el("table", { "class": "matrix", id: id, "data-key": m.key, "data-name": m.name },
+    var t = el("table", { "class": "matrix", id: id, "data-key": m.key, "data-name": m.name, "aria-describedby": id + "-what" },
                [cap, el("thead", {}, [head]), body]);
-    return el("div", { "class": "matrix-scroll", "data-for": id }, [t]);
+    return el("div", { "class": "matrix-box" }, [el("div", { "class": "matrix-scroll", "data-for": id }, [t]), what]);
   }
   function render(p) {
     var body = $("matrices-body");
@@ -58,13 +58,17 @@
       body.appendChild(el("p", { "class": "warning", id: "matrices-stale" },
         [tr("These matrices use the document's own inputs and targets; an input or target you changed is not in them, so their loss differs from the graph's.")]));
     }
-    body.appendChild(el("p", { id: "matrices-loss" }, [tr("Loss {loss} = {value}; ∂L/∂A of the output has the factor {factor}; {count} samples.",
-      { loss: p.loss, value: L.full(p.loss_value), factor: p.factor, count: p.samples })]));
-    body.appendChild(table(p.inputs, 0));
+    var told = { loss: p.loss, value: L.full(p.loss_value), factor: p.factor, count: p.samples };
+    body.appendChild(el("p", { id: "matrices-loss" }, [p.samples === 1 ?
+      tr("Loss {loss} = {value}; ∂L/∂A of the output has the factor {factor}; {count} sample.", told) :
+      tr("Loss {loss} = {value}; ∂L/∂A of the output has the factor {factor}; {count} samples.", told)]));
+    body.appendChild(table(p.inputs));
     p.layers.forEach(function (layer) {
       var section = el("section", { "class": "matrix-layer", "aria-labelledby": "matrix-layer-" + layer.index },
         [el("h3", { id: "matrix-layer-" + layer.index }, [tr("Layer {index} ({activation})", { index: layer.index, activation: layer.activation })])]);
-      layer.matrices.forEach(function (m) { section.appendChild(table(m, layer)); });
+      var row = el("div", { "class": "matrix-row" }, []);
+      layer.matrices.forEach(function (m) { row.appendChild(table(m)); });
+      section.appendChild(row);
       body.appendChild(section);
     });
     body.querySelectorAll(".matrix-scroll").forEach(function (box) {  /* a box that scrolls is reachable by keyboard */
@@ -120,8 +124,10 @@
   }
 
   /* --- an entry: its parameter selected in the graph, its paths listed ------------------- */
-  function pick(c, m, layer) {
+  function pick(c, m, button) {
     state.entry = c.entry;
+    $("matrices-body").querySelectorAll("button.entry.chosen").forEach(function (b) { b.classList.remove("chosen"); });
+    button.classList.add("chosen");
     var box = $("matrix-entry");
     box.textContent = "";
     box.dataset.entry = c.entry;
