@@ -8,7 +8,7 @@ any gradient (``explain``), checks a typed formula (``check_formula``), steps th
 on one layout (``animate``'s steps), re-evaluates the graph when a value changes, takes
 gradient-descent steps and exports SVG, LaTeX and Markdown.
 
-Modules: ``graphs`` (the lab's copies of graphs, the cases, the store), ``api`` (the JSON
+Modules: ``graphs`` (the lab's copies of graphs, the cases, the store), ``networks`` (a small network from a form), ``api`` (the JSON
 answers), ``server`` (HTTP, security), ``opening`` (the browser opened through a private redirect
 file, so the token is on no command line), ``static/`` (the page: HTML, CSS, JS; no build step).
 """

@@ -42,7 +42,7 @@ def _svg(graph: LabGraph) -> str:
         try:
             clusters = graph.cluster_map() or None
             svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=clusters,
-                             edge_symbols=True, max_nodes=None, inputs_in_order=clusters is not None)
+                             edge_symbols=True, max_nodes=None, layered=clusters is not None)
         except RenderError as error:  # dot failed or ran past its time limit
             raise LabError(str(error), 422) from None
         graph.svg = re.sub(r"<style>.*?</style>", "", svg, count=1, flags=re.S)  # the page's own CSS styles it

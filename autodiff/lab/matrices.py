@@ -27,7 +27,8 @@ from ..formula import FormulaError
 from ..i18n import translate
 from ..render import format_number
 from .api import number
-from .graphs import LabError, LabGraph, _network_spec, build_network
+from .graphs import LabError, LabGraph
+from .networks import _network_spec, build_network
 
 MAX_MATRIX_FORMULA_LENGTH = 200
 """Characters of a typed matrix formula the tab judges (its diagnosis re-evaluates the formula once per

@@ -29,7 +29,8 @@ from ..animation import STEP_STYLE, STEPS_JS
 from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
 from ..render import GraphTooLargeError
 from . import api, matrices, practice
-from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph, network_graph
+from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph
+from .networks import network_graph
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024
@@ -39,7 +40,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
-SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "practice.js", "matrices.js")
+SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "check.js", "practice.js", "matrices.js")
 """The page's own scripts, in the order the page loads them (after ``steps.js``)."""
 
 _FILES = {  # URL path -> (packaged file, content type)

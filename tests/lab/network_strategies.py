@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from autodiff.lab.graphs import ACTIVATIONS, LOSSES
+from autodiff.lab.networks import ACTIVATIONS, LOSSES
 
 moderate = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 6))
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 6))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from autodiff.lab import opening
-from autodiff.lab.graphs import network_graph
+from autodiff.lab.networks import network_graph
 from autodiff.lab.server import LabServer
 
 from .conftest import Client
@@ -233,7 +233,7 @@ def test_a_bce_network_with_a_changed_value_evaluates_as_when_built_with_it(clie
     r = client.post("/api/set", {"graph": g["graph"], "node": w, "value": -100.0})  # sigmoid(-100 + b) rounds to ~0
     assert r.status == 200, r.json
     # the same network built with that weight: bce_loss's guard in force, exactly the same numbers
-    from autodiff.lab.graphs import build_network
+    from autodiff.lab.networks import build_network
     loss, _ = build_network(BCE_NET, {"L1.N1.w1": -100.0})
     loss.backward()
     assert r.json["loss"] == loss.data
@@ -260,7 +260,7 @@ def test_descent_on_a_rebuilt_network_changes_only_the_parameters(client: Client
     for name, x in before.items():
         assert after[name] == (x - 0.5 * grads[name] if name in params else x), name
     assert r.json["losses"][0] == g["loss"] and r.json["losses"][1] == r.json["loss"] < g["loss"]
-    from autodiff.lab.graphs import build_network
+    from autodiff.lab.networks import build_network
     rebuilt, _ = build_network(spec, after)
     assert rebuilt.data == r.json["loss"]
 
@@ -293,3 +293,18 @@ def test_each_neuron_of_a_network_draws_its_inputs_in_order(client: Client) -> N
             inputs = [f"L{layer}.N{unit}.w{i}" for i in range(1, width + 1)] + [f"L{layer}.N{unit}.b"]
             ys = [top(name) for name in inputs]
             assert ys == sorted(ys), (inputs, ys)  # w1, w2, …, b from the top down
+
+
+def test_a_network_is_drawn_layer_by_layer(client: Client) -> None:
+    spec = {"inputs": [[0.5, 1.0]], "targets": [[1.0]], "sizes": [4, 4, 1], "activations": ["tanh", "tanh", "sigmoid"]}
+    svg = client.post("/api/graph", {"network": spec}).json["svg"]
+    spans: dict[str, tuple[float, float]] = {}
+    for path, label in re.findall(r'<g id="clust\d+" class="cluster">\s*<title>[^<]*</title>\s*<path[^>]* d="([^"]+)"'
+                                  r'.*?>neuron ([^<]+)<', svg, re.S):
+        xs = [float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", path)]
+        spans[label] = (min(xs), max(xs))
+    assert len(spans) == 9, spans
+    for layer in (1, 2):  # every box of a layer stands left of every box of the next one: side by side, not between
+        this = [v for k, v in spans.items() if k.startswith(f"L{layer}.")]
+        after = [v for k, v in spans.items() if k.startswith(f"L{layer + 1}.")]
+        assert max(x for _, x in this) < min(x for x, _ in after), (layer, this, after)

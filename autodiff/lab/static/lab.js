@@ -1,7 +1,8 @@
 /* autodiff lab: the page's work. Picking a graph, drawing it, a node's derivation, checking a
-   typed formula, stepping the backward pass, values and descent, the language switch. Shared
-   pieces are in core.js (server, catalogue, builders), view.js (zoom, focus, keyboard on the
-   graph, presentation) and work.js (state kept in the URL and the browser, undo, files). */
+   typed formula's place, stepping the backward pass, values and descent, the language switch.
+   Shared pieces are in core.js (server, catalogue, builders), view.js (zoom, focus, keyboard on
+   the graph, presentation), work.js (state kept in the URL and the browser, undo, files) and
+   check.js (the formula box, its verdict and the marks it puts on the drawing). */
 (function () {
   "use strict";
   var L = window.autodiffLab;
@@ -28,7 +29,7 @@
     });
     $("step-play").textContent = state.timer !== null ? tr("❚❚ Pause") : tr("▶ Play");
     $("present").textContent = document.body.classList.contains("presenting") ? tr("Leave presentation") : tr("Present");
-    formulaLabel();
+    L.formulaLabel();
     if (!state.graph) {  /* before the first graph: the texts the page starts with */
       $("graph-title").textContent = tr("Pick a graph.");
       $("step-counter").textContent = tr("not stepping");
@@ -149,7 +150,7 @@
     if (another && state.graph && (!payload.source || JSON.stringify(payload.source) !== JSON.stringify(state.graph.source))) {
       state.checkSeq++;  /* another graph: a formula or a node of the old one means nothing */
       $("formula").value = "";
-      clearVerdict();
+      L.clearVerdict();
       state.selected = null;
       state.explanation = null;
     }
@@ -196,12 +197,12 @@
     L.rove($("n-" + (state.selected && state.nodes[state.selected] ? state.selected : payload.root)));
     if (newDrawing && another) { L.firstView(payload.root); }
     else { L.applyZoom(); stage.scrollLeft = scroll[0]; stage.scrollTop = scroll[1]; }
-    formulaPlaceholder();
+    L.formulaPlaceholder();
     lab.dataset.graph = payload.graph;
     lab.dataset.ready = "true";
     L.status("");
     if (state.selected && state.nodes[state.selected]) { select(state.selected, true); }
-    else { state.selected = null; clearDerivation(); formulaLabel(); }
+    else { state.selected = null; clearDerivation(); L.formulaLabel(); }
     L.keep();
   }
   L.show = show;
@@ -228,36 +229,7 @@
     path.edges.forEach(function (id) { var e = byId(id); if (e) { e.classList.add(cls); } });
   }
   function clearTags() { var s = svgRoot(); if (s) { s.querySelectorAll("text.tag").forEach(function (t) { t.remove(); }); } }
-  function tag(edge, cls, text) {
-    if (!edge || !edge.getAttribute("data-note-x")) { return null; }
-    var t = el("text", { "class": "tag " + cls, x: edge.getAttribute("data-note-x"),
-                         y: String(Number(edge.getAttribute("data-note-y")) + 11) }, [text], L.SVGNS);
-    edge.appendChild(t);
-    return t;
-  }
-  function tagPaths(paths, accounted, off) {  /* a label on each path's own edge: "✓ path 1", "✗ path 2 missed", "✗ path 3: a factor is off" */
-    clearTags();
-    paths.forEach(function (p) {
-      var own = p.edges.filter(function (e) {
-        return /-\d+$/.test(e) && paths.every(function (q) { return q === p || q.edges.indexOf(e) < 0; });
-      });
-      var wrong = off.filter(function (o) { return o.path === p.index; });
-      var text = wrong.length ? tr("✗ path {index}: a factor is off", { index: p.index }) :
-        accounted.indexOf(p.index) >= 0 ? tr("✓ path {index}", { index: p.index }) : tr("✗ path {index} missed", { index: p.index });
-      tag(byId(own[0] || ""), wrong.length ? "off" : accounted.indexOf(p.index) >= 0 ? "on" : "missed", text);
-    });
-    off.forEach(function (o) {  /* the edge whose factor the formula has wrong: its own style and label */
-      o.edges.forEach(function (id, k) {
-        var e = byId(id);
-        if (!e) { return; }
-        e.classList.add("factor-off");
-        if (k === 0) {
-          var t = tag(e, "off factor", tr("✗ wrong factor {chain}", { chain: o.chain }));
-          if (t) { t.setAttribute("y", String(Number(t.getAttribute("y")) + 12)); }  /* below the edge's own label */
-        }
-      });
-    });
-  }
+  L.svgRoot = svgRoot; L.byId = byId; L.clearClass = clearClass; L.lightPath = lightPath; L.clearTags = clearTags;
 
   /* --- a node's derivation ------------------------------------------------------------ */
   function form() { return $("form-delta").checked ? "delta" : "paths"; }
@@ -267,7 +239,7 @@
     d.appendChild(el("p", { "class": "hint" }, [tr("Click a node to see how its gradient is derived.")]));
     delete d.dataset.node;
     $("leaf-box").hidden = true;
-    fold();
+    L.fold();
   }
   function select(id, keepView) {
     var clicked = performance.now();
@@ -281,7 +253,7 @@
     $("node-select").value = id;
     $("leaf-box").hidden = !node.leaf;
     if (node.leaf) { $("leaf-value").value = String(node.data); L.fieldError($("leaf-value"), ""); }
-    formulaLabel();
+    L.formulaLabel();
     var wanted = form();
     return api("GET", "/api/explain?graph=" + encodeURIComponent(state.graph.graph) + "&node=" + encodeURIComponent(id) +
                "&form=" + wanted).then(function (r) {
@@ -303,10 +275,11 @@
       renderDerivation(r.data);
       $("derivation").dataset.ms = String(Math.round(performance.now() - clicked));  /* click to derivation shown */
       L.keep();
-      if ($("formula").value.trim()) { return check(); } else { clearVerdict(); }
+      if ($("formula").value.trim()) { return L.check(); } else { L.clearVerdict(); }
     });
   }
   L.select = select;
+  L.renderDerivation = renderDerivation;
   function renderDerivation(e) {
     var d = $("derivation");
     d.textContent = "";
@@ -372,95 +345,7 @@
     d.dataset.value = String(e.value);
     d.dataset.paths = String(e.form === "paths" ? e.paths.length : e.path_count);
     d.dataset.form = e.form;
-    fold();
-  }
-
-  /* --- checking a formula: the box above the derivation, which folds while the box has text */
-  function formulaLabel() {
-    var n = state.selected && state.nodes[state.selected];
-    var root = state.graph ? (state.graph.root_name || tr("the output")) : "";
-    $("formula-lhs").textContent = n ? "∂" + root + "/∂" + (n.name !== null ? n.name : n.id) + " =" :
-      tr("Pick a node to check a formula for its gradient");
-    $("check-box").dataset.node = n ? n.id : "";
-  }
-  function formulaPlaceholder() {  /* an example in this graph's own names, never the answer */
-    var named = state.graph.nodes.filter(function (n) { return n.name !== null && n.id !== state.graph.root; });
-    var inner = named.filter(function (n) { return !n.leaf; }).map(function (n) { return n.name; });
-    var leaves = named.filter(function (n) { return n.leaf; }).map(function (n) { return n.name; });
-    var a = inner[inner.length - 1] || leaves[0] || "x", b = leaves[leaves.length - 1] || "2";
-    $("formula").setAttribute("placeholder", tr("e.g. {example}", { example: a === b ? "2*" + a : a + "*(1-" + b + ")" }));
-  }
-  function fold() {  /* the derivation gives the answer away: folded while the box has text, unless asked for */
-    var typed = !!$("formula").value.trim() && !!state.selected;
-    var hidden = typed && !state.revealed;
-    $("derivation-body").hidden = hidden;
-    $("show-derivation").hidden = !typed;
-    $("show-derivation").textContent = hidden ? tr("Show derivation") : tr("Hide derivation");
-    $("show-derivation").setAttribute("aria-expanded", hidden ? "false" : "true");
-  }
-  function clearVerdict() {
-    var v = $("verdict");
-    v.textContent = "";
-    ["ok", "accounted", "missed", "position", "formula", "off"].forEach(function (k) { delete v.dataset[k]; });
-  }
-  function scheduleCheck() {
-    clearTimeout(state.checkTimer);
-    fold();
-    state.checkTimer = setTimeout(check, 250);
-  }
-  function check() {
-    var formula = $("formula").value;
-    if (!state.selected || !state.graph) { return Promise.resolve(); }
-    L.keep();
-    if (!formula.trim()) { clearVerdict(); fold(); if (state.explanation) { renderDerivation(state.explanation); } return Promise.resolve(); }
-    var seq = ++state.checkSeq;
-    var started = performance.now();
-    return api("POST", "/api/check", { graph: state.graph.graph, node: state.selected, formula: formula }).then(function (r) {
-      if (seq !== state.checkSeq) { return; }
-      var v = $("verdict");
-      clearVerdict();
-      if (!r.ok) { v.appendChild(el("p", { "class": "error" }, [r.data.message])); return; }
-      var c = r.data;
-      clearClass("path-on"); clearClass("path-missed"); clearClass("path-hover"); clearClass("factor-off"); clearTags();
-      $("formula").removeAttribute("aria-invalid");
-      if (c.error) {
-        $("formula").setAttribute("aria-invalid", "true");
-        v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
-          tr("Cannot read the formula: {message} (at position {position})", c.error) :
-          tr("Cannot read the formula: {message}", c.error)]));
-        if (typeof c.error.position === "number") {
-          v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));
-        }
-        v.dataset.position = String(c.error.position);
-      } else {
-        v.appendChild(el("p", { "class": c.ok ? "ok" : "wrong" }, [c.ok ?
-          tr("OK: it equals the gradient {gradient}", { gradient: full(c.expected) }) :
-          tr("Not yet: your formula gives {value}, the gradient is {gradient}", { value: full(c.value), gradient: full(c.expected) })]));
-        if (c.paths.length) {
-          v.appendChild(el("p", {}, [tr("Paths accounted for: {accounted} of {count}; missed: {missed}.", {
-            accounted: c.paths_accounted.join(", ") || tr("none"), count: c.paths.length,
-            missed: c.paths_missed.join(", ") || tr("none") })]));
-        }
-        c.off_factors.forEach(function (f) { v.appendChild(el("p", { "class": "off" }, [tr("Off factor: {factor}", { factor: f })])); });
-        v.appendChild(el("details", {}, [el("summary", {}, [tr("The checker's full answer")]), el("pre", {}, [c.text])]));
-        var off = c.off || [];
-        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) < 0) { lightPath(p, "path-missed"); } });
-        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) >= 0) { lightPath(p, "path-on"); } });
-        svgRoot().querySelectorAll(".path-on.path-missed").forEach(function (e) {  /* shared by both: accounted for */
-          e.classList.remove("path-missed");
-        });
-        tagPaths(c.paths, c.paths_accounted, off);
-        v.dataset.ok = String(c.ok);
-        v.dataset.accounted = c.paths_accounted.join(",");
-        v.dataset.missed = c.paths_missed.join(",");
-        v.dataset.off = off.map(function (o) { return o.path; }).join(",");
-        var first = svgRoot().querySelector(".factor-off, .edge.path-missed");
-        if (first) { L.reveal(first); }
-      }
-      v.dataset.formula = formula;
-      v.dataset.ms = String(Math.round(performance.now() - started));  /* request and drawing */
-      if (state.lastKey) { v.dataset.sinceKey = String(Math.round(performance.now() - state.lastKey)); }  /* + debounce */
-    });
+    L.fold();
   }
 
   /* --- stepping the backward pass ----------------------------------------------------- */
@@ -614,8 +499,6 @@
   on("node-select", "change", function () { if ($("node-select").value) { select($("node-select").value); } });
   on("form-paths", "change", function () { if (state.selected) { select(state.selected); } });
   on("form-delta", "change", function () { if (state.selected) { select(state.selected); } });
-  on("formula", "input", function () { state.lastKey = performance.now(); scheduleCheck(); });
-  on("show-derivation", "click", function () { state.revealed = !state.revealed; fold(); });
   on("copy-latex", "click", function () { if (state.explanation) { L.copy(state.explanation.latex, "LaTeX"); } });
   on("copy-md", "click", function () { if (state.explanation) { L.copy(state.explanation.markdown, "Markdown"); } });
   on("leaf-set", "click", setLeaf);
