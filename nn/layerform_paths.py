@@ -72,6 +72,7 @@ class EntryLink:
     path_sum: float | None  # None when the paths were too many to list
     groups: tuple[PathGroup, ...]
     scalar_gradient: float  # the same derivative from the scalar graph (explain's value)
+    loss_name: str = "L"  # the scalar graph's name for the loss (002's E, 000's Loss)
 
 
 def sample_of(label: str) -> tuple[str, int]:
@@ -117,4 +118,4 @@ def link_entry(form: LayerForm, root: Value, name: str, max_paths: int = 256) ->
             unit = next((j for e in entries for j, z in enumerate(form.layer(e.layer).z_names) if z == base), -1)
             groups.append(PathGroup(node, sample, unit, len(values), math.fsum(values)))
     return EntryLink(name, entries, form.gradients[name], tuple(terms), explanation.path_count, explanation.path_sum,
-                     tuple(groups), explanation.value)
+                     tuple(groups), explanation.value, explanation.root_label)

@@ -276,8 +276,8 @@ class MatrixForm:
         if entry.kind == "W":
             l, k, j = entry.layer, entry.row, entry.col
             prev = "X" if l == 1 else f"A{l - 1}"
-            lines.append(f"∂L/∂{name} = {entry.gradient_label()} = ({prev}ᵀ·δ{l})[{k}][{j}] = Σ_n {prev}ᵀ[{k}][n]·"
-                         f"δ{l}[n][{j}]")
+            lines.append(f"∂{link.loss_name}/∂{name} = {entry.gradient_label()} = ({prev}ᵀ·δ{l})[{k}][{j}] = "
+                         f"Σ_n {prev}ᵀ[{k}][n]·δ{l}[n][{j}]")
             lines.append("  " + translate("{prev}ᵀ[{k}][n] is {prev}[n][{k}]: the transpose turns the samples' rows "
                                           "into columns, so the product runs over the samples n and adds them up; "
                                           "{prev}[n][{k}] is what unit {k} feeds the weight in sample n.", lang,
@@ -286,7 +286,7 @@ class MatrixForm:
             layers = sorted({e.layer for e in link.entries})
             what = " + ".join(f"sum(δ{layer})" if len(link.entries) > 1 else f"Σ_n δ{layer}[n][{entry.col}]"
                               for layer in layers)
-            lines.append(f"∂L/∂{name} = {what}")
+            lines.append(f"∂{link.loss_name}/∂{name} = {what}")
         for t in link.terms:
             lines.append(f"  n = {t.sample}: {t.delta_label()} · {t.activation_label} = {_num(t.delta)} · "
                          f"{_num(t.activation)} = {_num(t.value)}")

@@ -236,3 +236,14 @@ def test_the_matrix_helpers_name_the_operation_and_the_shapes():
 def test_the_repr_is_one_line_with_the_shapes():
     shown = case_matrices("003")
     assert repr(shown) == "MatrixForm(MLP(2 -> 3 sigmoid -> 2 sigmoid -> 1 linear, no bias), N=1, half_sse: W1 2×3, W2 3×2, W3 2×1)"
+
+
+def test_the_layer_form_needs_no_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys; from nn.layerform_text import case_matrices; from nn.numpy_code import to_numpy_code; "
+            "to_numpy_code(case_matrices('001').form); print('numpy' in sys.modules, 'torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
