@@ -106,10 +106,11 @@ def markdown_rows(markdown: str) -> list[list[str]]:
 
 def test_there_is_a_notebook_for_each_part_of_the_course() -> None:
     names = [p.name for p in ALL]
-    assert len(names) == 8
+    assert len(names) == 9
     assert names[0].startswith("01_value") and names[1].startswith("02_one_neuron")
-    assert [n for n in names if "_document_" in n] == [f"{3 + i:02d}_document_{s}.ipynb" for i, s in enumerate(SEEDS)]
-    assert names[-1].startswith("08_training")
+    assert [n for n in names[:-1] if "_document_" in n] == [f"{3 + i:02d}_document_{s}.ipynb"
+                                                          for i, s in enumerate(SEEDS)]
+    assert names[-2].startswith("08_training") and names[-1] == "09_document_002_matrices.ipynb"
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
@@ -281,3 +282,25 @@ def test_training_notebook_plots_loss_and_boundary(tmp_path_factory: pytest.Temp
     for tag in ("loss-plot", "boundary-plot"):
         png = result(nb, tag)["image/png"]
         assert isinstance(png, str) and len(png) > 10_000  # base64 of a real picture
+
+
+# --- 09: document 002 in matrices ------------------------------------------------------------------
+
+def test_matrices_notebook_numpy_torch_and_the_graded_exercises(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The layer form's, the numpy script's and PyTorch's gradients are backward()'s; the exercises are graded."""
+    notebook = executed("09_document_002_matrices.ipynb", tmp_path_factory)
+    case = reference.build("002")
+    case.loss().backward()
+    grads = {name: p.grad for name, p in case.model.named_parameters()}
+    for tag, prefix in (("agree", None), ("numpy", "numpy"), ("torch", "torch")):
+        lines = [line.split() for line in printed(notebook, tag).splitlines()]
+        rows = [line for line in lines if line and line[0] == prefix] if prefix else \
+            [line for line in lines if line and line[0] in grads]
+        values = {row[1]: float(row[2].replace("−", "-")) for row in rows} if prefix else \
+            {row[0]: float(row[2]) for row in rows}
+        assert set(values) == set(grads), tag
+        assert all(abs(values[n] - g) <= 1e-12 * abs(g) for n, g in grads.items()), tag
+    assert "right: A2ᵀ · loss_3 is dW3" in printed(notebook, "formulas")
+    assert "A2 needs a transpose: A2ᵀ" in printed(notebook, "exercise-1")
+    assert "a factor is missing: δ1" in printed(notebook, "exercise-2")
+    assert printed(notebook, "exercise-3").startswith("Wrong: 0.0005 is not ∂E/∂w2_12")
