@@ -183,6 +183,15 @@ def test_a_typed_2_3_1_network_and_a_graph_without_one(browser: Browser, server:
         graph = page.evaluate("() => window.autodiffLab.state.graph")
         grads = {n["id"]: n["grad"] for n in graph["nodes"]}
         assert all(close(e["value"], grads[e["node"]]) for e in page_entries(page))
+        # an entry open while the values change (Undo, on the top bar): the entry follows, with the old numbers
+        page.click("#matrices-body button.entry[data-entry='dW2[0][0]']")
+        page.wait_for_selector("#matrix-entry[data-ready=true][data-entry='dW2[0][0]']", timeout=20000)
+        assert not close(float(page.get_attribute("#matrix-entry", "data-scalar") or "nan"), shown[9]["value"])
+        page.click("#undo")
+        page.wait_for_function("(v) => document.getElementById('matrix-entry').dataset.ready === 'true' && "
+                               "Math.abs(Number(document.getElementById('matrix-entry').dataset.scalar) - v) <= 1e-12 * Math.abs(v)",
+                               arg=shown[9]["value"], timeout=20000)
+        assert shown[9]["entry"] == "dW2[0][0]"
     finally:
         checked(page).context.close()
 

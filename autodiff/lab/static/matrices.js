@@ -11,7 +11,7 @@
   var $ = L.$, tr = L.tr, el = L.el;
   var lab = $("lab");
   var panel = $("matrices-panel");
-  var state = { graph: null, form: null, seq: 0, checkSeq: 0, timer: null, entry: null };
+  var state = { graph: null, form: null, seq: 0, checkSeq: 0, timer: null, entry: null, cells: {} };
   var CHECK_DELAY = 250;  /* ms after the last key before the formula is sent */
 
   function caption(key) {  /* what each matrix is, by the first letters of our symbol */
@@ -44,6 +44,7 @@
                                "aria-label": tr("{entry} = ∂L/∂{param} = {value}: select {param} in the graph",
                                                 { entry: c.entry, param: c.param, value: c.text }) }, [c.text]);
         b.addEventListener("click", function () { pick(c, m, b); });
+        state.cells[c.entry] = { c: c, m: m, button: b };
         return el("td", {}, [b]);
       })));
     }));
@@ -54,6 +55,7 @@
   function render(p) {
     var body = $("matrices-body");
     body.textContent = "";
+    state.cells = {};
     if (!p.agrees) {
       body.appendChild(el("p", { "class": "warning", id: "matrices-stale" },
         [tr("These matrices use the document's own inputs and targets; an input or target you changed is not in them, so their loss differs from the graph's.")]));
@@ -115,11 +117,14 @@
       $("matrix-check-box").hidden = false;
       render(r.data);
       fillTargets(r.data);
-      if (!sameGraph) { $("matrix-entry").textContent = ""; state.entry = null; }
+      var again = sameGraph && state.entry && state.cells[state.entry];
+      if (!again) { $("matrix-entry").textContent = ""; state.entry = null; }
       panel.dataset.ready = "true";
       panel.dataset.graph = gid;
       panel.dataset.network = "true";
-      if ($("matrix-formula").value.trim()) { return check(); }
+      var checked = $("matrix-formula").value.trim() ? check() : Promise.resolve();
+      if (again) { return checked.then(function () { return pick(again.c, again.m, again.button); }); }  /* new values */
+      return checked;
     });
   }
 
