@@ -195,3 +195,19 @@ def test_a_restarted_server_says_to_open_its_new_url(neuron: Page) -> None:
     page.click("#descend")
     page.wait_for_selector("#offline:not([hidden])", timeout=20000)
     assert "started again" in page.text_content("#offline") and page.get_attribute("#lab", "data-offline") == "token"
+
+
+def test_a_copied_link_opened_without_the_key_says_where_the_graph_opens(neuron: Page, server: LabServer) -> None:
+    page = neuron
+    set_leaf(page, "w2", "0.75")
+    page.click("#copy-link")
+    page.wait_for_function("() => document.getElementById('copied').dataset.text")
+    link = page.get_attribute("#copied", "data-text")
+    keyless = page.context.new_page()
+    keyless.goto(link)
+    keyless.wait_for_selector("#offline:not([hidden])", timeout=20000)
+    assert "open the URL the lab printed" in keyless.text_content("#offline")
+    keyless.goto(server.url)  # the lab's own URL: the linked graph comes back from this browser's storage
+    keyless.wait_for_selector("#lab[data-ready=true]", timeout=20000)
+    assert data_of(keyless, "w2") == 0.75
+    keyless.close()

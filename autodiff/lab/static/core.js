@@ -69,7 +69,9 @@
   function offline(why) {
     var box = L.$("offline");
     if (!box || !box.hidden) { return; }
-    L.$("offline-text").textContent = why === "token" ?
+    L.$("offline-text").textContent = why === "token" && !L.token ?
+      tr("This page needs the lab's key: open the URL the lab printed when it started (your graph opens there).") :
+      why === "token" ?
       tr("The lab was started again, so this page's key no longer works. Open the URL the lab printed when it started: your graph, values and formula come back from this browser's storage.") :
       tr("The lab's server has stopped. Start it again (python -m autodiff.lab) and open the URL it prints: your graph, values and formula come back from this browser's storage.");
     box.hidden = false;
