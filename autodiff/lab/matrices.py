@@ -7,7 +7,7 @@ turns its ``LayerForm`` and the checker's ``MatrixVerdict`` into JSON.
 
 * ``matrices_payload``: ``{"graph", "seed", "loss", "loss_value", "agrees", "layers": [{"index",
   "activation", "matrices": [{"key", "name", "rows": [[{"value", "text", "param", "node"}]]}]}],
-  "targets", "names", "examples"}``; a gradient entry (``dW``, ``db``) carries its parameter's name,
+  "targets", "names"}``; a gradient entry (``dW``, ``db``) carries its parameter's name,
   its node id in the graph and its terms (δ · activation, one per sample);
 * ``matrix_check_payload``: ``{"ok", "target", "formula", "text", "diagnoses", "value", "expected",
   "error"}``; a formula the reader cannot read is an answer too (``error`` with its position).
@@ -122,7 +122,7 @@ def _gradient_name(theirs: dict[str, str], ours: str) -> str:
 
 def matrices_payload(graph: LabGraph) -> dict[str, Any]:
     """The layer form of the graph's network, every matrix with its numbers (module docstring)."""
-    from nn.matrix_check import DOCUMENT_MATRIX_FORMULAS, matrix_names
+    from nn.matrix_check import matrix_names
 
     form = _form(graph)
     theirs = _names(form.seed)
@@ -157,8 +157,6 @@ def matrices_payload(graph: LabGraph) -> dict[str, Any]:
         "targets": [m["name"] for layer in layers for m in layer["matrices"]
                     if m["key"][0] in "δd" and m["name"] in targets and targets[m["name"]] == m["key"]],
         "names": sorted(names),
-        "examples": [{"target": d.target, "formula": d.formula} for d in DOCUMENT_MATRIX_FORMULAS
-                     if d.seed == form.seed and d.shape is None and d.target in targets],
     }
 
 
