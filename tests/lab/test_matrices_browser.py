@@ -92,9 +92,13 @@ def test_the_numbers_are_backwards_gradients_and_a_click_selects_the_weight(doc0
     assert "dW3[0][1] = loss_3[0][1] · A2[0][0]" in text and "1 path from E to w3_21" in text
     assert page.locator("#matrix-entry .entry-paths li").count() == 1
     assert page.locator(f"#n-{node}.path-on").count() == 1 and page.locator("#graph .edge.path-on").count() >= 3
+    other = node_of(page, "w3_22")  # the other way: a weight clicked on the graph shows its entry in the tab
+    page.click(f"#n-{other}")
+    page.wait_for_selector("#matrix-entry[data-ready=true][data-entry='dW3[1][1]']", timeout=20000)
+    assert page.get_attribute("#matrices-body button.entry.chosen", "data-param") == "w3_22"
     page.click("#matrix-to-derivation")  # the same derivation in its own tab
     assert page.get_attribute("#tab-derivation", "aria-selected") == "true"
-    assert page.get_attribute("#derivation", "data-node") == node
+    assert page.get_attribute("#derivation", "data-node") == other
 
 
 def test_a_right_and_a_wrong_formula_get_their_verdicts_as_typed(doc002: Page) -> None:
@@ -143,6 +147,9 @@ def test_the_tab_from_the_keyboard_alone(doc002: Page) -> None:
     page.wait_for_selector("#matrix-entry[data-ready=true][data-entry='dW2[0][0]']", timeout=20000)
     assert page.input_value("#node-select") == node_of(page, "w2_11")
     assert page.get_attribute("#matrix-entry", "aria-live") == "polite"  # the entry's sum is announced
+    page.focus(f"#n-{node_of(page, 'w3_11')}")  # a node picked with Enter on the graph: its entry in the tab
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#matrix-entry[data-ready=true][data-entry='dW3[0][0]']", timeout=20000)
     page.reload()  # the tab chosen is kept with the page's state
     page.wait_for_selector("#matrices-panel[data-ready=true]", timeout=20000)
     assert page.get_attribute("#tab-matrices", "aria-selected") == "true"

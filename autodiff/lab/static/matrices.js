@@ -206,6 +206,20 @@
     state.timer = setTimeout(function () { state.timer = null; check(); }, CHECK_DELAY);
   }
 
+  /* the other way: a parameter picked on the graph while the tab is open shows its entry here */
+  function follow() {
+    var id = L.state.selected;
+    if (!active() || !state.form || !id) { return; }
+    var found = Object.keys(state.cells).map(function (k) { return state.cells[k]; })
+      .filter(function (x) { return x.c.node === id; })[0];
+    if (found && state.entry !== found.c.entry) { pick(found.c, found.m, found.button); }
+  }
+  $("graph").addEventListener("click", function () { setTimeout(follow, 0); });
+  $("graph").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" || e.key === " ") { setTimeout(follow, 0); }
+  }, true);  /* (capture: the node's own handler stops the key there) */
+  $("node-select").addEventListener("change", function () { setTimeout(follow, 0); });
+
   $("matrix-formula").addEventListener("input", later);
   $("matrix-formula").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
   $("matrix-target").addEventListener("change", check);
