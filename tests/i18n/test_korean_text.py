@@ -135,8 +135,8 @@ def test_a_drawings_title_lines_in_korean(losses):
 
 
 @pytest.mark.parametrize("formula, korean", [
-    ("(y-t)*(W_20", "기대한 것: ')'. 나온 것: 식의 끝 (11번째 글자):"),
-    ("foo*2", "모르는 이름 'foo' (이 그래프의 노드도, 별칭도, 함수도 아니다) (0번째 글자):"),
+    ("(y-t)*(W_20", "기대한 것: ')'. 나온 것: 식의 끝 (12번째 글자):"),  # counted from 1, as people count
+    ("foo*2", "모르는 이름 'foo' (이 그래프의 노드도, 별칭도, 함수도 아니다) (1번째 글자):"),
     ("", "식이 비어 있다"),
 ])
 def test_a_formula_that_cannot_be_read_is_explained_in_korean_at_the_same_position(losses, formula, korean):

@@ -123,7 +123,7 @@ def test_formula_4_follows_one_of_three_paths(page: Page) -> None:
     # a formula that cannot be read: the error and its position, and the page keeps working
     page.fill("#formula", "(y-t)*(W_20")
     page.wait_for_selector("#verdict[data-position='11']", timeout=20000)
-    assert "at position 11" in page.text_content("#verdict")
+    assert "at position 12" in page.text_content("#verdict")  # the text counts from 1, data-position from 0
     page.fill("#formula", "(y-t)*(W_20*Out h1*(1-Out h1) + W_21*Out h2*(1-Out h2) + W_22*Out h3*(1-Out h3))")
     page.wait_for_selector("#verdict[data-ok=true]", timeout=20000)
     assert page.get_attribute("#verdict", "data-missed") == ""
@@ -314,7 +314,7 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click("#expr-load")
     page.wait_for_selector("#expr-error[data-position='13']", timeout=20000)
     error = page.text_content("#expr-error")
-    assert "')'" in error and "^ position 13" in error
+    assert "')'" in error and "^ position 14" in error
     assert page.get_attribute("#expr", "aria-invalid") == "true"
     assert page.evaluate("() => document.activeElement.id") == "expr"  # the cursor is put at the error
     assert page.evaluate("() => document.getElementById('expr').selectionStart") == 13
@@ -332,3 +332,17 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click(f"#n-{w1}")
     wait_derivation(page, w1)
     assert float(page.get_attribute("#derivation", "data-value")) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_space_on_the_stepper_plays_and_pauses_as_on_the_animation_page(page: Page) -> None:
+    # The lab and the animation page share one player (autodiff/animation/static/player.js).
+    page.focus("#step-next")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='true']")
+    page.wait_for_selector("#graph[data-step='2']")  # playing moves on by itself
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='false']")
+    assert page.text_content("#step-play") == "▶ Play"
+    shown = page.get_attribute("#graph", "data-step")
+    page.wait_for_timeout(2000)  # paused: no step is added (the player's interval is 1.5 s)
+    assert page.get_attribute("#graph", "data-step") == shown
