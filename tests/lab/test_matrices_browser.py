@@ -118,7 +118,7 @@ def test_a_right_and_a_wrong_formula_get_their_verdicts_as_typed(doc002: Page) -
     assert "A2 needs a transpose: A2ᵀ" in items
     typed(page, "A2ᵀ · (")
     assert page.get_attribute("#matrix-verdict", "data-ok") == "error"
-    assert "^ position 7" in (page.text_content("#matrix-verdict .caret") or "")
+    assert "^ position 8" in (page.text_content("#matrix-verdict .caret") or "")  # the page counts from 1
     page.select_option("#matrix-target", "loss_3")  # another target: the formula judged again
     typed(page, "(A3 − T) * A3 * (1 − A3)")
     assert page.get_attribute("#matrix-verdict", "data-ok") == "true"

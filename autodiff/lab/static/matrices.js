@@ -186,7 +186,7 @@
         input.setAttribute("aria-invalid", "true");
         v.appendChild(el("p", { "class": "wrong" }, [tr("Cannot read the formula yet: {message}", { message: d.error.message })]));
         if (typeof d.error.position === "number") {
-          v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(d.error.position) + tr("^ position {position}", { position: d.error.position })]));
+          v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(d.error.position) + tr("^ position {position}", { position: d.error.position + 1 })]));
         }
         v.dataset.ok = "error";
       } else {
