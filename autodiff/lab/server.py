@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..animation import STEP_STYLE, STEPS_JS
 from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
 from ..render import GraphTooLargeError
-from . import api, practice
+from . import api, matrices, practice
 from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph
 from .networks import network_graph
 
@@ -40,7 +40,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
-SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "check.js", "practice.js")
+SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "check.js", "practice.js", "matrices.js")
 """The page's own scripts, in the order the page loads them (after ``steps.js``)."""
 
 _FILES = {  # URL path -> (packaged file, content type)
@@ -376,6 +376,9 @@ _check = _reading(lambda graph, args: api.check_payload(graph, args.get("node"),
 _steps = _reading(lambda graph, args: api.steps_payload(graph))
 _practice = _reading(lambda graph, args: practice.exercises_payload(graph, args.get("seed")))
 _practice_grade = _reading(lambda graph, args: practice.grade_payload(graph, args))
+_matrices = _reading(lambda graph, args: matrices.matrices_payload(graph))
+_matrix_check = _reading(lambda graph, args: matrices.matrix_check_payload(graph, args.get("target"),
+                                                                           args.get("formula")))
 
 
 def _set(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
@@ -410,4 +413,6 @@ _ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/practice"): _practice,
     ("POST", "/api/practice"): _practice,
     ("POST", "/api/practice/grade"): _practice_grade,
+    ("GET", "/api/matrices"): _matrices,
+    ("POST", "/api/matrices/check"): _matrix_check,
 }

@@ -209,7 +209,7 @@
   /* After a kept state's graph is drawn: its node, form, formula and tab again. */
   L.settle = function (st) {
     if (st.formula) { $("formula").value = st.formula; }
-    if (st.tab === "practice" && L.chooseTab) { L.chooseTab("practice"); }
+    if ((st.tab === "practice" || st.tab === "matrices") && L.chooseTab) { L.chooseTab(st.tab); }
     if (st.node && state.nodes[st.node]) { return select(st.node).then(function () { return true; }); }
     return Promise.resolve(true);
   };

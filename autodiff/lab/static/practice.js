@@ -270,7 +270,7 @@
   }
 
   /* --- the tabs (WAI-ARIA tabs: arrow keys move between them, the chosen one is in the Tab order) */
-  var tabs = [$("tab-derivation"), $("tab-practice")];
+  var tabs = [$("tab-derivation"), $("tab-practice"), $("tab-matrices")].filter(Boolean);  /* matrices.js: the third */
   function choose(tab, focus) {
     tabs.forEach(function (t) {
       var on = t === tab;
@@ -295,7 +295,7 @@
     });
   });
 
-  window.autodiffLab.chooseTab = function (name) { choose(name === "practice" ? tabs[1] : tabs[0], false); };
+  window.autodiffLab.chooseTab = function (name) { choose($("tab-" + name) || tabs[0], false); };
   $("practice-howto").textContent = say("howto");
   $("practice-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
   $("practice-check").addEventListener("click", check);

@@ -27,7 +27,7 @@
       v: 1, src: g.source || null, show: g.source ? null : g.graph, leaves: leaves,
       hist: { losses: g.losses.slice(-MAX_POINTS), kinds: g.kinds.slice(-MAX_POINTS) },
       node: s.selected || null, formula: $("formula").value, form: $("form-delta").checked ? "delta" : "paths",
-      tab: $("tab-practice").getAttribute("aria-selected") === "true" ? "practice" : "derivation",
+      tab: ((document.querySelector("#side-tabs [aria-selected=true]") || {}).id || "tab-derivation").replace(/^tab-/, ""),
     };
   }
   function encode(st) { return "lab=" + encodeURIComponent(JSON.stringify(st)); }
