@@ -312,6 +312,7 @@ def _diagnose(form: LayerForm, symbol: str, tree: Sym, formula: str, where: list
     found: list[str] = []
     nodes = _nodes(tree)
     for node in nodes:  # a missing transpose on a name, or one too many
+        # p indexes the text from 0; a message counts positions from 1, as the formula reader's do
         p = where[node.position] if node.position is not None and node.position < len(where) else None
         if p is None:
             continue
@@ -319,14 +320,14 @@ def _diagnose(form: LayerForm, symbol: str, tree: Sym, formula: str, where: list
             found.append(translate("{name} needs a transpose: {name}ᵀ", lang, name=formula[p:p + len(str(node.value))]
                                    if formula[p:].startswith(str(node.value)) else str(node.value)))
         elif node.kind == "pow" and formula[p] in _TRANSPOSE and _try(tree, formula, where, names, expected, flip=p):
-            found.append(translate("the transpose at position {position} should not be there", lang, position=p))
+            found.append(translate("the transpose at position {position} should not be there", lang, position=p + 1))
         elif node.kind == "mul" and _try(tree, formula, where, names, expected, flip=p):
             if formula[p] in ("*", "⊙", "×"):
                 found.append(translate("{written} at position {position} is elementwise; a matrix product (@ or ·) is "
-                                       "meant there", lang, written=formula[p], position=p))
+                                       "meant there", lang, written=formula[p], position=p + 1))
             else:
                 found.append(translate("a matrix product at position {position}; an elementwise product (* or ⊙) is "
-                                       "meant there", lang, position=p))
+                                       "meant there", lang, position=p + 1))
     if found:
         return found
     kind, l = symbol.rstrip("0123456789"), int(symbol.lstrip("δdWb"))

@@ -63,6 +63,7 @@ def test_the_slips_on_document_002():
     form = case_layer_form("002")
     at = check_matrix_formula(form, "dW3", "A2ᵀ * loss_3")
     assert not at.ok and named(at, "the shapes cannot match") and named(at, "is elementwise; a matrix product")
+    assert named(at, "* at position 5 is elementwise")  # 'A2ᵀ * loss_3': the fifth character, counted from 1
     transpose = check_matrix_formula(form, "dW3", "A2 · loss_3")
     assert named(transpose, "the left one transposed, (2, 1), would fit") and named(transpose, "A2 needs a transpose")
     reverse = check_matrix_formula(form, "loss_3", "(A3 − T) · A3 * (1 − A3)")
