@@ -19,16 +19,18 @@ from .traversal import backward_order, topological_order
 from .dotnode import dot
 from .collector import gc_paused
 from .copying import copy_graph  # (importing it also registers how Values pickle and deep-copy)
-from .gradcheck import GradcheckError, gradcheck
+from .finite_diff import GradcheckError, gradcheck
 from .ops import OPS, Op, power
 from .symbolic import Sym
 
-# Imported after the engine; each module's main function replaces the module of the same name
-# as a package attribute, so `autodiff.explain(...)` and `from autodiff import explain` are the function.
+# Imported after the engine. The modules are named apart from the functions they define
+# (`autodiff.animation` defines `animate`, `autodiff.explanation` defines `explain`), so that no
+# export shadows a submodule: `import autodiff.animation as anim; anim.frames` works.
 from . import render
 from .render import draw
-from .explain import check_formula, explain
-from .animate import animate
+from .checking import check_formula
+from .explanation import explain
+from .animation import animate
 from .custom import BinaryOperation, Operation, define_op
 
 __all__ = [

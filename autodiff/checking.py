@@ -21,7 +21,7 @@ from .engine import Value
 from .formatting import format_number
 from .formula import FormulaError, parse_formula
 from .i18n import resolve_language, translate, translate_plural
-from .paths import NamedGraph, Path, resolve_node
+from .paths import NamedGraph, ChainPath, resolve_node
 from .symbolic import EvaluationError, Sym, is_one as _is_one, product_text as _product_text, rename as _rename, wrap_text as _wrap_text
 
 __all__ = ["check_formula", "Verdict", "OffFactor"]
@@ -70,9 +70,9 @@ class Verdict:
     formula_value: float
     gradient: float
     explanation: str
-    paths: tuple[Path, ...] | None
-    matched_paths: tuple[Path, ...]
-    missing_paths: tuple[Path, ...]
+    paths: tuple[ChainPath, ...] | None
+    matched_paths: tuple[ChainPath, ...]
+    missing_paths: tuple[ChainPath, ...]
     off_factors: tuple[OffFactor, ...] = ()
     same_as: tuple[str, ...] = ()  # other nodes whose gradient the formula equals
     unrelated_names: tuple[str, ...] = ()  # names in the formula that no path's factors use
@@ -226,7 +226,7 @@ def _charged(items: Iterable[_T], budget: _Budget) -> Iterator[_T]:
         yield item
 
 
-def _match_term(term: list[_FFactor], path: Path, rel: float,
+def _match_term(term: list[_FFactor], path: ChainPath, rel: float,
                 budget: _Budget) -> tuple[int, list[tuple[list[_FFactor], list[int]]]]:
     """Align a product's factors with a path's factors.
 
@@ -415,8 +415,8 @@ def check_formula(
         lines.append(translate("It equals the gradient of {names}: a derivation of {alternatives}, labelled as one of "
                                "{node}?", lang, names=", ".join(f"{name} (∂{graph.label(root)}/∂{name})" for name in same_as),
                                alternatives=alternatives, node=graph.label(node)))
-    matched: list[Path] = []
-    missing: list[Path] = []
+    matched: list[ChainPath] = []
+    missing: list[ChainPath] = []
     off: list[OffFactor] = []
     if paths is None:
         lines.append(translate("{node} reaches {root} along {count} paths, too many to compare one by one "
@@ -438,12 +438,12 @@ def check_formula(
                    tuple(matched), tuple(missing), tuple(off), same_as, tuple(unrelated))
 
 
-def _describe(p: Path, lang: str | None) -> str:
+def _describe(p: ChainPath, lang: str | None) -> str:
     return translate("path {index} ({route}) = {value}", lang, index=p.index, route=p.route(), value=_num(p.value))
 
 
-def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float, graph: NamedGraph,
-              back: Mapping[str, str], lang: str | None) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
+def _diagnose(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], rel: float, floor: float, graph: NamedGraph,
+              back: Mapping[str, str], lang: str | None) -> tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str]]:
     def as_written(name: str) -> str:  # show aliases as the formula wrote them
         if name.startswith("δ(") and name.endswith(")"):
             return f"δ({back.get(name[2:-1], name[2:-1])})"
@@ -465,9 +465,9 @@ def _value_or_nan(sym: Sym, values: Mapping[str, float]) -> float:
         return math.nan
 
 
-def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path], rel: float, floor: float,
+def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[ChainPath], rel: float, floor: float,
                      graph: NamedGraph, as_written: Callable[[str], str],
-                     budget: _Budget, lang: str | None) -> tuple[list[Path], list[Path], list[OffFactor], list[str]]:
+                     budget: _Budget, lang: str | None) -> tuple[list[ChainPath], list[ChainPath], list[OffFactor], list[str]]:
     lines: list[str] = []
     n = len(paths)
     counts = graph.count_paths(graph.on_the_way())
@@ -488,7 +488,7 @@ def _diagnose_within(parsed: Sym, values: Mapping[str, float], paths: list[Path]
             if score or exact:
                 scored.append((exact, score, -t, -p.index, t, p, off))
     scored.sort(key=lambda s: s[:4], reverse=True)
-    term_path: dict[int, tuple[Path, bool, list[tuple[list[_FFactor], list[int]]]]] = {}
+    term_path: dict[int, tuple[ChainPath, bool, list[tuple[list[_FFactor], list[int]]]]] = {}
     taken: set[int] = set()
     for exact, score, _, _, t, p, off in scored:
         if t not in term_path and p.index not in taken:
@@ -577,7 +577,7 @@ def _follows(terms: int, matched: int, count: int, lang: str | None, **names: st
         count, lang, **values)
 
 
-def _unrelated_names(parsed: Sym, paths: Sequence[Path], graph: NamedGraph, by_name: Mapping[str, list[Value]],
+def _unrelated_names(parsed: Sym, paths: Sequence[ChainPath], graph: NamedGraph, by_name: Mapping[str, list[Value]],
                      aliases: Mapping[str, str] | None) -> list[str]:
     if not paths:
         return []

@@ -228,7 +228,7 @@ def _run_draw(args: argparse.Namespace) -> int:
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    from .explain import explain
+    from .explanation import explain
 
     root = _build(args)
     try:
@@ -240,7 +240,7 @@ def _run_explain(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from .explain import check_formula
+    from .checking import check_formula
 
     root = _build(args)
     try:

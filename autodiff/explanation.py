@@ -14,7 +14,7 @@
   computed once for every named node v on the way, from the δ of the nodes just above it,
   so the derivation stays short when paths multiply (``DeltaStep``).
 
-The result, an ``Explanation``, holds the structured derivation (``Path``s of ``Factor``s,
+The result, an ``Explanation``, holds the structured derivation (``ChainPath``s of ``Factor``s,
 ``DeltaStep``s) and renders it as plain text, Markdown or LaTeX. How the graph is read (named
 nodes, steps between them) is ``paths``'s job; numbers and names are written by ``formatting``.
 No ``.grad`` is changed. The words are in the learner's language (``lang=``, see ``i18n``);
@@ -30,10 +30,10 @@ from .display import one_line
 from .engine import Value
 from .i18n import resolve_language, translate, translate_plural
 from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
-from .paths import Factor, NamedGraph, Path, resolve_node
+from .paths import Factor, NamedGraph, ChainPath, resolve_node
 from .symbolic import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
 
-__all__ = ["explain", "Explanation", "Factor", "Path", "DeltaStep", "TooManyPathsError", "FORMS"]
+__all__ = ["explain", "Explanation", "Factor", "ChainPath", "DeltaStep", "TooManyPathsError", "FORMS"]
 
 FORMS = ("paths", "delta")
 
@@ -65,19 +65,19 @@ def _delta_label(label: str, latex: bool = False) -> str:
 class Explanation:
     """d(root)/d(node), derived. ``value`` equals ``node.grad`` after ``root.backward()``.
 
-    Structured data: ``paths`` (each a ``Path`` of ``Factor``s; ``None`` when not enumerated),
+    Structured data: ``paths`` (each a ``ChainPath`` of ``Factor``s; ``None`` when not enumerated),
     ``path_count``, ``path_sum`` (Σ of the path products), ``deltas`` (the ``DeltaStep``s of the
     factored form, root side first). Render with ``text()``, ``markdown()`` or ``latex()``.
     """
 
-    def __init__(self, graph: NamedGraph, form: str, paths: list[Path] | None, path_count: int, deltas: list[DeltaStep],
+    def __init__(self, graph: NamedGraph, form: str, paths: list[ChainPath] | None, path_count: int, deltas: list[DeltaStep],
                  lang: str | None = None):
         self.form = form
         self.lang = lang  # the language of text(), markdown() and latex() when they are given none
         self._root = graph.root
         self.root_label, self.node_label = graph.label(graph.root), graph.label(graph.node)
         self.value: float = graph.grads.get(graph.node, 0.0)
-        self.paths: tuple[Path, ...] | None = tuple(paths) if paths is not None else None
+        self.paths: tuple[ChainPath, ...] | None = tuple(paths) if paths is not None else None
         self.path_count = path_count
         self.path_sum: float | None = math.fsum(p.value for p in paths) if paths is not None else None
         self.deltas = tuple(deltas)

@@ -11,7 +11,7 @@ Two views of ``root``'s graph:
   (``segments``) between two named nodes, whose factor ∂u/∂v is written symbolically from the
   operations' one derivative rule (``Op.derivative`` on ``Sym``) and numerically from the
   engine's local derivatives. It gives the named nodes on the way (``on_the_way``), path counts
-  between them (``count_paths``), every path (``paths``, as ``Path`` of ``Factor``), and the
+  between them (``count_paths``), every path (``paths``, as ``ChainPath`` of ``Factor``), and the
   gradients in exactly the order ``backward()`` uses (``grads``), without changing any ``.grad``.
 
 ``resolve_node(root, node)`` accepts a node as a Value or as a unique name of root's graph.
@@ -31,7 +31,7 @@ from .formatting import latex_name, number_in_product
 from .symbolic import Sym, flatten, is_one, plus_terms, product_text, terms_sym, times_terms, Term
 
 __all__ = [
-    "count_paths", "paths_between", "reaching", "resolve_node", "read_graph", "NamedGraph", "Factor", "Path",
+    "count_paths", "paths_between", "reaching", "resolve_node", "read_graph", "NamedGraph", "Factor", "ChainPath",
 ]
 
 
@@ -286,7 +286,7 @@ class NamedGraph:
     def factor(self, u: Value, v: Value, sym: Sym, value: float) -> Factor:
         return Factor(u, v, self.label(u), self.label(v), sym, value)
 
-    def paths(self) -> list[Path]:
+    def paths(self) -> list[ChainPath]:
         """Every path from root to node (explicit stack, no recursion), in a stable order."""
         if self.node not in self.reaches:
             return []
@@ -299,7 +299,7 @@ class NamedGraph:
                 continue
             for v, sym, value in reversed(self.segments(u)):
                 stack.append((v, factors + (self.factor(u, v, sym, value),)))
-        return [Path(i, f, math.prod(x.value for x in f)) for i, f in enumerate(found, start=1)]
+        return [ChainPath(i, f, math.prod(x.value for x in f)) for i, f in enumerate(found, start=1)]
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ class Factor:
 
 
 @dataclass(frozen=True)
-class Path:
+class ChainPath:
     """One path from root to node: its factors (root side first) and their product."""
 
     index: int

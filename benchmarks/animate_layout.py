@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
 from autodiff import Value, topological_order  # noqa: E402
-from autodiff.animate import animate, frames  # noqa: E402
+from autodiff.animation import animate, frames  # noqa: E402
 from nn import MLP, mse_loss  # noqa: E402
 
 TARGET_SECONDS = 10.0

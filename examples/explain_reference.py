@@ -2,9 +2,8 @@
 
 For each document (000..004) and each parameter this prints the derivation of
 d(loss)/d(parameter) (every path when there are at most 4, else the factored delta form), the
-formula the document writes for it (as written, transcribed from the seed notes), and the
-checker's verdict on that formula. SEEDS.md lists the documents' formula mistakes; each one is
-caught here. A few formulas for intermediate nodes (003's dloss/da and dloss/dz lines) follow.
+formula the document writes for it (as written in the notes), and the checker's verdict on that
+formula. Every formula mistake the documents make (docs/documents.md lists them) is caught here. A few formulas for intermediate nodes (003's dloss/da and dloss/dz lines) follow.
 
 Formulas use the graph's node names (see nn/reference.py). ``δ(v)`` stands for d(loss)/d(v).
 

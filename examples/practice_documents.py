@@ -1,6 +1,6 @@
 """The practice grader on the five documents' own mistakes: what it says about each.
 
-Every wrong formula and wrong number that the reference documents write (SEEDS.md lists them),
+Every wrong formula and wrong number that the reference documents write (docs/documents.md lists them),
 graded on the document's own network by ``autodiff.practice.grade``: the catalogue ids, then
 the first line of the diagnosis.
 
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
         g = grade(losses[seed], node, answer)
         shown = answer if len(answer) <= 60 else answer[:57] + "..."
         print(f"{seed} ∂/∂{node}: {shown}")
-        print("    " + translate("SEEDS.md: {note}", note=says))  # SEEDS.md is English: its words are quoted as they are
+        print("    " + translate("the slip: {note}", note=says))  # the test table's English note, quoted as it is
         print("    " + translate("grader:   {mistakes} — {diagnosis}", mistakes=", ".join(g.mistakes) or g.status,
                                  diagnosis=g.text().splitlines()[0]))
         if full:

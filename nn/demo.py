@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from autodiff import explain, topological_order
 from autodiff.i18n import N_, lookup, translate
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from autodiff.render import count_paths, draw, save
 
 from . import reference, toy
@@ -54,7 +54,7 @@ def document_000() -> None:
     values = values_of(loss)
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     ordered = {name: grads[name] for name in case.golden["gradients"]}  # the document's order
-    print("\n" + translate("Gradients (backward) beside the document's formulas, corrected where SEEDS.md says so: the\n"
+    print("\n" + translate("Gradients (backward) beside the document's formulas, corrected where the notes slip: the\n"
                            "document's first factor '(−y−t)' is a transcription of −(t − y) = y − t, and ②'s last factor "
                            "is a1, not 'δ_1'."))
     print(gradient_table(ordered, hand_formulas("000"), values, golden=case.expected_gradients))
@@ -302,7 +302,8 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
     """Derive every parameter's gradient next to the document's own formulas, with the checker's verdicts.
 
     With ``only_checks``, only the documents' formulas and the verdicts. Returns the number of
-    formulas on which the checker and SEEDS.md disagree (0 when every mistake is caught).
+    formulas on which the checker's verdict differs from the expected one (``DocFormula.expect_ok``: 0 when every
+    mistake is caught).
     """
     disagreements = 0
     for seed in seeds:
@@ -339,7 +340,13 @@ def explain_documents(seeds: Sequence[str] = tuple(DOCUMENTS), only_checks: bool
                 disagreements += not agrees
                 print(_indent(text, "      "))
         print()
-    print(translate("checker and SEEDS.md agree on every document formula: {agree}", agree=disagreements == 0))
+    checked = sum(len(DOCUMENTS[seed]) for seed in seeds)
+    if disagreements == 0:
+        print(translate("The checker's verdict is the expected one on each of the {count} formulas the documents write: "
+                        "it accepts the right ones and catches every mistake.", count=checked))
+    else:
+        print(translate("The checker's verdict differs from the expected one on {wrong} of the {count} formulas the "
+                        "documents write.", wrong=disagreements, count=checked))
     return disagreements
 
 

@@ -4,7 +4,8 @@ For each document: its hand derivations with its typos corrected (``hand_formula
 ``autodiff.Sym`` expressions over the graph's node names, so one expression gives the printed
 text and, evaluated on the forward values, the number), the intermediate quantities some
 documents name (001's per-sample signals B(·), 003's deltas), and ``DOCUMENTS``: every formula
-a document writes, as written (in node names), with what SEEDS.md says about it. The gradients
+a document writes, as written (in node names), with whether it is right and, if not, where it slips
+(docs/documents.md describes each document). The gradients
 they are compared with always come from ``backward()``.
 """
 
@@ -16,7 +17,7 @@ from typing import Callable, Mapping
 from autodiff import Sym, Value, check_formula
 from autodiff.i18n import N_, translate
 from autodiff.display import one_line
-from autodiff.explain import FormulaError
+from autodiff.formula import FormulaError
 
 from .report import Formula
 
@@ -31,7 +32,7 @@ def sigma_prime(out: str) -> Sym:
 
 
 def hand_formulas_000() -> dict[str, Sym]:
-    """The document's derivations ①–④ with its typos corrected (SEEDS.md, seed 000)."""
+    """The document's derivations ①–④ with its typos corrected."""
     delta_o = v("y") - v("t")  # dLoss/dnet o1 = y − t: BCE's y(1 − y) cancels σ'(net o1)
     formulas: dict[str, Sym] = {}
     for j in (1, 2, 3):
@@ -191,19 +192,19 @@ def hand_formulas(seed: str) -> Mapping[str, Formula]:
 
 @dataclass
 class DocFormula:
-    """One formula a document writes for d(loss)/d(target), as written, and what SEEDS.md says of it."""
+    """One formula a document writes for d(loss)/d(target), as written, and whether it is right (with the slip if not)."""
 
     target: str  # the node the document differentiates with respect to (as labelled)
     where: str  # where in the document
     formula: str  # as written, in node names
     note: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
-    expect_ok: bool = False  # what SEEDS.md says about it
+    expect_ok: bool = False  # whether the formula is right
 
     def __repr__(self) -> str:
         where = f" ({self.where})" if self.where else ""
         verdict = "right" if self.expect_ok else "wrong"
-        return one_line(f"DocFormula(d/d{self.target}{where}: {one_line(self.formula, 80)!r}, {verdict} per SEEDS.md)")
+        return one_line(f"DocFormula(d/d{self.target}{where}: {one_line(self.formula, 80)!r}, {verdict} as written)")
 
 
 def per_sample(template: str, scale: str = "2/3") -> str:
@@ -220,7 +221,7 @@ DOCUMENTS: dict[str, list[DocFormula]] = {
         DocFormula("W_20", N_("① last line"), "Out h1*(-y-t)", N_("sign transcription: (−y−t) should be (y−t)")),
         DocFormula("W_21", N_("① →"), "Out h2*(-y-t)", N_("same sign transcription")),
         DocFormula("W_22", N_("① →"), "Out h3*(-y-t)", N_("same sign transcription")),
-        DocFormula("W_20", N_("① corrected"), "(y-t)*Out h1", N_("(y−t), as SEEDS.md corrects it"), expect_ok=True),
+        DocFormula("W_20", N_("① corrected"), "(y-t)*Out h1", N_("with (y−t), the sign corrected"), expect_ok=True),
         DocFormula("W_1", N_("② chain, as written"), f"(-y-t)/(y(1-y)) * y(1-y) * W_20 * {sig('net h1')} * δ_1",
                    N_("last factor δ_1 (the Python's net[0][0], read here as net h1) should be a1; sign as in ①"),
                    {"δ_1": "net h1"}),
@@ -293,7 +294,7 @@ DOCUMENTS: dict[str, list[DocFormula]] = {
 
 
 def check_document_formula(loss: Value, doc: DocFormula) -> tuple[str, bool]:
-    """The verdict text, and whether the checker agrees with SEEDS.md."""
+    """The verdict text, and whether the checker's verdict is the expected one (``doc.expect_ok``)."""
     try:
         verdict = check_formula(loss, doc.target, doc.formula, aliases=doc.aliases)
     except FormulaError as error:

@@ -5,7 +5,7 @@ parameters bear the document's names, loaded with the golden instance), and ``lo
 which builds the forward graph on the golden inputs with every node named as the document
 names it. All gradients come from ``loss().backward()``; nothing here knows a derivative.
 
-Weight-name conventions differ between the documents (see ``SEEDS.md``), so each builder
+Weight-name conventions differ between the documents (docs/documents.md describes each), so each builder
 maps the default names (``L1.N1.w1`` ...) to the document's own explicitly.
 """
 

@@ -98,3 +98,19 @@ def test_the_engine_and_its_tools_never_import_nn():
 def test_the_map_names_only_modules_that_exist():
     for path in _layers():
         assert (ROOT / path).exists(), f"docs/architecture.md names {path}, which does not exist"
+
+
+def test_no_export_shadows_a_submodule() -> None:
+    """`import autodiff.animation as anim` is the module: a package attribute named like a submodule is that module.
+
+    (When `autodiff.animate` was both a module and the function it defines, `import autodiff.animate as anim` gave the
+    function and `anim.frames` failed.)"""
+    import importlib
+
+    for name in sorted(_modules()):
+        package, _, leaf = name.rpartition(".")
+        if not package or leaf == "__main__":  # importing __main__ would run the command line
+            continue
+        module = importlib.import_module(name)
+        attribute = getattr(importlib.import_module(package), leaf, module)
+        assert attribute is module, f"{package}.{leaf} is {attribute!r}, which hides the submodule {name}"

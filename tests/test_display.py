@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autodiff import OPS, Sym, Value, animate, check_formula, draw, explain
-from autodiff.animate import frames
+from autodiff.animation import frames
 from autodiff.display import AnimationPath, fit_svg_to_width, markdown_table, one_line, svg_as_html
 from nn import MLP, SGD, Layer, Neuron, reference
 from nn.documents import DOCUMENTS

@@ -21,8 +21,8 @@ import pytest
 from nbclient import NotebookClient
 
 from autodiff import Value, check_formula, explain
-from autodiff.animate import frames
-from autodiff.explain import FormulaError
+from autodiff.animation import frames
+from autodiff.formula import FormulaError
 from autodiff.formatting import final_number
 from autodiff.render import format_number
 from nn import reference

@@ -16,12 +16,12 @@ import math
 import re
 from typing import Any, Mapping
 
-from ..animate import RenderTimeoutError, frames, layout_svg, step_data
+from ..animation import RenderTimeoutError, frames, layout_svg, step_data
 from ..checking import check_formula
 from ..engine import Value
 from ..explanation import Explanation, TooManyPathsError, explain
 from ..formula import MAX_FORMULA_LENGTH, FormulaError
-from ..paths import Path, read_graph
+from ..paths import ChainPath, read_graph
 from ..render import GraphTooLargeError, edge_formula, format_number
 from .graphs import LabError, LabGraph
 
@@ -100,7 +100,7 @@ def _visible(graph: LabGraph, node: Value) -> set[Value]:
     return {n for n in graph.order if named.visible(n)}
 
 
-def _path_payload(graph: LabGraph, path: Path, visible: set[Value]) -> dict[str, Any]:
+def _path_payload(graph: LabGraph, path: ChainPath, visible: set[Value]) -> dict[str, Any]:
     on: set[Value] = set()
     elements: set[str] = set()
     for f in path.factors:

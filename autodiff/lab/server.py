@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-from ..animate import STEP_STYLE, STEPS_JS
+from ..animation import STEP_STYLE, STEPS_JS
 from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
 from ..render import GraphTooLargeError
 from . import api, practice

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from ..i18n import N_
 from ..engine import Value
 from ..formatting import format_number, number_in_product
-from ..paths import NamedGraph, Path, reaching, read_graph
+from ..paths import NamedGraph, ChainPath, reaching, read_graph
 from ..traversal import topological_order
 from .chain import Edge, gradients
 from .messages import say
@@ -139,7 +139,7 @@ class Context:
             if n.name is not None:
                 self.by_name.setdefault(n.name, []).append(n)
         self._graph: NamedGraph | None = None
-        self._paths: tuple[Path, ...] | None = None
+        self._paths: tuple[ChainPath, ...] | None = None
         self._path_count: int | None = None
         self._weights: set[Value] | None = None
 
@@ -185,7 +185,7 @@ class Context:
             self._path_count = g.count_paths(nodes).get(self.node, 0) if nodes else 0
         return self._path_count
 
-    def paths(self) -> tuple[Path, ...]:
+    def paths(self) -> tuple[ChainPath, ...]:
         """Every path from root to node; empty when there are more than MAX_PATH_VARIANTS."""
         if self._paths is None:
             count = self.path_count()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autodiff import Value, backward_order, topological_order
-from autodiff.animate import Frame, format_value, frames, local_formula, page_html
+from autodiff.animation import Frame, format_value, frames, local_formula, page_html
 from nn import reference
 
 
@@ -359,7 +359,7 @@ def test_format_value_agrees_with_the_renderer() -> None:
 
 def test_animate_writes_a_page_and_frame_files(tmp_path) -> None:
     import autodiff
-    from autodiff.animate import animate
+    from autodiff.animation import animate
     from autodiff.render import node_ids
 
     assert autodiff.animate is animate  # the package exports the function
@@ -413,7 +413,7 @@ def test_animate_writes_a_page_and_frame_files(tmp_path) -> None:
 
 
 def test_animate_never_overwrites_the_users_frame_files(tmp_path) -> None:
-    from autodiff.animate import animate
+    from autodiff.animation import animate
 
     frames_dir = tmp_path / "frames"
     frames_dir.mkdir()
@@ -427,7 +427,7 @@ def test_animate_never_overwrites_the_users_frame_files(tmp_path) -> None:
 
 def test_every_node_keeps_its_place_between_steps(tmp_path) -> None:
     """The one layout: the page holds one drawing, with the final gradient in every box."""
-    from autodiff.animate import animate
+    from autodiff.animation import animate
 
     a = Value(3.0, name="a")
     y = (a + a) * a
@@ -440,7 +440,7 @@ def test_every_node_keeps_its_place_between_steps(tmp_path) -> None:
 
 
 def test_animate_user_graph_a_plus_a(tmp_path) -> None:
-    from autodiff.animate import animate
+    from autodiff.animation import animate
 
     a = Value(3.0, name="a")
     y = (a + a) * a
@@ -453,7 +453,7 @@ def test_animate_user_graph_a_plus_a(tmp_path) -> None:
 
 
 def test_animate_surfaces_the_renderer_size_limit(tmp_path) -> None:
-    from autodiff.animate import animate
+    from autodiff.animation import animate
     from autodiff.render import DEFAULT_MAX_NODES, GraphTooLargeError
 
     root = reference.build("004").loss()
@@ -475,7 +475,7 @@ def test_animate_refuses_before_any_work_by_nodes_and_by_edges(tmp_path, monkeyp
 
     from autodiff.render import GraphTooLargeError
 
-    module = importlib.import_module("autodiff.animate")
+    module = importlib.import_module("autodiff.animation")
     calls: list[str] = []
     monkeypatch.setattr(module, "frames", lambda *a, **k: calls.append("frames"))
     monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
@@ -520,7 +520,7 @@ def autodiff_dot(weights: list[Value], inputs: list[Value]) -> Value:
 def test_animate_checks_its_arguments_before_rendering(tmp_path, monkeypatch, kwargs, error, message) -> None:
     import importlib
 
-    module = importlib.import_module("autodiff.animate")
+    module = importlib.import_module("autodiff.animation")
     calls: list[str] = []
     monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
     x = Value(2.0, name="x")
@@ -530,7 +530,7 @@ def test_animate_checks_its_arguments_before_rendering(tmp_path, monkeypatch, kw
 
 
 def test_animate_rejects_non_values(tmp_path) -> None:
-    from autodiff.animate import animate
+    from autodiff.animation import animate
 
     with pytest.raises(TypeError, match="expected a Value"):
         animate(1.0, tmp_path / "x.html")  # type: ignore[arg-type]
@@ -541,7 +541,7 @@ def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
     import gzip
     import importlib
 
-    module = importlib.import_module("autodiff.animate")  # the module (the package attribute is the function)
+    module = importlib.import_module("autodiff.animation")  # the module (the package attribute is the function)
 
     root = reference.build("004").loss()
     plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from autodiff import topological_order
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from autodiff.render import format_number, node_ids
 from nn import reference
 

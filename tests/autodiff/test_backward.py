@@ -1,4 +1,4 @@
-"""backward(): diamonds, repeated passes, accumulation, zero_grad, no_grad, topological order,
+"""backward(): diamonds, repeated passes, accumulation, zero_grad, topological order,
 and the property that backward agrees with grad() on random DAGs."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings
 
-from autodiff import Value, backward_order, grad, is_recording, no_grad, topological_order, zero_grad
+from autodiff import Value, backward_order, grad, topological_order, zero_grad
 
 from .strategies import checkable_cases
 
@@ -113,44 +113,6 @@ def test_zero_grad_function_clears_exactly_the_listed_values():
     zero_grad(v for v in [c])  # any iterable
     assert c.grad == 0.0
     zero_grad([])
-
-
-# --- no_grad ------------------------------------------------------------------------------------
-
-def test_no_grad_records_nothing_but_computes_values():
-    x = Value(2.0)
-    assert is_recording()
-    with no_grad():
-        assert not is_recording()
-        y = (x * x + 1).exp().log() / 5
-        z = 2**x - x**Value(1.0)
-    assert is_recording()
-    assert y.data == pytest.approx(1.0, rel=1e-15) and z.data == 2.0
-    for node in (y, z):
-        assert node.is_leaf and node.op is None and node.parents == () and node.local_grads == ()
-    y.backward()
-    assert x.grad == 0.0 and y.grad == 1.0
-    w = x * 3  # recording again
-    assert w.parents[0] is x
-
-
-def test_no_grad_is_restored_after_an_exception():
-    x = Value(-1.0)
-    with pytest.raises(ValueError):
-        with no_grad():
-            x.log()
-    assert is_recording()
-    assert (x * x).parents == (x, x)
-
-
-def test_no_grad_nests():
-    x = Value(1.0)
-    with no_grad():
-        with no_grad():
-            assert not is_recording()
-        assert not is_recording()  # the inner block must not switch recording back on
-        assert (x + 1).is_leaf
-    assert is_recording() and not (x + 1).is_leaf
 
 
 # --- topological order --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autodiff import Operation, Value, animate, define_op, draw, explain, grad, gradcheck, ops
-from autodiff.animate import frames
+from autodiff.animation import frames
 from nn import MLP
 
 

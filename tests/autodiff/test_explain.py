@@ -10,13 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autodiff import Value
-from autodiff.explain import (
-    FormulaError,
-    TooManyPathsError,
-    check_formula,
-    explain,
-    parse_formula,
-)
+from autodiff.checking import check_formula
+from autodiff.explanation import TooManyPathsError, explain
+from autodiff.formula import FormulaError, parse_formula
 from tests.autodiff.strategies import checkable_cases
 
 # --- hand-built graphs (independent of nn) -------------------------------------------------------

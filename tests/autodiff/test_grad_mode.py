@@ -1,9 +1,12 @@
-"""Recording on and off: ``no_grad`` holds per thread and per async task; ``enable_grad`` inside it."""
+"""Recording on and off: what ``no_grad`` records (nothing) and restores, nesting, per thread and per async task;
+``enable_grad`` inside it."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+
+import pytest
 
 from autodiff import Value, enable_grad, grad, gradcheck, is_recording, no_grad
 
@@ -115,3 +118,39 @@ def test_second_order_grad_inside_no_grad_keeps_its_graph():
         (dy,) = grad(y, [x], create_graph=True)
         assert not dy.is_leaf
         assert dy.data == 27.0 and grad(dy, x) == 18.0
+
+
+def test_no_grad_records_nothing_but_computes_values():
+    x = Value(2.0)
+    assert is_recording()
+    with no_grad():
+        assert not is_recording()
+        y = (x * x + 1).exp().log() / 5
+        z = 2**x - x**Value(1.0)
+    assert is_recording()
+    assert y.data == pytest.approx(1.0, rel=1e-15) and z.data == 2.0
+    for node in (y, z):
+        assert node.is_leaf and node.op is None and node.parents == () and node.local_grads == ()
+    y.backward()
+    assert x.grad == 0.0 and y.grad == 1.0
+    w = x * 3  # recording again
+    assert w.parents[0] is x
+
+
+def test_no_grad_is_restored_after_an_exception():
+    x = Value(-1.0)
+    with pytest.raises(ValueError):
+        with no_grad():
+            x.log()
+    assert is_recording()
+    assert (x * x).parents == (x, x)
+
+
+def test_no_grad_nests():
+    x = Value(1.0)
+    with no_grad():
+        with no_grad():
+            assert not is_recording()
+        assert not is_recording()  # the inner block must not switch recording back on
+        assert (x + 1).is_leaf
+    assert is_recording() and not (x + 1).is_leaf

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from autodiff.animate import animate, frames
+from autodiff.animation import animate, frames
 from nn import reference
 
 from ..autodiff.test_animate_browser import CHROMIUM_ARGS, chromium_path

@@ -68,7 +68,7 @@ def test_a_delta_form_in_korean_keeps_every_line_of_the_english_one(losses):
     assert korean[0].startswith("∂loss/∂w1_11, 델타(δ) 형식: δ(v) = ∂loss/∂v.")
 
 
-# Document 000's formulas (SEEDS.md): ④ as written, ④ with the right σ' (one of three paths), ③ (b_2's
+# Document 000's formulas (docs/documents.md): ④ as written, ④ with the right σ' (one of three paths), ③ (b_2's
 # chain under b_1's heading), and ④ corrected.
 FORMULAS_000 = [
     ("b_1", "(y-t)*net h1*sigmoid(net h1)*W_20", False),

@@ -18,7 +18,7 @@ from nn import reference
 
 from .conftest import Client
 
-B1_GRADIENT = -0.09064978889061868  # SEEDS.md, document 000: dLoss/db_1 (golden.json)
+B1_GRADIENT = -0.09064978889061868  # document 000 (docs/documents.md): dLoss/db_1 (golden.json)
 FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"  # document 000's formula ④ as written
 
 
@@ -204,7 +204,7 @@ def test_check_formula_4_follows_one_of_three_paths(client: Client) -> None:
     r = client.post("/api/check", {"graph": g["graph"], "node": "b_1", "formula": FORMULA_4})
     c = r.json
     assert r.status == 200 and c["ok"] is False and c["error"] is None
-    assert c["value"] == pytest.approx(-0.11487897732673394, abs=1e-12)  # SEEDS.md
+    assert c["value"] == pytest.approx(-0.11487897732673394, abs=1e-12)  # document 000, formula ④ as written
     assert c["expected"] == pytest.approx(B1_GRADIENT, abs=1e-12)
     assert c["paths_accounted"] == [1] and c["paths_missed"] == [2, 3]
     assert any("net h1·σ(net h1)" in f for f in c["off_factors"])
@@ -226,7 +226,7 @@ def test_check_formula_4_follows_one_of_three_paths(client: Client) -> None:
 
 
 def test_steps_are_animates(client: Client) -> None:
-    from autodiff.animate import frames
+    from autodiff.animation import frames
 
     g = open_case(client)
     s = client.get(f"/api/steps?graph={g['graph']}").json

@@ -14,7 +14,7 @@ from autodiff.practice.exercises import from_case
 
 from .conftest import Client
 
-FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"  # document 000's formula ④ as written (SEEDS.md)
+FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"  # document 000's formula ④ as written
 B1_ONE_PATH = "-0.0764"  # document 000's ④ as a number: path 1 of b_1's three (SEEDS.md: -0.0764184)
 
 
@@ -82,7 +82,7 @@ def test_grading_a_right_number_and_document_000s_wrong_ones(client: Client) -> 
     (b1,) = [e for e in listed if e["name"] == "b_1" and e["kind"] == "gradient"]
     right = grade(client, {"graph": gid, "exercise": b1["id"], "answer": "-0.0906498"})
     assert right["correct"] is True and right["status"] == "correct" and right["mistakes"] == []
-    assert right["expected"] == pytest.approx(-0.0906497888906187, abs=1e-12)  # SEEDS.md, document 000
+    assert right["expected"] == pytest.approx(-0.0906497888906187, abs=1e-12)  # document 000 (docs/documents.md)
     assert right["exercise"] == b1["id"] and right["node"] == b1["node"]
     one_path = grade(client, {"graph": gid, "exercise": b1["id"], "answer": B1_ONE_PATH})
     assert one_path["correct"] is False and one_path["status"] == "mistake"

@@ -56,7 +56,7 @@ def test_train_toy_reaches_full_accuracy_on_xor(capsys):
 
 
 def test_the_main_demo_runs_end_to_end():
-    # The README's main command: every part runs, the documents' formulas are judged as SEEDS.md
+    # The README's main command: every part runs, the documents' formulas are judged as expected
     # says, the toy problems are learned, and the pictures and pages are written.
     written = ("graph_000.svg", "graph_004.png", "graph_000_b_1_paths.svg", "animation_000.html", "animation_004.html")
     for name in written:
@@ -67,7 +67,7 @@ def test_the_main_demo_runs_end_to_end():
     demo = importlib.import_module("demo")
     for n, (title, _) in enumerate(demo.PARTS, start=1):
         assert f"## {n}/{len(demo.PARTS)}  {title} ##" in out
-    assert out.count("checker and SEEDS.md agree on every document formula: True") == 2
+    assert out.count("The checker's verdict is the expected one on each of the") == 2
     assert "final accuracy on xor: 100.0%" in out and "final accuracy on moons: 100.0%" in out
     for name in written:
         assert (EXAMPLES / "out" / name).stat().st_size > 1000

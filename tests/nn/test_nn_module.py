@@ -1,4 +1,5 @@
-"""Neuron, Layer and MLP: structure, names, order, reproducibility, gradients, training."""
+"""Neuron, Layer and MLP: structure, names, order, reproducibility, gradients, training; the arguments they
+refuse, and the calls a type checker can follow (MLP.output, MLP.outputs)."""
 
 import math
 import random
@@ -6,7 +7,7 @@ import random
 import pytest
 
 from autodiff import Value, gradcheck
-from nn import MLP, SGD, Layer, Module, Neuron, bce_loss, named_nodes
+from nn import MLP, SGD, Layer, Module, Neuron, bce_loss, named_nodes, reference
 
 
 def test_neuron_builds_one_dot_node_in_weight_order_and_names_its_nodes():
@@ -206,3 +207,144 @@ def test_clusters_of_a_default_mlp_hold_each_neurons_own_nodes():
     out_nodes = clusters["neuron L2.N1"]
     hidden_outputs = {id(m.layers[0].units[j]([*x])) for j in (0, 1)}  # fresh nodes: never in a cluster
     assert not hidden_outputs & {id(v) for v in out_nodes}
+
+
+# --- names: two different parameters with one name are refused wherever a model is made ------
+
+def test_duplicate_weight_names_in_one_neuron_are_refused():
+    with pytest.raises(ValueError, match="Neuron 'N': several different parameters are named 'w'"):
+        Neuron(2, weight_names=["w", "w"])
+    with pytest.raises(ValueError, match="several different parameters are named 'a'"):
+        Neuron(2, weight_names=["a", "b"], bias_name="a")
+
+
+def test_layer_of_neurons_with_the_same_default_names_is_refused():
+    with pytest.raises(ValueError, match="Layer.of: several different parameters are named 'N.w1', 'N.w2', 'N.b'"):
+        Layer.of([Neuron(2), Neuron(2)])
+
+
+def test_mlp_names_that_collide_across_neurons_are_refused():
+    with pytest.raises(ValueError, match="MLP: several different parameters are named 'w'"):
+        MLP(2, [2], names={"L1.N1.w1": "w", "L1.N2.w1": "w"})
+
+
+def test_one_value_shared_by_several_neurons_is_one_parameter_not_a_duplicate(tmp_path):
+    shared = Value(0.25, name="b_1")
+    layer = Layer.of([Neuron(1, bias=shared, name=f"h{j}") for j in (1, 2, 3)])
+    assert [n for n, _ in layer.named_parameters()] == ["h1.w1", "b_1", "h2.w1", "h3.w1"]
+    case = reference.build("000")  # the document's own shared b_1 still builds, saves and loads
+    path = tmp_path / "000.json"
+    case.model.save(path)
+    fresh = reference.build("000")
+    for p in fresh.model.parameters():
+        p.data = 0.0
+    fresh.model.load(path)
+    assert fresh.model.state_dict() == case.model.state_dict()
+
+
+def test_a_name_changed_after_construction_is_caught_before_saving(tmp_path):
+    m = MLP(2, [1])
+    m.parameters()[1].name = "L1.N1.w1"
+    with pytest.raises(ValueError, match="state_dict: several different parameters are named 'L1.N1.w1'"):
+        m.save(tmp_path / "m.json")
+    assert not (tmp_path / "m.json").exists()
+
+
+# --- 8: every given name must be a non-empty string ----------------------------------------
+
+@pytest.mark.parametrize("bad", [None, "", 3])
+def test_mlp_names_must_be_non_empty_strings(bad):
+    with pytest.raises(ValueError, match=f"MLP: the name given for 'L1.N1.w1' must be a non-empty str, got {type(bad).__name__}"):
+        MLP(2, [1], names={"L1.N1.w1": bad})
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(weight_names=["a", None]), "weight name 2 must be a non-empty str, got NoneType None"),
+    (dict(weight_names="ab"), "a str given for 2 inputs"),
+    (dict(bias_name=""), "bias_name must be a non-empty str"),
+    (dict(name=""), "Neuron: name must be a non-empty str"),
+    (dict(z_name=5), "z_name must be a non-empty str, got int 5"),
+])
+def test_neuron_names_must_be_non_empty_strings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Neuron(2, **kwargs)
+
+
+# --- 21: unvalidated arguments -------------------------------------------------------------
+
+def test_mlp_sizes_must_be_a_list():
+    with pytest.raises(TypeError, match="MLP: sizes must be a list of layer sizes such as \\[3, 1\\], got int 3 \\(for one layer of 3, write \\[3\\]\\)"):
+        MLP(2, 3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model, where", [(MLP(2, [1]), "MLP"), (Layer(2, 1), "Layer 'L1'"), (Neuron(2), "Neuron 'N'")])
+@pytest.mark.parametrize("bad", [None, 3.0, "ab", Value(1.0)])
+def test_calling_a_model_with_something_that_is_not_a_sequence_is_a_clear_error(model, where, bad):
+    with pytest.raises(TypeError, match=f"{where}: inputs must be a sequence \\(a list, tuple or array\\) of Values or numbers, got {type(bad).__name__}"):
+        model(bad)
+
+
+def test_a_numpy_array_of_inputs_still_works():
+    import numpy as np  # a dev dependency: never skipped
+    m = MLP(2, [1], seed=4)
+    assert m(np.array([0.5, -1.0])).data == m([0.5, -1.0]).data
+
+
+def test_one_activation_string_means_every_layer():
+    m = MLP(2, [3, 1], activations="relu")
+    assert [n.activation for n in m.neurons()] == ["relu"] * 4
+    with pytest.raises(ValueError, match="activation must be one of sigmoid, tanh, relu, linear or an operation of one input made with autodiff.define_op; got 'rleu'"):
+        MLP(2, [3, 1], activations="rleu")
+
+
+# --- issue 14 item 6: Layer(nin, 1) is a list; reprs name activation and bias mode ----------
+
+def test_a_one_neuron_layer_returns_a_one_item_list_and_a_one_output_mlp_a_value():
+    out = Layer(2, 1)([0.5, 0.5])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert isinstance(MLP(2, [1])([0.5, 0.5]), Value)
+
+
+def test_reprs_name_activation_and_bias_mode_on_one_line():
+    shared = Value(0.0, name="b_1")
+    assert repr(Neuron(2)) == "Neuron(2 -> sigmoid, with bias, name='N')"
+    assert repr(Neuron(2, "relu", bias=False)) == "Neuron(2 -> relu, no bias, name='N')"
+    assert repr(Neuron(2, "tanh", bias=shared, name="h1")) == "Neuron(2 -> tanh, shared bias b_1, name='h1')"
+    assert repr(Layer(2, 3, "tanh")) == "Layer(2 -> 3 tanh, with bias)"
+    assert repr(Layer(2, 3, "linear", bias=False)) == "Layer(2 -> 3 linear, no bias)"
+    mixed = Layer.of([Neuron(2, name="a"), Neuron(2, "relu", bias=False, name="b")])
+    assert repr(mixed) == "Layer(2 -> 2 relu/sigmoid, mixed biases)"
+    two_shared = Layer.of([Neuron(1, bias=shared, name="a"), Neuron(1, bias=Value(0.0, name="c"), name="b")])
+    assert repr(two_shared) == "Layer(1 -> 2 sigmoid, mixed biases)"
+    assert repr(MLP(2, [3, 1], activations=["relu", "linear"], bias=False)) == "MLP(2 -> 3 relu -> 1 linear, no bias)"
+    assert repr(reference.build("000").model) == "MLP(2 -> 3 sigmoid (shared bias b_1) -> 1 sigmoid (with bias))"
+    for r in (repr(Neuron(2)), repr(Layer(2, 3)), repr(MLP(2, [3, 1]))):
+        assert "\n" not in r and len(r) < 80
+
+
+# --- the calls a type checker can follow ----------------------------------------------------
+
+
+def test_output_is_the_value_a_single_output_network_returns() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    one = model.output([0.5, -1.0])
+    assert isinstance(one, Value)
+    assert one.data == model([0.5, -1.0]).data  # type: ignore[union-attr]
+    (only,) = model.outputs([0.5, -1.0])
+    assert only.data == one.data
+
+
+def test_outputs_is_always_a_list() -> None:
+    model = MLP(2, [3, 2], seed=0)
+    outs = model.outputs([0.5, -1.0])
+    called = model([0.5, -1.0])
+    assert isinstance(called, list)
+    assert [v.data for v in outs] == [v.data for v in called]
+
+
+def test_output_of_a_network_with_several_outputs_is_a_clear_error() -> None:
+    model = MLP(2, [3, 2], seed=0)
+    with pytest.raises(ValueError, match=r"MLP.output: this network has 2 outputs; use outputs\(x\)"):
+        model.output([0.5, -1.0])
+    with pytest.raises(ValueError, match="MLP: expected 2 inputs, got 1"):
+        model.outputs([0.5])

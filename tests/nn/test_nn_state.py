@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import stat
 
 import pytest
 
@@ -152,3 +153,135 @@ def test_binary_garbage_and_missing_files_are_refused(tmp_path):
     with pytest.raises(FileNotFoundError):
         m.load(tmp_path / "absent.json")
     assert m.state_dict() == before
+
+
+# --- 18: save keeps the file's mode and writes through a symbolic link -----------------------
+
+def test_save_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text("old")
+    os.chmod(path, 0o644)
+    MLP(2, [1]).save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    os.chmod(path, 0o640)
+    MLP(2, [1]).save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+def test_save_gives_a_new_file_the_usual_mode_from_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        MLP(2, [1]).save(tmp_path / "new.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new.json").st_mode) == 0o644
+
+
+def test_save_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    m = MLP(2, [1], seed=3)
+    m.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text())["parameters"] == m.state_dict()
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real.json"]
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.json")
+    with pytest.raises(OSError, match="which is not a file"):
+        m.save(dangling)
+    assert dangling.is_symlink()
+
+
+# --- 19: load reads only a regular file of bounded size --------------------------------------
+
+def test_load_refuses_a_device_instead_of_reading_forever():
+    m = MLP(2, [1])
+    before = m.state_dict()
+    with pytest.raises(ValueError, match="load\\('/dev/zero'\\): not a regular file"):
+        m.load("/dev/zero")
+    assert m.state_dict() == before
+
+
+def test_load_refuses_a_fifo_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        MLP(2, [1]).load(fifo)
+
+
+def test_load_refuses_a_file_over_the_size_cap(tmp_path):
+    m = MLP(2, [1])
+    path = tmp_path / "m.json"
+    m.save(path)
+    size = path.stat().st_size
+    with pytest.raises(ValueError, match=f"larger than {size - 1} bytes"):
+        m.load(path, max_bytes=size - 1)
+    m.load(path, max_bytes=size)  # exactly at the cap is fine
+    with pytest.raises(ValueError, match="max_bytes must be a positive int"):
+        m.load(path, max_bytes=0)
+
+
+# --- 20: numbers no float holds, deep nesting: clear errors naming file and parameter --------
+
+def _file_with(tmp_path, m, raw_value):
+    text = json.dumps({"parameters": m.state_dict()}).replace('"L1.N1.b": 0.0', f'"L1.N1.b": {raw_value}')
+    assert raw_value in text
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("1e999", "'L1.N1.b': the number 1e999... \\(5 characters\\) is too large for a float"),
+    ("9" * 5000, "'L1.N1.b': the number 99999999999999999999... \\(5000 characters\\) is too large for a float"),
+    ("-" + "9" * 400, "'L1.N1.b': the number -9999999999999999999... \\(401 characters\\) is too large"),
+])
+def test_load_of_a_number_too_large_for_a_float_names_file_and_parameter(tmp_path, raw, message):
+    m = MLP(2, [1])
+    before = m.state_dict()
+    with pytest.raises(ValueError, match=message) as error:
+        m.load(_file_with(tmp_path, m, raw))
+    assert "bad.json" in str(error.value)
+    assert m.state_dict() == before
+
+
+def test_a_long_but_representable_integer_loads(tmp_path):
+    m = MLP(2, [1])
+    m.load(_file_with(tmp_path, m, "1" + "0" * 300))
+    assert m.state_dict()["L1.N1.b"] == 1e300
+
+
+def test_load_of_deeply_nested_json_is_a_clear_error(tmp_path):
+    m = MLP(2, [1])
+    before = m.state_dict()
+    path = tmp_path / "deep.json"
+    path.write_text('{"parameters": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(ValueError, match="deep.json'\\): the JSON is nested too deeply"):
+        m.load(path)
+    assert m.state_dict() == before
+
+
+def test_a_nested_value_is_reported_briefly(tmp_path):
+    m = MLP(2, [1])
+    path = _file_with(tmp_path, m, "[" * 500 + "]" * 500)
+    with pytest.raises(ValueError, match="'L1.N1.b' must be a real number, got list \\[\\[") as error:
+        m.load(path)
+    assert len(str(error.value)) < 400
+
+
+def test_load_state_dict_with_a_huge_int_is_a_clear_error():
+    m = MLP(2, [1])
+    state = m.state_dict()
+    state["L1.N1.w2"] = 10**400
+    with pytest.raises(ValueError, match="'L1.N1.w2': 1000000000.* is too large for a float"):
+        m.load_state_dict(state)
+
+
+def test_many_duplicate_names_in_a_file_are_reported_without_quadratic_work(tmp_path):
+    body = ", ".join(f'"k{i}": 0' for i in range(200_000)) + ', "k7": 1'
+    path = tmp_path / "dup.json"
+    path.write_text('{"parameters": {' + body + "}}")
+    with pytest.raises(ValueError, match="the name\\(s\\) 'k7' appear more than once"):
+        MLP(2, [1]).load(path)

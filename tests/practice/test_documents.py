@@ -1,5 +1,5 @@
 """The five documents' own mistakes, graded: each wrong formula and each wrong number the
-document writes (SEEDS.md lists them) gets the mistake SEEDS.md names.
+document writes (docs/documents.md lists them) gets the mistake docs/documents.md names.
 
 Formulas are transcribed in the graph's node names (nn/reference.py), as in
 examples/explain_reference.py. ``σ'(z)`` is written ``sigmoid(z)*(1-sigmoid(z))``.
@@ -22,7 +22,7 @@ def per_sample(template: str) -> str:
     return "2/3*(" + " + ".join(template.format(k=k) for k in (1, 2, 3)) + ")"
 
 
-# (document, node, the document's answer, what SEEDS.md says, the catalogue ids expected)
+# (document, node, the document's answer, the slip the notes make, the catalogue ids expected)
 WRONG = [
     # 000 (no numbers in the document; its formulas)
     ("000", "W_20", "Out h1*(-y-t)", "① sign transcription: (−y−t) for (y−t)", ("sign_flipped",)),
@@ -37,7 +37,7 @@ WRONG = [
     ("000", "b_1", "(y-t)*net h1*sigmoid(net h1)*W_20",
      "④ net h1 × Sigmoid(net h1) for σ′, and only the h1 path of the shared b_1", ("missed_path", "z_times_sigma")),
     ("000", "b_1", f"(y-t)*W_20*{sig('net h1')}", "④ with the right σ′: the h1 path alone", ("missed_path",)),
-    ("000", "b_1", "-0.07641841662714388", "④ the h1 path alone, as a number (SEEDS.md: −0.0764184…)", ("missed_path",)),
+    ("000", "b_1", "-0.07641841662714388", "④ the h1 path alone, as a number (the notes: −0.0764184…)", ("missed_path",)),
     # 001
     ("001", "w3_11", "6.975", "① computed from activations rounded to 2 digits (exact 6.96998)", ("rounded_intermediates",)),
     ("001", "w3_21", "7.519", "② computed from rounded activations (exact 7.52328)", ("rounded_intermediates",)),
@@ -106,7 +106,7 @@ def test_the_documents_right_answers_are_right(losses, seed, node, answer):
 
 
 def test_the_stated_answers_of_001_are_right_to_their_two_digits_but_too_coarse():
-    """SEEDS.md: −0.13 and 0.23 are the correct values; two digits are not enough to count."""
+    """docs/documents.md: −0.13 and 0.23 are the correct values; two digits are not enough to count."""
     loss = build("001").loss()
     for node, answer in (("w1_11", "-0.13"), ("b1_1", "0.23")):
         g = grade(loss, node, answer)
@@ -115,7 +115,7 @@ def test_the_stated_answers_of_001_are_right_to_their_two_digits_but_too_coarse(
 
 
 def test_an_unknown_name_in_004_line_140_is_refused_clearly():
-    """SEEDS.md: y_k is a slip for y_t; the graph has no y_k, and the grader says so."""
+    """docs/documents.md: y_k is a slip for y_t; the graph has no y_k, and the grader says so."""
     g = grade(build("004").loss(), "w22", "(A3 - y_k)(A3(1-A3)) w32 · A2(1-A2) · x2")
     assert g.status == "unreadable" and not g.correct and g.mistakes == ()
     assert "y_k" in g.text()

@@ -1,4 +1,4 @@
-"""Issue 12's checker and symbolic hardening: no hang, no recursion, a verdict or a FormulaError.
+"""The formula reader and the checker under hostile input: no hang, no recursion, a verdict or a FormulaError.
 
 Every check here runs under a hang guard (``within``): a limit at least 100 times the time the
 check should take, so it never flakes; speed targets themselves live in the benchmarks.
@@ -17,7 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autodiff import Sym, Value, check_formula, explain, topological_order
-from autodiff.explain import FormulaError, Verdict, latex_name, parse_formula
+from autodiff.checking import Verdict
+from autodiff.formatting import latex_name
+from autodiff.formula import FormulaError, parse_formula
 from autodiff.formula import MAX_FORMULA_LENGTH
 from autodiff.symbolic import flatten, rename
 from nn.reference import build
