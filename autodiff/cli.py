@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 __all__ = ["main", "build_parser", "InputError", "TOOLS"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_WRONG = 0, 1, 2, 3
+DRAW_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
+"""The files ``draw -o`` writes (``render.save``'s suffixes; a test keeps the two in step)."""
+_EXPRESSION_COMMANDS = ("draw", "explain", "check")
+GRAPHVIZ_HINT = N_("Install Graphviz, which provides the `dot` program: `sudo apt-get install graphviz` "
+                   "(Debian/Ubuntu), `brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, "
+                   "or see https://graphviz.org/download/ (the Python package `graphviz` alone is not enough).")
 
 TOOLS: dict[str, tuple[str, str, str]] = {
     # subcommand: (its package, the module with main(argv) -> int, one-line help)
@@ -45,6 +51,17 @@ TOOLS: dict[str, tuple[str, str, str]] = {
 
 class InputError(Exception):
     """Input the command cannot use (an expression, a value, a name, a file): exit code 1."""
+
+
+class _Once(argparse.Action):
+    """An option that may be given once: a second ``--values`` is a usage error, not a silent replacement."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(translate("{option} is given twice: write every value in one {option}, separated by "
+                                   "commas, as in {option} x=2,w=-3", option=option_string))
+        setattr(namespace, self.dest, values)
 
 
 def _version() -> str:
@@ -85,7 +102,7 @@ def build_parser() -> ArgumentParser:
         """The arguments every expression command takes: EXPR, --values and --name."""
         command.add_argument("expression", metavar="EXPR",
                              help=translate("an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"))
-        command.add_argument("--values", required=True, metavar="NAME=NUMBER,...",
+        command.add_argument("--values", required=True, metavar="NAME=NUMBER,...", action=_Once,
                              help=translate("values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"))
         command.add_argument("--name", default="f",
                              help=translate("the name of the result, as derivations write it (default: f)"))
@@ -163,20 +180,18 @@ def _import_nn_demo() -> Callable[[Path], None]:
         where = getattr(nn, "__file__", None)
         ours = Path(__file__).resolve().parents[1]
         if where is not None and Path(where).resolve().parents[1 if Path(where).name == "__init__.py" else 0] != ours:
-            raise InputError(
-                f"'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
+            raise InputError(translate(
+                "'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
                 "folder named nn in the current directory or on sys.path shadows it. Rename yours "
-                "(e.g. to my_nn.py) and remove the __pycache__ beside it.") from None
-        raise InputError(f"demo: cannot import nn.demo: {error}") from None
+                "(e.g. to my_nn.py) and remove the __pycache__ beside it.", where=where, ours=ours)) from None
+        raise InputError(translate("cannot import nn.demo: {error}", error=error)) from None
     return run
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from .render import INSTALL_HINT
-
     if shutil.which("dot") is None:  # refused before anything is printed or written, not halfway
-        raise InputError(f"the demo draws and animates graphs with Graphviz's `dot` program, which was not found. "
-                         f"{INSTALL_HINT}")
+        raise InputError(translate("the demo draws and animates graphs with Graphviz's `dot` program, which was not "
+                                   "found.") + " " + translate(GRAPHVIZ_HINT))
     run = _import_nn_demo()
     run(args.out)
     return EXIT_OK
@@ -186,16 +201,21 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> Value:
     """The expression's result, named ``--name``, with backward() run; bad text or values are an ``InputError``."""
-    from .expression import build_expression, parse_values
+    from .expression import ValuesError, build_expression, parse_values
 
     try:
         values = parse_values(args.values)
         root = build_expression(args.expression, values)
+    except ValuesError as error:  # (its position counts from 1 here, as a formula's does)
+        raise InputError(translate("--values: entry {count} {entry} (character {position}): {problem}",
+                                   count=error.count, entry=repr(error.entry), position=error.position + 1,
+                                   problem=error.problem)) from None
     except (ValueError, TypeError) as error:  # FormulaError is a ValueError
         raise InputError(str(error)) from None
     if root.op is not None:  # (an expression that is a single leaf keeps that leaf's name)
         if args.name in values:
-            raise InputError(f"the result's name {args.name!r} is also a leaf's; choose another with --name")
+            raise InputError(translate("the result's name {name} is also a leaf's; choose another with --name",
+                                       name=repr(args.name)))
         root.name = args.name
     root.backward()
     return root
@@ -208,21 +228,33 @@ def _node(root: Value, name: str) -> Value:
     matches = [node for node in order if node.name == name]
     if not matches:
         names = sorted({node.name for node in order if node.name})
-        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}")
+        raise InputError(translate("the expression has no node named {name}; its names are {names}", name=repr(name),
+                                   names=", ".join(names)))
     return matches[0]
 
 
 def _run_draw(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError, save
 
+    output: Path = args.output
+    if output.suffix.lower() not in DRAW_SUFFIXES:
+        raise InputError(translate("unknown file type {suffix} in {path}; use .svg, .png, .pdf or .dot",
+                                   suffix=repr(output.suffix), path=repr(str(output))))
+    if not output.parent.is_dir():  # a typo in a folder name is not a new tree of folders
+        raise InputError(translate("the folder {folder} does not exist; create it first or write elsewhere",
+                                   folder=repr(str(output.parent))))
     root = _build(args)
     highlight = None if args.highlight is None else _node(root, args.highlight)
     try:
-        path = save(root, args.output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
-    except (GraphvizNotFoundError, ValueError) as error:
+        path = save(root, output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
+    except GraphvizNotFoundError:
+        raise InputError(translate("drawing a {suffix} file needs Graphviz's `dot` program, which was not found.",
+                                   suffix=output.suffix) + " " + translate(GRAPHVIZ_HINT)) from None
+    except ValueError as error:
         raise InputError(str(error)) from None
     except OSError as error:
-        raise InputError(f"cannot write {str(args.output)!r}: {error.strerror or error}") from None
+        raise InputError(translate("cannot write {path}: {reason}", path=repr(str(output)),
+                                   reason=error.strerror or str(error))) from None
     print(path)
     return EXIT_OK
 
@@ -289,7 +321,14 @@ def _main(argv: list[str]) -> int:
     module = _tool(argv)
     if module is not None:  # a tool parses its own options (argparse would take '--help' for ours)
         return _delegate(module)(argparse.Namespace(args=argv[1:]))
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) in _EXPRESSION_COMMANDS:  # e.g. explain x + b: the shell split it
+            parser.error(translate("unrecognized arguments: {arguments}; an expression with spaces must be in quotes, "
+                                   "as in \"{example}\"", arguments=" ".join(extra),
+                                   example=" ".join([args.expression, *extra])))
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")  # (argparse's words; error() translates them)
     try:
         code: int = args.run(args)
     except InputError as error:
