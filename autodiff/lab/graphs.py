@@ -290,7 +290,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 def _number(x: object, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LabError(f"network: {what} must be a finite number, got {x!r}")
+        raise LabError(translate("network: {what} must be a finite number, got {value}", what=lookup(what), value=repr(x)))
     return float(x)
 
 
@@ -312,35 +312,38 @@ def network_graph(spec: object) -> LabGraph:
     sizes = spec.get("sizes", [2, 1])
     lim = NETWORK_LIMITS
     if not isinstance(samples, list) or not samples or not all(isinstance(s, list) and s for s in samples):
-        raise LabError("network: inputs must be a non-empty list of samples, each a non-empty list of numbers")
+        raise LabError(translate("network: inputs must be a non-empty list of samples, each a non-empty list of numbers"))
     if len(samples) > lim["samples"]:
-        raise LabError(f"network: at most {lim['samples']} samples, got {len(samples)}", 413)
+        raise LabError(translate("network: at most {limit} samples, got {count}", limit=lim["samples"], count=len(samples)),
+                       413)
     nin = len(samples[0])
     if nin > lim["inputs"] or any(len(s) != nin for s in samples):
-        raise LabError(f"network: every sample needs the same number of inputs, at most {lim['inputs']}")
+        raise LabError(translate("network: every sample needs the same number of inputs, at most {limit}",
+                                 limit=lim["inputs"]))
     if not isinstance(sizes, list) or not sizes or len(sizes) > lim["layers"] or not all(
             isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= lim["width"] for n in sizes):
-        raise LabError(f"network: sizes must be 1 to {lim['layers']} layer sizes, each 1 to {lim['width']}")
+        raise LabError(translate("network: sizes must be 1 to {layers} layer sizes, each 1 to {width}",
+                                 layers=lim["layers"], width=lim["width"]))
     if not isinstance(targets, list) or len(targets) != len(samples) or not all(
             isinstance(t, list) and len(t) == sizes[-1] for t in targets):
-        raise LabError(f"network: targets must hold one list of {sizes[-1]} numbers per sample")
+        raise LabError(translate("network: targets must hold one list of {count} numbers per sample", count=sizes[-1]))
     activations = spec.get("activations", ["sigmoid"] * len(sizes))
     if not isinstance(activations, list) or len(activations) != len(sizes) or any(a not in ACTIVATIONS
                                                                                    for a in activations):
-        raise LabError(f"network: activations must list one of {', '.join(ACTIVATIONS)} per layer")
+        raise LabError(translate("network: activations must list one of {names} per layer", names=", ".join(ACTIVATIONS)))
     bias = spec.get("bias", "on")
     if bias not in ("on", "off", "shared"):
-        raise LabError("network: bias must be 'on', 'off' or 'shared'")
+        raise LabError(translate("network: bias must be 'on', 'off' or 'shared'"))
     loss_name = spec.get("loss", "mse")
     if loss_name not in LOSSES:
-        raise LabError(f"network: loss must be one of {', '.join(LOSSES)}")
+        raise LabError(translate("network: loss must be one of {names}", names=", ".join(LOSSES)))
     seed = spec.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
-        raise LabError("network: seed must be a non-negative int")
-    xs = [[_number(x, "an input") for x in s] for s in samples]
-    ts = [[_number(t, "a target") for t in row] for row in targets]
+        raise LabError(translate("network: seed must be a whole number from 0 to {limit}", limit=2**31 - 1))
+    xs = [[_number(x, N_("an input")) for x in s] for s in samples]
+    ts = [[_number(t, N_("a target")) for t in row] for row in targets]
     if loss_name == "bce" and any(not 0 <= t <= 1 for row in ts for t in row):
-        raise LabError("network: binary cross-entropy needs targets between 0 and 1")
+        raise LabError(translate("network: binary cross-entropy needs targets between 0 and 1"))
     bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [Value(0.0, f"b{k}") for k in range(1, len(sizes) + 1)]
     try:
         model = MLP(nin, sizes, activations=activations, bias=bias_arg, seed=seed)
@@ -387,6 +390,9 @@ def expression_graph(text: object, values: object) -> LabGraph:
     return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})
 
 
+_FIELDS = {"expression": N_("expression"), "values": N_("values")}  # the boxes' names, before an error
+
+
 def _with_position(make: Callable[[], Any], what: str) -> Any:
     """Run a parser; its error becomes a 400 that says where (``position``) the text cannot be read."""
     try:
@@ -399,5 +405,5 @@ def _with_position(make: Callable[[], Any], what: str) -> Any:
         if position is None:  # parse_values names the position in its message
             found = re.search(r"at position (\d+)", reason)
             position = int(found.group(1)) if found else None
-        raise LabError(f"{what}: {reason}", 400, position=position, field=what) from None
+        raise LabError(f"{lookup(_FIELDS.get(what, what))}: {reason}", 400, position=position, field=what) from None
 

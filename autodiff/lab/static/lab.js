@@ -216,7 +216,8 @@
     var named = payload.nodes.filter(function (n) { return n.name !== null; });
     var unnamed = payload.nodes.filter(function (n) { return n.name === null; });
     named.concat(unnamed).forEach(function (n) {
-      var label = n.name !== null ? n.name : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
+      var label = n.name !== null ? n.name : tr("{id}: {what} = {value}", { id: n.id, value: n.data_text,
+        what: n.op ? tr("unnamed {op}", { op: n.op }) : tr("constant") });
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
     $("step-counter").textContent = tr("not stepping");
