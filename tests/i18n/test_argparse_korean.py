@@ -70,7 +70,7 @@ def test_the_lab_and_practice_describe_their_options_in_korean(capsys):
     _, lab, _ = run(capsys, "lab", ["--lang", "ko", "--help"])
     lab = " ".join(lab.split())  # (help wraps at the terminal's width)
     assert "브라우저에서 여는 역전파 실험실." in lab and "URL만 출력하고 브라우저는 열지 않는다" in lab
-    assert "예제(neuron, twice, diamond)를 연다" in lab
+    assert "열 그래프: 문서의 신경망 000 ... 004, 또는 예제 neuron, twice, diamond" in lab
     _, practice, _ = run(capsys, "practice", ["--lang", "ko", "--help"])
     practice = " ".join(practice.split())
     assert "역전파 연습" in practice and "문제와 진단의 언어 (en, ko;" in practice
@@ -100,7 +100,7 @@ KOREAN_ERRORS = [
      "python -m autodiff.practice: 오류: 인자 --case: 잘못된 선택: '007' (고를 수 있는 값: '000', '001', '002', '003', '004')"),
     ("practice", ["--case", "000", "--seed", "3"], "python -m autodiff.practice: 오류: 인자 --seed: 함께 쓸 수 없는 인자: --case"),
     ("practice", ["--kinds", "guessing"], "python -m autodiff.practice: 오류: --kinds: 알 수 없는 문제 종류: guessing."),
-    ("practice", ["--count", "0"], "python -m autodiff.practice: 오류: --count는 1 이상이어야 한다. 받은 값: 0"),
+    ("practice", ["--count", "0"], "python -m autodiff.practice: 오류: --count는 1부터 1000까지이다. 받은 값: 0"),
     ("practice", ["--worksheet", "sheet.txt"], "python -m autodiff.practice: 오류: --worksheet: 파일 이름은 .md 또는 .tex로 끝나야 한다. 받은 이름: 'sheet.txt'"),
 ]
 

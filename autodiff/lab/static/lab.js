@@ -151,7 +151,7 @@
     if (fields && fields.length) { field = data.field === "values" && fields.length > 1 ? fields[1] : fields[0]; }
     if (field && typeof data.position === "number") {
       field.setAttribute("aria-invalid", "true");
-      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position })]));
+      box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position + 1 })]));
       field.focus();
       field.setSelectionRange(data.position, Math.min(field.value.length, data.position + 1));
     }
@@ -397,7 +397,8 @@
       if (c.error) {
         $("formula").setAttribute("aria-invalid", "true");
         v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
-          tr("Cannot read the formula: {message} (at position {position})", c.error) :
+          tr("Cannot read the formula: {message} (at position {position})",  /* counted from 1, as the caret shows */
+             { message: c.error.message, position: c.error.position + 1 }) :
           tr("Cannot read the formula: {message}", c.error)]));
         if (typeof c.error.position === "number") {
           v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));
