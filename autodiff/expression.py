@@ -50,10 +50,12 @@ _METHODS: dict[str, Callable[[Value], Value]] = {
 
 class ValuesError(ValueError):
     """``parse_values``'s error: the bad entry (``count``: which one, from 1; ``entry``: its text), where it
-    starts in the text (``position``, from 0) and what is wrong with it (``problem``, in the learner's language)."""
+    starts in the text (``position``, from 0) and what is wrong with it (``problem``, in the learner's language;
+    ``reason`` says it with the entry, as the lab shows it beside the box)."""
 
     def __init__(self, where: str, count: int, entry: str, position: int, problem: str):
         self.count, self.entry, self.position, self.problem = count, entry, position, problem
+        self.reason = translate("entry {count} {entry}: {problem}", count=count, entry=repr(entry), problem=problem)
         super().__init__(f"{where}: entry {count} {entry!r} at position {position}: {problem}")
 
 

@@ -3,7 +3,6 @@ English runs (every decimal number of both outputs compared), and the documents'
 
 from __future__ import annotations
 
-
 import pytest
 
 from .korean import decimals, english_prose, hangul, python
