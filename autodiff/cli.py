@@ -241,7 +241,7 @@ def _run_draw(args: argparse.Namespace) -> int:
         raise InputError(translate("unknown file type {suffix} in {path}; use .svg, .png, .pdf or .dot",
                                    suffix=repr(output.suffix), path=repr(str(output))))
     if not output.parent.is_dir():  # a typo in a folder name is not a new tree of folders
-        raise InputError(translate("the folder {folder} does not exist; create it first or write elsewhere",
+        raise InputError(translate("there is no folder {folder}; create it first or write elsewhere",
                                    folder=repr(str(output.parent))))
     root = _build(args)
     highlight = None if args.highlight is None else _node(root, args.highlight)

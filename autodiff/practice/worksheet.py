@@ -33,7 +33,7 @@ def write(path: str | Path, text: str) -> Path:
     """Write ``text`` (a sheet from ``markdown`` or ``latex``) to ``path``, creating no folders."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise WorksheetError(translate("the folder {folder} does not exist; create it first or write elsewhere",
+        raise WorksheetError(translate("there is no folder {folder}; create it first or write elsewhere",
                                        folder=repr(str(path.parent))))
     try:
         path.write_text(text, encoding="utf-8")

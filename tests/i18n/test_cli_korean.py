@@ -106,7 +106,7 @@ def test_draw_refuses_a_missing_folder_but_render_save_and_the_demo_create_their
 
     missing = tmp_path / "typo" / "deeper" / "g.dot"
     code, _, err = run(capsys, ["--lang", "ko", "draw", "x*w", "--values", "x=2,w=3", "-o", str(missing)])
-    assert code == 1 and "없는 폴더이다" in err and not (tmp_path / "typo").exists()
+    assert code == 1 and "그런 폴더가 없다" in err and not (tmp_path / "typo").exists()
     code, out, _ = run(capsys, ["draw", "x*w", "--values", "x=2,w=3", "-o", str(tmp_path / "g.dot")])
     assert code == 0 and (tmp_path / "g.dot").exists()
     x = Value(2.0, name="x")

@@ -116,7 +116,7 @@ def test_a_worksheet_that_cannot_be_written_is_a_message_not_a_traceback(capsys,
     out = io.StringIO()
     assert main(["--worksheet", str(tmp_path / "missing" / "sheet.md"), "--lang", "ko"], io.StringIO(""), out) == 1
     err = capsys.readouterr().err
-    assert "없는 폴더이다" in err and "Traceback" not in err and not (tmp_path / "missing").exists()
+    assert "그런 폴더가 없다" in err and "Traceback" not in err and not (tmp_path / "missing").exists()
     (tmp_path / "sheet.md").mkdir()  # a folder where the file should go
     assert main(["--worksheet", str(tmp_path / "sheet.md"), "--lang", "ko"], io.StringIO(""), out) == 1
     assert "파일에 쓸 수 없다" in capsys.readouterr().err
