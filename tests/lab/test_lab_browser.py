@@ -297,7 +297,7 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click("#expr-load")
     page.wait_for_selector("#expr-error[data-position='13']", timeout=20000)
     error = page.text_content("#expr-error")
-    assert "')'" in error and "^ position 13" in error
+    assert "')'" in error and "^ position 14" in error  # (the 14th character: counted from 1)
     assert page.get_attribute("#expr", "aria-invalid") == "true"
     assert page.evaluate("() => document.activeElement.id") == "expr"  # the cursor is put at the error
     assert page.evaluate("() => document.getElementById('expr').selectionStart") == 13
