@@ -324,7 +324,8 @@ def _main(argv: list[str]) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if getattr(args, "command", None) in _EXPRESSION_COMMANDS:  # e.g. explain x + b: the shell split it
+        if getattr(args, "command", None) in _EXPRESSION_COMMANDS and not any(e.startswith("--") for e in extra):
+            # e.g. explain x + b: the shell split an unquoted expression
             parser.error(translate("unrecognized arguments: {arguments}; an expression with spaces must be in quotes, "
                                    "as in \"{example}\"", arguments=" ".join(extra),
                                    example=" ".join([args.expression, *extra])))

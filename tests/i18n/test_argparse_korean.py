@@ -273,6 +273,10 @@ def test_every_help_line_fits_80_columns_counting_hangul_as_two(capsys, monkeypa
     assert max(widths) > 60  # (the help did fill its lines)
     if lang == "ko":
         assert hangul(out) > 20
+        from .korean import english_prose
+
+        left = english_prose(out)  # (the lab's example graphs are named in code: neuron, twice, diamond)
+        assert left == [] or (tool == "lab" and all("neuron, twice" in line for line in left)), left
 
 
 def test_display_width_counts_wide_characters_twice_and_wrap_fills_by_it():
