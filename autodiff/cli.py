@@ -172,9 +172,9 @@ def _tool(argv: Sequence[str]) -> str | None:
 # --- demo --------------------------------------------------------------------------------------
 
 def _import_nn_demo() -> Callable[[Path], None]:
-    """``nn.demo.run``, or an ``InputError`` naming the file when a user's own ``nn`` shadows the package."""
+    """``nn.course.demo.run``, or an ``InputError`` naming the file when a user's own ``nn`` shadows the package."""
     try:
-        from nn.demo import run
+        from nn.course.demo import run
     except ImportError as error:
         nn = sys.modules.get("nn")
         where = getattr(nn, "__file__", None)
@@ -184,7 +184,7 @@ def _import_nn_demo() -> Callable[[Path], None]:
                 "'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
                 "folder named nn in the current directory or on sys.path shadows it. Rename yours "
                 "(e.g. to my_nn.py) and remove the __pycache__ beside it.", where=where, ours=ours)) from None
-        raise InputError(translate("cannot import nn.demo: {error}", error=error)) from None
+        raise InputError(translate("cannot import nn.course.demo: {error}", error=error)) from None
     return run
 
 

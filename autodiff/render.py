@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from .symbolic import Sym
 __all__ = [
     "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
     "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
+    "DEFAULT_MAX_EDGES", "DOT_TIMEOUT", "check_size", "render_svg",
 ]
 
 DEFAULT_MAX_NODES = 500
@@ -67,7 +69,7 @@ _MAX_EXPANSION_CHARS = 24  # an unnamed node appears in an edge formula as its e
 
 
 class RenderError(RuntimeError):
-    """Graphviz's ``dot`` ran but failed; the message has what it said."""
+    """Graphviz's ``dot`` ran but failed, or ran past its time limit; the message has what it said."""
 
 
 class GraphTooLargeError(ValueError):
@@ -584,3 +586,66 @@ def save(graph_or_root: graphviz.Digraph | Value, path: str | os.PathLike[str], 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+# --- running dot and counting a graph ------------------------------------------------------------
+
+DEFAULT_MAX_EDGES = 2000
+"""animate() and the lab refuse graphs with more edges than this (pass ``max_edges=None`` for no limit)."""
+
+DOT_TIMEOUT = 120.0
+"""Seconds one run of Graphviz's ``dot`` may take in ``render_svg`` (``animate()``) before it is stopped."""
+
+
+def check_size(root: Value, *, max_nodes: int | None, max_edges: int | None, where: str = "draw") -> tuple[int, int]:
+    """Count ``root``'s nodes and edges; raise ``GraphTooLargeError`` as soon as either passes its limit.
+
+    The walk stops at the first node or edge over a limit, so refusing a graph of a million
+    nodes costs about as much as looking at ``max_nodes`` of them. ``where`` names the caller
+    in the message. Returns (nodes, edges).
+    """
+    seen = {root}
+    stack = [root]
+    edges = 0
+    while stack:
+        parents = stack.pop().parents
+        edges += len(parents)
+        if max_edges is not None and edges > max_edges:
+            raise GraphTooLargeError(
+                f"{where}: the graph has more than {max_edges} edges (max_edges={max_edges}); laying out a graph "
+                f"this large is slow and the picture is hard to read. Pass max_edges=None (no limit) or a larger number."
+            )
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                if max_nodes is not None and len(seen) > max_nodes:
+                    raise GraphTooLargeError(
+                        f"{where}: the graph has more than {max_nodes} value nodes (max_nodes={max_nodes}); a picture "
+                        f"this large is slow to lay out and hard to read. Pass max_nodes=None (no limit) or a larger "
+                        f"number."
+                    )
+                stack.append(parent)
+    return len(seen), edges
+
+
+def render_svg(graph: graphviz.Digraph, *, timeout: float | None = DOT_TIMEOUT) -> str:
+    """The SVG text of a Graphviz graph, from one run of ``dot`` stopped after ``timeout`` seconds.
+
+    No ``dot`` on the PATH: ``GraphvizNotFoundError``. ``dot`` failing or running past its time
+    limit: ``RenderError``, with what it said.
+    """
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFoundError("no `dot` on the PATH")
+    try:
+        done = subprocess.run([exe, "-Tsvg"], input=graph.source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"render: Graphviz's dot took longer than {timeout} s on this graph and was stopped; draw a smaller graph"
+        ) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise RenderError(f"render: Graphviz's dot failed (exit status {done.returncode}): {detail}")
+    svg: str = done.stdout.decode("utf-8")
+    return svg

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import animate_documents  # noqa: E402
+from nn.course.demo import animate_documents  # noqa: E402
 
 main = animate_documents
 

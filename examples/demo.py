@@ -6,7 +6,7 @@ backward pass animated as web pages in examples/out/.
 
 Each part is also a script of its own in this folder.
 
-The demo itself is ``nn.demo`` (``python -m autodiff demo`` runs it without a checkout).
+The demo itself is ``nn.course.demo`` (``python -m autodiff demo`` runs it without a checkout).
 """
 
 import sys
@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the repository (nn, autodiff), installed or not
 
-from nn.demo import parts, run  # noqa: E402
+from nn.course.demo import parts, run  # noqa: E402
 
 OUT = HERE / "out"
 PARTS = parts(OUT, shown="examples/out")  # (title, function) for each part, in order

@@ -11,7 +11,7 @@ Formulas use the graph's node names (see nn/reference.py). ``δ(v)`` stands for 
     python examples/explain_reference.py 000 004   # some documents
     python examples/explain_reference.py --checks  # only the document formulas and verdicts
 
-The code is ``nn.demo.explain_documents``; the documents' formulas are ``nn.documents.DOCUMENTS``.
+The code is ``nn.course.demo.explain_documents``; the documents' formulas are ``nn.course.documents.DOCUMENTS``.
 """
 
 import sys
@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import explain_documents  # noqa: E402
-from nn.documents import DOCUMENTS  # noqa: E402
+from nn.course.demo import explain_documents  # noqa: E402
+from nn.course.documents import DOCUMENTS  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import render_documents  # noqa: E402
+from nn.course.demo import render_documents  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@
 Because b_1 feeds h1, h2 and h3, dLoss/db_1 is the sum of three paths. backward() adds them
 up by itself; the document's formula ④ follows only the h1 path (and has a wrong σ' factor).
 
-The walkthrough itself is ``nn.demo.document_000`` (the formulas: ``nn.documents``).
+The walkthrough itself is ``nn.course.demo.document_000`` (the formulas: ``nn.course.documents``).
 """
 
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import document_000  # noqa: E402
+from nn.course.demo import document_000  # noqa: E402
 
 main = document_000
 

@@ -4,7 +4,7 @@ The document works everything out by hand with 2-digit numbers. Here every gradi
 from backward(); its hand formulas (sums over the samples k of the per-sample signals it
 calls B(·)) are evaluated on our forward values, and its printed numbers are checked.
 
-The walkthrough itself is ``nn.demo.document_001`` (the formulas: ``nn.documents``).
+The walkthrough itself is ``nn.course.demo.document_001`` (the formulas: ``nn.course.documents``).
 """
 
 import sys
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import document_001  # noqa: E402
+from nn.course.demo import document_001  # noqa: E402
 
 main = document_001
 

@@ -3,7 +3,7 @@
 Names follow the document: w2_ij is w^(2)_ij, the weight TO unit i of layer 2 FROM unit j of
 layer 1 (inputs a1_1 = x_1, a1_2 = x_2). Every gradient comes from backward().
 
-The walkthrough itself is ``nn.demo.document_002`` (the formulas: ``nn.documents``).
+The walkthrough itself is ``nn.course.demo.document_002`` (the formulas: ``nn.course.documents``).
 """
 
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import document_002, train_mazur  # noqa: E402
+from nn.course.demo import document_002, train_mazur  # noqa: E402
 
 main = document_002
 train = train_mazur

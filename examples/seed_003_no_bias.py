@@ -4,7 +4,7 @@ Names follow the document: w1_ij is w^1_ij, TO unit i of layer 1 FROM input j (i
 so j = 1 is x_0). Its hidden-layer derivation writes z^1 where z^2 is meant; the formulas below
 are corrected. Every gradient comes from backward().
 
-The walkthrough itself is ``nn.demo.document_003`` (the formulas: ``nn.documents``).
+The walkthrough itself is ``nn.course.demo.document_003`` (the formulas: ``nn.course.documents``).
 """
 
 import sys
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import document_003  # noqa: E402
+from nn.course.demo import document_003  # noqa: E402
 
 main = document_003
 

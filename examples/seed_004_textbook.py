@@ -3,7 +3,7 @@
 Every gradient comes from backward(); the document's hand formulas (all correct here) are
 only evaluated on the forward values and compared.
 
-The walkthrough itself is ``nn.demo.document_004`` (the formulas: ``nn.documents``).
+The walkthrough itself is ``nn.course.demo.document_004`` (the formulas: ``nn.course.documents``).
 """
 
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from nn.demo import document_004  # noqa: E402
+from nn.course.demo import document_004  # noqa: E402
 
 main = document_004
 

@@ -13,7 +13,7 @@ from typing import Sequence, Union
 
 from autodiff import Value, is_real
 
-from .module import _brief, _check_sequence
+from .checks import brief, check_sequence
 
 Number = Union[int, float]
 Operand = Union[Value, Number]
@@ -26,7 +26,7 @@ def _operand(v: object, kind: str, where: str) -> Value:
             raise ValueError(f"{where}: {kind} must be finite, but it is a Value holding {v.data!r} ({v!r})")
         return v
     if not is_real(v):
-        raise TypeError(f"{where}: {kind} must be a real number or a Value, got {type(v).__name__} {_brief(v)}")
+        raise TypeError(f"{where}: {kind} must be a real number or a Value, got {type(v).__name__} {brief(v)}")
     if not math.isfinite(v):  # type: ignore[arg-type]
         raise ValueError(f"{where}: {kind} must be finite, got {v!r}")
     return Value(v)  # type: ignore[arg-type]
@@ -107,7 +107,7 @@ def bce_loss(
 # --- softmax and cross-entropy over class scores ---------------------------------------------
 
 def _logits(logits: object, where: str) -> list[Value]:
-    values = [_operand(v, f"logit {i}", where) for i, v in enumerate(_check_sequence(logits, "logits", where))]
+    values = [_operand(v, f"logit {i}", where) for i, v in enumerate(check_sequence(logits, "logits", where))]
     if not values:
         raise ValueError(f"{where}: no logits given (one per class is needed)")
     return values
@@ -135,7 +135,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
 
 def _target_index(target: object, n: int, where: str) -> int:
     if not isinstance(target, int) or isinstance(target, bool):
-        raise TypeError(f"{where}: target_index must be an int class index, got {type(target).__name__} {_brief(target)}")
+        raise TypeError(f"{where}: target_index must be an int class index, got {type(target).__name__} {brief(target)}")
     if not 0 <= target < n:
         raise ValueError(f"{where}: target_index {target} is out of range for {n} classes (0 to {n - 1})")
     return target

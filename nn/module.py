@@ -21,60 +21,31 @@ never the global random state; biases 0.
 Parameter order, used by ``parameters()``, ``named_parameters()`` and ``state_dict()``:
 layer by layer, unit by unit, each unit's weights in input order and then its bias. A bias
 shared by several neurons is listed once, where it first appears.
+
+Only the models live here: a model's file (``save``, ``load``) is ``nn.saving``'s, its parts
+for a drawing (``clusters``) ``nn.clusters``'s, and the argument checks ``nn.checks``'s.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
-import reprlib
-import secrets
-import stat
 from collections import Counter
 from typing import Any, Callable, Mapping, Sequence, Union, cast
 
-from autodiff import Operation, Value, dot, is_real, topological_order, zero_grad
+from autodiff import Operation, Value, dot, topological_order, zero_grad
 from autodiff.ops import USER_OPS
+
+from . import saving
+from .checks import brief, check_name, check_sequence, make_rng
+from .clusters import neuron_clusters
 
 Number = Union[int, float]
 Input = Union[Value, Number]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 _ACTIVATION_METHODS = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu, "linear": None}
-
-
-MAX_LOAD_BYTES = 64 * 1024 * 1024
-"""``load`` refuses files larger than this (64 MiB: about a million parameters)."""
-
-_short = reprlib.Repr()
-_short.maxstring = _short.maxother = 60
-
-
-def _brief(value: object) -> str:
-    """A short repr for error messages: a file can hold a huge or deeply nested value."""
-    return _short.repr(value)
-
-
-def _check_name(name: object, what: str, where: str) -> str:
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"{where}: {what} must be a non-empty str, got {type(name).__name__} {_brief(name)}")
-    return name
-
-
-def _check_sequence(x: object, what: str, where: str) -> Sequence[Any]:
-    """``x`` if it is a sized iterable such as a list, tuple or NumPy array (not a str or a Value)."""
-    if isinstance(x, (str, bytes, Value, Mapping)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
-        raise TypeError(
-            f"{where}: {what} must be a sequence (a list, tuple or array) of Values or numbers, "
-            f"got {type(x).__name__} {_brief(x)}"
-        )
-    return cast(Sequence[Any], x)
-
-
-class _TooLarge(str):
-    """A number in a model file that no float can hold (kept as its text, for the error message)."""
 
 
 def _check_activation(activation: object, where: str) -> str:
@@ -85,7 +56,7 @@ def _check_activation(activation: object, where: str) -> str:
     if activation not in ACTIVATIONS and not defined:
         raise ValueError(
             f"{where}: activation must be one of {', '.join(ACTIVATIONS)} or an operation of one input made "
-            f"with autodiff.define_op; got {_brief(activation)}"
+            f"with autodiff.define_op; got {brief(activation)}"
         )
     return str(activation)
 
@@ -96,14 +67,6 @@ def _activation_method(name: str) -> Callable[[Value], Value] | None:
         return _ACTIVATION_METHODS[name]
     operation: Operation = USER_OPS[name]
     return operation
-
-
-def _rng(seed: int | random.Random | None, where: str) -> random.Random:
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)
-    raise TypeError(f"{where}: seed must be an int or a random.Random, got {type(seed).__name__} {seed!r}")
 
 
 class Module:
@@ -146,123 +109,26 @@ class Module:
         """Set parameters from a mapping ``name -> number``.
 
         The mapping must name every parameter exactly once, with a finite real number. It is
-        checked completely before anything changes, so on any error the model is untouched.
+        checked completely (``saving.checked_state``) before anything changes, so on any error
+        the model is untouched.
         """
-        if not isinstance(state, Mapping):
-            raise TypeError(f"{where}: expected a mapping of parameter names to numbers, got {type(state).__name__}")
         params = self._named_state(where)
-        unknown = [k for k in state if k not in params]
-        missing = [k for k in params if k not in state]
-        problems = []
-        if unknown:
-            problems.append(f"unknown parameter name(s) {', '.join(map(repr, unknown))}")
-        if missing:
-            problems.append(f"missing parameter(s) {', '.join(map(repr, missing))}")
-        numbers: dict[str, float] = {}
-        for name, value in state.items():
-            if name not in params:
-                continue
-            if isinstance(value, _TooLarge):
-                problems.append(f"{name!r}: the number {value[:20]}... ({len(value)} characters) is too large for a float")
-            elif not is_real(value):
-                problems.append(f"{name!r} must be a real number, got {type(value).__name__} {_brief(value)}")
-            else:
-                try:
-                    number = float(value)  # type: ignore[arg-type]
-                except OverflowError:
-                    problems.append(f"{name!r}: {_brief(value)} is too large for a float")
-                    continue
-                if not math.isfinite(number):
-                    problems.append(f"{name!r} must be finite, got {value!r}")
-                numbers[name] = number
-        if problems:
-            raise ValueError(
-                f"{where}: {'; '.join(problems)} (expected {len(params)} parameters; model left unchanged)"
-            )
+        numbers = saving.checked_state(params, state, where)
         for name, p in params.items():
             p.data = numbers[name]
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the parameters to ``path`` as JSON, atomically (a temp file, then ``os.replace``).
+        """Write the parameters to ``path`` as JSON, atomically (see ``nn.saving.save``)."""
+        saving.save(self, path)
 
-        Replacing a file keeps its permission bits; a new file gets the usual ones (0666 less
-        the umask), as ``open(path, "w")`` would. If ``path`` is a symbolic link, the file it
-        points to is replaced and the link is kept (a link to a folder or a dangling link
-        fails with ``OSError``, like a missing folder).
-        """
-        where = f"save({os.fspath(path)!r})"
-        text = json.dumps({"model": repr(self), "parameters": self.state_dict()}, indent=1) + "\n"
-        target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
-        if os.path.islink(path) and not os.path.isfile(target):
-            raise OSError(f"{where}: the symbolic link points to {target!r}, which is not a file")
-        try:
-            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = None
-        folder = os.path.dirname(os.path.abspath(target))
-        tmp = os.path.join(folder, f".tmp-{secrets.token_hex(8)}.json")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                if mode is not None:
-                    os.fchmod(f.fileno(), mode)
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-
-    def load(self, path: str | os.PathLike[str], *, max_bytes: int = MAX_LOAD_BYTES) -> None:
+    def load(self, path: str | os.PathLike[str], *, max_bytes: int = saving.MAX_LOAD_BYTES) -> None:
         """Read parameters saved by ``save``; on any error the model is left exactly as it was.
 
         Only a regular file of at most ``max_bytes`` bytes (64 MiB by default) is read, so a
-        device such as ``/dev/zero`` or a huge file is refused instead of filling memory.
+        device such as ``/dev/zero`` or a huge file is refused instead of filling memory
+        (see ``nn.saving.load``).
         """
-        where = f"load({os.fspath(path)!r})"
-        if not (isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and max_bytes > 0):
-            raise ValueError(f"{where}: max_bytes must be a positive int, got {max_bytes!r}")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise ValueError(f"{where}: not a regular file")
-            raw = f.read(max_bytes + 1)
-        if len(raw) > max_bytes:
-            raise ValueError(f"{where}: the file is larger than {max_bytes} bytes (max_bytes); not read")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ValueError(f"{where}: not a UTF-8 text file ({e.reason})") from None
-
-        def refuse_constant(token: str) -> None:
-            raise ValueError(f"{where}: {token} is not a valid parameter value")
-
-        def number(token: str) -> float | _TooLarge:
-            value = float(token)  # float() reads any number of digits; it is inf when too large
-            return _TooLarge(token) if math.isinf(value) else value
-
-        def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-            twice = sorted(k for k, c in Counter(k for k, _ in pairs).items() if c > 1)
-            if twice:
-                raise ValueError(f"{where}: the name(s) {', '.join(map(_brief, twice))} appear more than once")
-            return dict(pairs)
-
-        try:
-            data = json.loads(
-                text, parse_constant=refuse_constant, parse_float=number, parse_int=number,
-                object_pairs_hook=no_duplicates,
-            )
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{where}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
-        except RecursionError:
-            raise ValueError(f"{where}: the JSON is nested too deeply (a model file is two levels deep)") from None
-        if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
-            got = type(data).__name__ if not isinstance(data, dict) else "an object without a 'parameters' object"
-            raise ValueError(f"{where}: expected a JSON object with a 'parameters' object, got {got}")
-        self.load_state_dict(data["parameters"], where=where)
+        saving.load(self, path, max_bytes=max_bytes)
 
     # --- graph clusters ----------------------------------------------------------------------
     def clusters(self, root: Value) -> dict[str, list[Value]]:
@@ -272,28 +138,9 @@ class Module:
         activation. A neuron called several times (one call per sample, told apart by the
         suffix of the call) gives one cluster per call: ``"neuron h1_1[2]"``. A node that would
         be in several clusters (000's shared ``b_1``; a parameter used once per sample) belongs
-        to none of them. Nothing here recurses.
+        to none of them (``nn.clusters``).
         """
-        by_name: dict[str, list[Value]] = {}
-        for node in reversed(topological_order(root)):  # oldest first: sample 1 before sample 2
-            if node.name is not None and not node.is_leaf:
-                by_name.setdefault(node.name, []).append(node)
-        found: dict[str, list[Value]] = {}
-        for neuron in self.neurons():
-            out = neuron.output_name
-            for name, nodes in by_name.items():
-                if not name.startswith(out):
-                    continue
-                for node in nodes:
-                    members = neuron._members(node)
-                    if members is not None:
-                        found[f"neuron {neuron.name}{name[len(out):]}"] = members
-        # A node in several clusters (a parameter used once per sample) belongs to none of them.
-        count: dict[int, int] = {}
-        for members in found.values():
-            for node in members:
-                count[id(node)] = count.get(id(node), 0) + 1
-        return {label: [n for n in members if count[id(n)] == 1] for label, members in found.items()}
+        return neuron_clusters(self.neurons(), root)
 
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Any:
         raise NotImplementedError
@@ -328,7 +175,7 @@ class Neuron(Module):
             raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
         self.nin = nin
         self.activation = _check_activation(activation, "Neuron")
-        self.name = _check_name(name, "name", "Neuron")
+        self.name = check_name(name, "name", "Neuron")
         where = f"Neuron {name!r}"
         if weight_names is None:
             weight_names = [f"{name}.w{k}" for k in range(1, nin + 1)]
@@ -336,11 +183,11 @@ class Neuron(Module):
             given = "a str" if isinstance(weight_names, str) else f"{len(weight_names)} weight names"
             raise ValueError(f"{where}: {given} given for {nin} inputs (give a list of {nin} names)")
         for k, wname in enumerate(weight_names, start=1):
-            _check_name(wname, f"weight name {k}", where)
+            check_name(wname, f"weight name {k}", where)
         for what, given_name in (("bias_name", bias_name), ("z_name", z_name), ("a_name", a_name)):
             if given_name is not None:
-                _check_name(given_name, what, where)
-        rng = _rng(seed, "Neuron")
+                check_name(given_name, what, where)
+        rng = make_rng(seed, "Neuron")
         limit = math.sqrt(3.0 / nin)
         self.w: list[Value] = [Value(rng.uniform(-limit, limit), name=n) for n in weight_names]
         self.shares_bias = isinstance(bias, Value)
@@ -378,7 +225,7 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Input], suffix: str = "") -> Value:
         """The activation Value for inputs ``x`` (Values or numbers); ``suffix`` tags the node names."""
         if type(x) is not list and type(x) is not tuple:  # (the check costs: it runs per neuron and sample)
-            _check_sequence(x, "inputs", f"Neuron {self.name!r}")
+            check_sequence(x, "inputs", f"Neuron {self.name!r}")
         if len(x) != self.nin:
             raise ValueError(f"Neuron {self.name!r}: expected {self.nin} inputs, got {len(x)}")
         z = dot(self.w, x, self.b)
@@ -391,23 +238,6 @@ class Neuron(Module):
         else:
             z.name, a.name = self.z_name, self.a_name
         return a
-
-    def _members(self, out: Value) -> list[Value] | None:
-        """This neuron's nodes behind its output node ``out``, or None if ``out`` is not its output:
-        ``out``, its ``dot`` node (when ``out`` is an activation), the weights and an own bias."""
-        z = out
-        if self._act is not None:
-            if out.op is None or out.op.name != self.activation:
-                return None
-            z = out.parents[0]
-        mine = [*self.w, *z.parents[self.nin : 2 * self.nin]] + ([] if self.b is None else [self.b])
-        if z.op is None or z.op.name != "dot" or list(z.parents) != mine:  # dot(our weights, inputs, our bias)
-            return None
-        members = [out, z] if z is not out else [out]
-        members += self.w
-        if self.b is not None and not self.shares_bias:
-            members.append(self.b)
-        return members
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin} -> {self.activation}, {self.bias_mode()}, name={self.name!r})"
@@ -429,8 +259,8 @@ class Layer(Module):
     ) -> None:
         if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
             raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
-        rng = _rng(seed, "Layer")
-        _check_name(name, "name", "Layer")
+        rng = make_rng(seed, "Layer")
+        check_name(name, "name", "Layer")
         self.units = [
             Neuron(nin, activation, bias, name=f"{name}.N{j}", seed=rng) for j in range(1, nout + 1)
         ]
@@ -446,7 +276,7 @@ class Layer(Module):
         if len({n.nin for n in units}) != 1:
             raise ValueError(f"Layer.of: neurons have different numbers of inputs {[n.nin for n in units]}")
         layer = cls.__new__(cls)
-        layer.units, layer.name = units, _check_name(name, "name", "Layer.of")
+        layer.units, layer.name = units, check_name(name, "name", "Layer.of")
         _refuse_duplicates(layer.named_parameters(), "Layer.of")
         return layer
 
@@ -460,7 +290,7 @@ class Layer(Module):
     def __call__(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
         """The list of the neurons' activations (one item for a one-neuron layer)."""
         if type(x) is not list and type(x) is not tuple:
-            _check_sequence(x, "inputs", f"Layer {self.name!r}")
+            check_sequence(x, "inputs", f"Layer {self.name!r}")
         return [n(x, suffix) for n in self.units]
 
     def bias_mode(self) -> str:
@@ -509,7 +339,7 @@ class MLP(Module):
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             hint = f" (for one layer of {sizes}, write [{sizes}])" if isinstance(sizes, int) else ""
             raise TypeError(
-                f"MLP: sizes must be a list of layer sizes such as [3, 1], got {type(sizes).__name__} {_brief(sizes)}{hint}"
+                f"MLP: sizes must be a list of layer sizes such as [3, 1], got {type(sizes).__name__} {brief(sizes)}{hint}"
             )
         sizes = list(sizes)
         if not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes):
@@ -527,7 +357,7 @@ class MLP(Module):
             raise TypeError(f"MLP: names must be a mapping of default names to your own, got {type(names).__name__}")
         names = dict(names or {})
         for default, own in names.items():
-            _check_name(own, f"the name given for {default!r}", "MLP")
+            check_name(own, f"the name given for {default!r}", "MLP")
         used: set[str] = set()
 
         def rename(default: str) -> str:
@@ -536,7 +366,7 @@ class MLP(Module):
                 return names[default]
             return default
 
-        rng = _rng(seed, "MLP")
+        rng = make_rng(seed, "MLP")
         layers: list[list[Neuron]] = []
         fan_in = nin
         for i, (size, act, b) in enumerate(zip(sizes, activations, cast(list[Union[bool, Value]], biases)), start=1):
@@ -584,7 +414,7 @@ class MLP(Module):
 
     def outputs(self, x: Sequence[Input], suffix: str = "") -> list[Value]:
         """Every output Value, as a list, also for a single output."""
-        _check_sequence(x, "inputs", "MLP")
+        check_sequence(x, "inputs", "MLP")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
         inputs: Sequence[Input] = x

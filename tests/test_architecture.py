@@ -114,3 +114,20 @@ def test_no_export_shadows_a_submodule() -> None:
         module = importlib.import_module(name)
         attribute = getattr(importlib.import_module(package), leaf, module)
         assert attribute is module, f"{package}.{leaf} is {attribute!r}, which hides the submodule {name}"
+
+
+def test_nn_is_the_library_and_never_imports_its_course() -> None:
+    """`import nn` (and building a reference network) loads no module of nn.course; the course reaches the
+    library through its public names (`from nn import ...`), as a learner's own code would."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nn; from nn import MLP, SGD, mse_loss, reference; reference.build('000').loss(); "
+            "print(sorted(m for m in sys.modules if m == 'nn.course' or m.startswith('nn.course.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+    for path in sorted((ROOT / "nn").glob("*.py")):
+        assert "course" not in {target.split(".")[1] for target, _ in _imports(_module_name(path), path)
+                                if target.count(".")}, path
+    for path in sorted((ROOT / "nn" / "course").glob("*.py")):
+        assert "from .." not in path.read_text(encoding="utf-8"), path

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -16,6 +17,7 @@ from autodiff import Value, check_formula, draw, explain, topological_order
 from autodiff.cli import TOOLS
 from autodiff.expression import build_expression, parse_values
 from autodiff.render import format_number
+from tests.conftest import DemoRun
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = ("demo", "draw", "explain", "check")
@@ -72,25 +74,27 @@ def test_tool_subcommands_appear_exactly_when_their_module_exists(tmp_path: Path
         assert bool(re.search(rf"^\s+{command}\s+\S", listed, re.M)) == present, command
 
 
-def test_demo_prints_what_examples_demo_prints(tmp_path: Path) -> None:
-    # One demo, two ways in: the packaged one (no checkout needed) and the example script.
-    out = tmp_path / "pictures"
-    cli = run("demo", "--out", str(out), cwd=tmp_path, timeout=300)
-    assert cli.returncode == 0, cli.stderr
-    script = subprocess.run([sys.executable, str(REPO / "examples" / "demo.py")], capture_output=True, text=True,
-                            timeout=300)
-    assert script.returncode == 0, script.stderr
-    examples_out = str(REPO / "examples" / "out")
-
-    def normalised(text: str, folder: str, shown: str) -> list[str]:
-        # Only the output folder differs; the banners' '#' rules follow the title's length.
-        lines = text.replace(folder, "OUT").replace(f"({shown}/", "(OUT/").splitlines()
-        return [line for line in lines if set(line) != {"#"}]
-
-    assert normalised(cli.stdout, str(out), str(out)) == normalised(script.stdout, examples_out, "examples/out")
-    assert cli.stdout.count("The checker's verdict is the expected one on each of the") == 2
+def test_the_demo_runs_and_writes_its_pictures_and_pages(demo_run: Callable[[str], DemoRun]) -> None:
+    # The packaged demo (no checkout needed), run once per test session (tests/conftest.py); its text is a golden.
+    run = demo_run("en")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("The checker's verdict is the expected one on each of the") == 2
     for name in ("graph_000.svg", "graph_004.png", "graph_000_b_1_paths.svg", "animation_000.html"):
-        assert (out / name).stat().st_size > 1000, name
+        assert (run.out / name).stat().st_size > 1000, name
+
+
+def test_examples_demo_py_is_the_same_demo_into_examples_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # examples/demo.py runs nn.course.demo.run, as `autodiff demo` does, into examples/out (not run again here).
+    import nn.course.demo
+
+    calls: list[tuple[Path, str]] = []
+    monkeypatch.setattr(nn.course.demo, "run", lambda out, shown: calls.append((out, shown)))
+    spec = importlib.util.spec_from_file_location("examples_demo", REPO / "examples" / "demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main()
+    assert calls == [(REPO / "examples" / "out", "examples/out")]
 
 
 def test_a_users_nn_py_that_shadows_the_package_is_named(tmp_path: Path) -> None:

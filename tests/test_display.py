@@ -14,8 +14,8 @@ from autodiff import OPS, Sym, Value, animate, check_formula, draw, explain
 from autodiff.animation import frames
 from autodiff.display import AnimationPath, fit_svg_to_width, markdown_table, one_line, svg_as_html
 from nn import MLP, SGD, Layer, Neuron, reference
-from nn.documents import DOCUMENTS
-from nn.toy import fit
+from nn.course.documents import DOCUMENTS
+from nn.course.toy import fit
 
 
 def neuron() -> Value:

@@ -26,8 +26,10 @@ from autodiff.formula import FormulaError
 from autodiff.formatting import final_number
 from autodiff.render import format_number
 from nn import reference
-from nn.documents import DOCUMENTS
-from nn.toy import fit
+from nn.course.documents import DOCUMENTS
+from nn.course.toy import fit
+
+pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "examples" / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))

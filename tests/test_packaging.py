@@ -56,7 +56,7 @@ def test_sdist_has_the_license_the_readmes_pictures_and_every_test(built: tuple[
     for path in linked:
         if (REPO / path).is_file():
             assert path in files, path
-    for folder, pattern in (("tests", "*.py"), ("examples", "*.py"), ("examples", "*.ipynb"), ("docs", "*"),
+    for folder, pattern in (("tests", "*"), ("examples", "*.py"), ("examples", "*.ipynb"), ("docs", "*"),
                             ("autodiff", "*.py"), ("nn", "*.py")):
         missing = {f for f in _source_files(folder, pattern) if (REPO / f).is_file()} - files
         assert not missing, missing

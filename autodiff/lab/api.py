@@ -16,14 +16,14 @@ import math
 import re
 from typing import Any, Mapping
 
-from ..animation import RenderTimeoutError, frames, layout_svg, step_data
+from ..animation import frames, layout_svg, step_data
 from ..checking import check_formula
 from ..engine import Value
 from ..explanation import Explanation, TooManyPathsError, explain
 from ..formula import MAX_FORMULA_LENGTH, FormulaError
 from ..i18n import translate
 from ..paths import ChainPath, read_graph
-from ..render import GraphTooLargeError, edge_formula, format_number
+from ..render import GraphTooLargeError, RenderError, edge_formula, format_number
 from .graphs import LabError, LabGraph
 
 DOT_TIMEOUT = 10.0
@@ -43,7 +43,7 @@ def _svg(graph: LabGraph) -> str:
         try:
             svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=graph.cluster_map() or None,
                              edge_symbols=True, max_nodes=None)
-        except RenderTimeoutError as error:
+        except RenderError as error:  # dot failed or ran past its time limit
             raise LabError(str(error), 422) from None
         graph.svg = re.sub(r"<style>.*?</style>", "", svg, count=1, flags=re.S)  # the page's own CSS styles it
     return graph.svg

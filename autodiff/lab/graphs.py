@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from ..animation import DEFAULT_MAX_EDGES, check_size
+from ..render import DEFAULT_MAX_EDGES, check_size
 from ..copying import copy_graph
 from ..expression import MAX_VALUES_LENGTH, build_expression, parse_values
 from ..formula import MAX_FORMULA_LENGTH

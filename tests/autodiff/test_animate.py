@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autodiff import Value, backward_order, topological_order
-from autodiff.animation import Frame, format_value, frames, local_formula, page_html
+from autodiff import Value, backward_order, render, topological_order
+from autodiff.animation import STEP_STYLE, STEPS_JS, Frame, format_value, frames, local_formula, page_html, step_data
+from autodiff.i18n import available_languages
 from nn import reference
 
 
@@ -475,10 +478,11 @@ def test_animate_refuses_before_any_work_by_nodes_and_by_edges(tmp_path, monkeyp
 
     from autodiff.render import GraphTooLargeError
 
-    module = importlib.import_module("autodiff.animation")
+    module = importlib.import_module("autodiff.animation.page")
     calls: list[str] = []
     monkeypatch.setattr(module, "frames", lambda *a, **k: calls.append("frames"))
-    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+    monkeypatch.setattr(importlib.import_module("autodiff.animation.layout"), "render_svg",
+                        lambda *a, **k: calls.append("dot"))
 
     x = Value(0.5, name="x")
     y = x
@@ -520,9 +524,10 @@ def autodiff_dot(weights: list[Value], inputs: list[Value]) -> Value:
 def test_animate_checks_its_arguments_before_rendering(tmp_path, monkeypatch, kwargs, error, message) -> None:
     import importlib
 
-    module = importlib.import_module("autodiff.animation")
+    module = importlib.import_module("autodiff.animation.page")
     calls: list[str] = []
-    monkeypatch.setattr(module, "render_svg", lambda *a, **k: calls.append("dot"))
+    monkeypatch.setattr(importlib.import_module("autodiff.animation.layout"), "render_svg",
+                        lambda *a, **k: calls.append("dot"))
     x = Value(2.0, name="x")
     with pytest.raises(error, match=message):
         module.animate(x * x, tmp_path / "p.html", **kwargs)
@@ -541,7 +546,7 @@ def test_animate_compresses_large_pages(tmp_path, monkeypatch) -> None:
     import gzip
     import importlib
 
-    module = importlib.import_module("autodiff.animation")  # the module (the package attribute is the function)
+    module = importlib.import_module("autodiff.animation.page")  # where animate() reads COMPRESS_ABOVE
 
     root = reference.build("004").loss()
     plain = module.animate(root, tmp_path / "plain.html").read_text(encoding="utf-8")
@@ -572,3 +577,100 @@ def test_example_writes_the_pages_of_000_and_004(tmp_path, capsys) -> None:
         page = (tmp_path / f"animation_{seed}.html").read_text(encoding="utf-8")
         assert len(page_steps(page)["steps"]) == n
         assert len(list((tmp_path / f"frames_{seed}").glob("frame_*.svg"))) == n
+
+
+STATIC = resources.files("autodiff.animation") / "static"
+
+
+def random_graph(leaves: list[float], program: list[tuple[str, int, int]]) -> Value:
+    pool = [Value(v, name=f"x{k}") for k, v in enumerate(leaves)]
+    for op, i, j in program:
+        a, b = pool[i % len(pool)], pool[j % len(pool)]
+        pool.append({"add": lambda: a + b, "mul": lambda: a * b, "neg": lambda: -a, "tanh": lambda: a.tanh(),
+                     "reuse": lambda: a + a * b, "unnamed": lambda: (a * 2.0) * b}[op]())
+    return pool[-1]
+
+
+_programs = st.lists(st.tuples(st.sampled_from(["add", "mul", "neg", "tanh", "reuse", "unnamed"]),
+                               st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=15)
+
+
+# --- frames hold data; captions are written when asked for, in any language -----------------------------------------
+
+def test_a_frame_holds_no_text() -> None:
+    names = {f.name for f in dataclasses.fields(Frame)}
+    assert "caption" not in names and not any(isinstance(getattr(frames(Value(1.0) * 2.0)[1], n), str)
+                                               for n in names - {"lang"})
+
+
+@settings(max_examples=40, deadline=None)
+@given(leaves=st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=3), program=_programs,
+       precision=st.integers(1, 8))
+def test_captions_in_any_language_from_one_list_of_frames(leaves, program, precision) -> None:
+    root = random_graph(leaves, program)
+    english = frames(root, precision=precision, lang="en")
+    for code in available_languages():
+        made_in = frames(root, precision=precision, lang=code)
+        assert [f.text(code) for f in english] == [f.caption for f in made_in]
+        assert [f.lang for f in made_in] == [code] * len(made_in)
+    assert [f.caption for f in english] == [f.text() for f in english] == [f.text("en") for f in english]
+
+
+def test_captions_switch_language_on_the_same_frame() -> None:
+    root = reference.build("000").loss()
+    frame = frames(root, lang="en")[5]
+    assert frame.caption.startswith("Step 6 of 40: at ")
+    korean = frame.text("ko")
+    assert korean.startswith("6/40단계") and "국소 미분" in korean
+    assert frame.caption.startswith("Step 6 of 40")  # asking for another language changes nothing
+    with pytest.raises(Exception, match="xx"):
+        frame.text("xx")
+
+
+def test_step_data_writes_captions_in_the_language_asked() -> None:
+    root = reference.build("004").loss()
+    frame_list = frames(root, lang="en")
+    data = step_data(frame_list, render.node_ids(root), lang="ko")
+    assert [s["caption"] for s in data["steps"]] == [f.caption for f in frames(root, lang="ko")]
+    assert [s["caption"] for s in step_data(frame_list, {})["steps"]] == [f.caption for f in frame_list]
+
+
+# --- the page: a template filled with the package's own files (static/) --------------------------------------------
+
+def test_the_page_inlines_the_package_files_as_they_are() -> None:
+    x = Value(3.0, name="x")
+    y = x * x
+    page = page_html(frames(y), placeholder_svg(), {}, interval_ms=250)
+    player = (STATIC / "player.js").read_text(encoding="utf-8")
+    assert STEPS_JS == player and player in page  # the one player, byte for byte
+    assert (STATIC / "page.js").read_text(encoding="utf-8") in page
+    assert (STATIC / "player.css").read_text(encoding="utf-8") in page
+    assert STEP_STYLE.strip() == (STATIC / "steps.css").read_text(encoding="utf-8").strip()
+    template = (STATIC / "page.html").read_text(encoding="utf-8")
+    placeholders = set(re.findall(r"\$([a-z_]+)", template))
+    assert {"svg", "data", "player_js", "page_js", "style", "caption"} <= placeholders
+    outside = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    assert "$" not in outside  # every placeholder filled
+    data = page_steps(page)
+    assert data["interval"] == 250  # the speed is the caller's, not the script's
+    assert sorted(data["captions"]) == sorted(available_languages())  # every language, from one list of frames
+
+
+def test_the_static_files_can_be_inlined() -> None:
+    for name in ("player.js", "page.js", "player.css", "steps.css"):
+        text = (STATIC / name).read_text(encoding="utf-8").lower()
+        assert "</script" not in text and "</style" not in text, name
+    assert "{{" not in (STATIC / "page.html").read_text(encoding="utf-8")  # no brace-doubling anywhere
+    assert "autodiffPlayer" in STEPS_JS and "autodiffSteps" in STEPS_JS
+    page_js = (STATIC / "page.js").read_text(encoding="utf-8")
+    assert "autodiffPlayer.create" in page_js and "setInterval" not in page_js  # one player: no second timer
+
+
+def test_a_dollar_in_a_caption_or_title_is_text() -> None:
+    a = Value(1.0, name="$x")
+    y = a * 2.0
+    y.name = "${y}"
+    page = page_html(frames(y), placeholder_svg(), {}, title="$title")
+    assert "<title>$title</title>" in page
+    assert [s["caption"] for s in page_steps(page)["steps"]] == [f.caption for f in frames(y)]
+    assert "${y}" in page_steps(page)["captions"]["en"][0]

@@ -1,4 +1,5 @@
-"""The animation page in a real headless browser: Debian's Chromium driven by Playwright.
+"""The animation page in a real headless browser: Debian's Chromium driven by Playwright; and the one
+player (static/player.js) on its own, the JavaScript API the page and the lab build on.
 
 This test does not skip: CI installs Chromium (``.ci/setup --tests``) and Graphviz. Playwright
 never downloads a browser here; it launches the system's ``chromium`` (CHROMIUM_PATH overrides).
@@ -15,9 +16,11 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from autodiff import topological_order
-from autodiff.animation import animate, frames
+from autodiff.animation import STEPS_JS, animate, frames
 from autodiff.render import format_number, node_ids
 from nn import reference
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -298,3 +301,141 @@ def test_compressed_page(browser, built_packed) -> None:
         assert pg.requests == [path.resolve().as_uri()]
     finally:
         context.close()
+
+
+# --- the one player on its own (static/player.js): the JS API the page and the lab build on -------------
+
+HARNESS = """<!DOCTYPE html><html><body>
+<button id="prev">prev</button><button id="play">play</button><button id="next">next</button>
+<button id="fit">fit</button><select id="other"><option>a</option><option>b</option></select>
+<div id="stage"></div><p id="shown"></p>
+<script>%s</script>
+<script>
+  var shown = [], changes = [], steps = 5, prepared = 0;
+  var labels = {play: "PLAY", pause: "PAUSE", fit: "FIT", actual: "ACTUAL"};
+  function make(extra) {
+    var o = {
+      show: function (k) { shown.push(k); document.getElementById("shown").textContent = String(k); },
+      total: function () { return steps; },
+      interval: 20,
+      prev: document.getElementById("prev"), next: document.getElementById("next"),
+      play: document.getElementById("play"), fit: document.getElementById("fit"),
+      stage: document.getElementById("stage"),
+      label: function (key) { return labels[key]; },
+      ignore: function (e) { return e.target === document.getElementById("other"); },
+      changed: function (p, what) { changes.push(what); }
+    };
+    Object.keys(extra || {}).forEach(function (k) { o[k] = extra[k]; });
+    return autodiffPlayer.create(o);
+  }
+  window.player = make();
+</script></body></html>"""
+
+
+@pytest.fixture
+def bare(browser):
+    """The one player alone on a bare page: three buttons, a fit button, a select, a stage, five steps."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_content(HARNESS % STEPS_JS)
+    yield pg
+    context.close()
+
+
+def player_state(pg: Page) -> dict:
+    return pg.evaluate("""() => ({current: player.current, playing: player.playing, fit: player.fit,
+        shown: shown.slice(), prev: document.getElementById('prev').disabled,
+        next: document.getElementById('next').disabled, play: document.getElementById('play').textContent,
+        pressed: document.getElementById('play').getAttribute('aria-pressed'),
+        fitText: document.getElementById('fit').textContent, stageFit: document.getElementById('stage').className})""")
+
+
+def test_player_stepping_clamps_and_the_buttons_follow(bare: Page) -> None:
+    s = player_state(bare)
+    assert s["current"] == -1 and s["shown"] == [] and not s["prev"] and not s["next"]  # not stepping yet
+    bare.evaluate("player.next()")
+    assert player_state(bare)["current"] == 0 and player_state(bare)["prev"]
+    bare.click("#next")
+    bare.click("#next")
+    s = player_state(bare)
+    assert s["current"] == 2 and s["shown"] == [0, 1, 2] and not s["prev"] and not s["next"]
+    bare.evaluate("player.last()")
+    s = player_state(bare)
+    assert s["current"] == 4 and s["next"] and not s["prev"]
+    bare.evaluate("player.show(99)")
+    assert player_state(bare)["current"] == 4  # clamped to the last step
+    bare.click("#prev")
+    assert player_state(bare)["current"] == 3
+    bare.evaluate("player.first()")
+    s = player_state(bare)
+    assert s["current"] == 0 and s["prev"] and not s["next"]
+    bare.evaluate("player.reset()")
+    s = player_state(bare)
+    assert s["current"] == -1 and not s["prev"] and not s["next"]
+    bare.evaluate("player.prev()")  # from "not stepping", back means the first step
+    assert player_state(bare)["current"] == 0
+
+
+def test_player_keys_step_and_space_plays_even_on_a_focused_button(bare: Page) -> None:
+    bare.locator("body").focus()
+    bare.keyboard.press("ArrowRight")
+    bare.keyboard.press("ArrowRight")
+    assert player_state(bare)["current"] == 1
+    bare.keyboard.press("ArrowLeft")
+    assert player_state(bare)["current"] == 0
+    bare.keyboard.press("End")
+    assert player_state(bare)["current"] == 4
+    bare.keyboard.press("Home")
+    assert player_state(bare)["current"] == 0
+    bare.focus("#other")  # a key that belongs to something else does not step
+    bare.keyboard.press("ArrowRight")
+    assert player_state(bare)["current"] == 0
+
+    bare.focus("#next")  # Space on a focused button plays; it does not press the button
+    bare.keyboard.press(" ")
+    s = player_state(bare)
+    assert s["playing"] and s["play"] == "PAUSE" and s["pressed"] == "true"
+    bare.wait_for_function("!player.playing", timeout=10_000)  # plays to the last step, then stops
+    s = player_state(bare)
+    assert s["current"] == 4 and s["play"] == "PLAY" and s["pressed"] == "false"
+    assert s["shown"][-5:] == [0, 1, 2, 3, 4]  # every step once, in order, from the first
+    bare.evaluate("player.setInterval(60000)")  # slow enough that the next key finds it playing
+    bare.keyboard.press(" ")  # at the last step, play starts over from the first
+    s = player_state(bare)
+    assert s["playing"] and s["current"] == 0
+    bare.keyboard.press(" ")
+    assert not player_state(bare)["playing"]
+
+
+def test_player_fit_relabel_interval_and_changes(bare: Page) -> None:
+    bare.locator("body").focus()
+    bare.keyboard.press("f")
+    s = player_state(bare)
+    assert s["fit"] and s["stageFit"] == "fit" and s["fitText"] == "ACTUAL"
+    bare.click("#fit")
+    s = player_state(bare)
+    assert not s["fit"] and s["stageFit"] == "" and s["fitText"] == "FIT"
+    bare.evaluate("labels.play = 'SPIELEN'; labels.fit = 'BREITE'; player.relabel()")
+    s = player_state(bare)
+    assert s["play"] == "SPIELEN" and s["fitText"] == "BREITE"
+    bare.evaluate("player.setInterval(5)")
+    assert bare.evaluate("player.interval") == 5
+    bare.evaluate("player.show(1)")
+    changes = bare.evaluate("changes")
+    assert changes == ["fit", "fit", "step"]
+
+
+def test_player_prepare_runs_before_the_first_step(bare: Page) -> None:
+    """The lab fetches its steps when stepping starts: prepare() settles first, total() is asked after."""
+    bare.evaluate("""() => {
+        steps = 0;
+        window.late = make({prepare: function () {
+            prepared++;
+            return new Promise(function (resolve) { setTimeout(function () { steps = 3; resolve(true); }, 10); });
+        }});
+    }""")
+    bare.evaluate("late.last()")  # awaited: the promise the call returns
+    assert bare.evaluate("[late.current, prepared]") == [2, 1]
+    bare.evaluate("""() => { window.never = make({prepare: function () { return Promise.resolve(false); }}); }""")
+    bare.evaluate("never.next()")
+    assert bare.evaluate("never.current") == -1  # the steps could not be had: nothing moves

@@ -500,3 +500,43 @@ def test_a_drawing_before_backward_says_that_every_grad_is_still_zero():
     y.zero_grad()
     svg = draw(y, highlight=x).pipe(format="svg").decode()
     assert "1 path from &#39;y&#39; back to &#39;x&#39;" in svg and "no backward pass yet" in svg  # both title lines
+
+
+# --- counting a graph (check_size) and running dot (render_svg): one RenderError ----------------------
+
+def test_check_size_counts_nodes_and_edges() -> None:
+    from autodiff.render import check_size
+
+    a = Value(2.0, name="a")
+    y = (a + a) * a
+    assert check_size(y, max_nodes=None, max_edges=None) == (3, 4)  # a, a + a, y; two edges into +, two into ×
+    assert check_size(y, max_nodes=3, max_edges=4) == (3, 4)
+    with pytest.raises(GraphTooLargeError, match="^lab: the graph has more than 3 edges"):
+        check_size(y, max_nodes=None, max_edges=3, where="lab")
+    with pytest.raises(GraphTooLargeError, match="more than 2 value nodes"):
+        check_size(y, max_nodes=2, max_edges=None)
+
+
+def test_a_failing_dot_is_one_error_class(monkeypatch) -> None:
+    import subprocess
+
+    from autodiff import render
+    from autodiff.render import RenderError, render_svg
+
+    x = Value(1.0, name="x")
+    graph = render.draw(x * 2.0)
+    assert "<svg" in render_svg(graph)
+    broken = render.Graph()
+    broken.body.append("this is not { dot")
+    with pytest.raises(RenderError, match=r"Graphviz's dot failed \(exit status 1\): .*syntax error"):
+        render_svg(broken)
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
+
+    monkeypatch.setattr(subprocess, "run", slow)
+    with pytest.raises(RenderError, match="took longer than 0.5 s"):
+        render_svg(graph, timeout=0.5)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    with pytest.raises(GraphvizNotFoundError, match="install"):
+        render_svg(graph)

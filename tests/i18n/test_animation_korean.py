@@ -13,6 +13,8 @@ from ..autodiff.test_animate_browser import CHROMIUM_ARGS, chromium_path
 from .korean import decimals, hangul
 from .test_hangul_fonts import check_drawn, screenshot_path
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

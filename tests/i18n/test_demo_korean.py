@@ -39,10 +39,12 @@ def test_document_000_in_korean():
     assert "④ b_1 미분하기: 원문 그대로" in korean and "✓ 같음" in korean
 
 
-def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(tmp_path):
-    def demo(lang: str) -> str:  # --lang chooses, over AUTODIFF_LANG=en
-        out = tmp_path / lang
-        return python("-m", "autodiff", "--lang", lang, "demo", "--out", str(out), lang="en").replace(str(out), "OUT")
+def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentence(demo_run):
+    def demo(lang: str) -> str:  # --lang chooses, over AUTODIFF_LANG=en (the session's runs, tests/conftest.py)
+        run = demo_run(lang)
+        assert run.returncode == 0, run.stderr
+        assert "Glyph" not in run.stderr and "missing from font" not in run.stderr, run.stderr
+        return run.stdout.replace(str(run.out), "OUT")
 
     english, korean = demo("en"), demo("ko")
     assert decimals(korean) == decimals(english)
@@ -55,9 +57,9 @@ def test_the_whole_demo_in_korean_has_the_english_numbers_and_no_english_sentenc
     assert "입력 2개 → 은닉층: 시그모이드 유닛 3개 (층이 함께 쓰는 편향 b_1 하나) → 출력층: 시그모이드 유닛 1개" in korean
     assert "2 inputs → hidden layer: 3 sigmoid units (one bias b_1 shared by the layer) → output layer" in english
     assert korean.count("       입력 ") == english.count("       2 inputs") + english.count("       1 input ") == 5
-    drawing = (tmp_path / "ko" / "graph_000.dot")
-    if drawing.exists():
-        assert "뉴런 h1" in drawing.read_text(encoding="utf-8")
+    svg = demo_run("ko").out / "graph_000.svg"
+    assert "뉴런 h1" in svg.read_text(encoding="utf-8") and "neuron h1" in (demo_run("en").out / "graph_000.svg").read_text(
+        encoding="utf-8")
 
 
 def test_a_drawings_neuron_boxes_are_labelled_in_its_language():

@@ -21,6 +21,8 @@ from autodiff.i18n import CSS_FONT_STACK
 
 from ..autodiff.test_animate_browser import CHROMIUM_ARGS, chromium_path
 
+pytestmark = pytest.mark.browser
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SYLLABLES = "가중치편향손실역전파"
 MISSING = "\u0378\u0379"  # unassigned code points: every font draws its missing-glyph box

@@ -17,6 +17,8 @@ from tests.lab.test_lab_browser import browser  # noqa: F401
 from .korean import decimals, hangul
 from .test_hangul_fonts import check_drawn, screenshot_path
 
+pytestmark = pytest.mark.browser
+
 FORMULA_4 = "(y-t)*W_20*sigmoid(net h1)*(1-sigmoid(net h1))"  # ④ with the right σ': one path of three
 
 

@@ -1,4 +1,4 @@
-"""The training printouts and plots in Korean (nn/toy.py, examples/train_toy.py, examples/train_3class.py):
+"""The training printouts and plots in Korean (nn/course/toy.py, examples/train_toy.py, examples/train_3class.py):
 Hangul with exactly the English run's numbers; the plots labelled in Korean only with a font that has
 Hangul, and never a missing-glyph warning."""
 
@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from autodiff.i18n import LanguageError, using_language
-from nn import toy
+from nn.course import toy
 
 from .korean import decimals, hangul
 from .korean import run_example as run
 
 
-def test_train_toy_in_korean_prints_the_english_runs_numbers():
-    english, korean = run("train_toy.py", "en", "xor"), run("train_toy.py", "ko", "xor")
+def test_train_toy_in_korean_prints_the_english_runs_numbers(tmp_path):
+    english = run("train_toy.py", "en", "--out", str(tmp_path / "en"), "xor").replace(str(tmp_path / "en"), "OUT")
+    korean = run("train_toy.py", "ko", "--out", str(tmp_path / "ko"), "xor").replace(str(tmp_path / "ko"), "OUT")
     assert decimals(korean) == decimals(english) and sum(decimals(english).values()) > 20
     assert hangul(english) == 0 and hangul(korean) > 40
     assert english.count("  epoch ") == korean.count("  에폭 ") == 11

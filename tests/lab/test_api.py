@@ -333,10 +333,10 @@ def test_a_name_with_markup_is_data_not_markup(server, client: Client) -> None:
 
 # --- limits and robustness ------------------------------------------------------------------------
 
-def test_graphs_are_refused_by_nodes_and_edges_before_any_work() -> None:
+def test_graphs_are_refused_by_nodes_and_edges_before_any_work(depth: int) -> None:
     x = Value(0.5, name="x")
     y = x
-    for _ in range(10**6):
+    for _ in range(depth):
         y = y * 1.0
     started = time.perf_counter()
     with pytest.raises(GraphTooLargeError, match="more than 500 value nodes"):

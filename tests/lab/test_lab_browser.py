@@ -19,6 +19,8 @@ from nn import reference
 
 from .browser import CHROMIUM_ARGS, chromium_path, grad_texts, node_of, open_lab, wait_derivation
 
+pytestmark = pytest.mark.browser
+
 FORMULA_4 = "(y-t)*net h1*sigmoid(net h1)*W_20"
 AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page
 
 from autodiff import Value
@@ -12,6 +13,8 @@ from autodiff.practice.exercises import from_case
 
 from .browser import grad_texts, node_of, open_lab
 from .test_lab_browser import axe_violations, browser, page  # noqa: F401  (the fixtures: one Chromium, a page on 000)
+
+pytestmark = pytest.mark.browser
 
 B1_ONE_PATH = "-0.0764"  # document 000's formula ④ as a number: one of b_1's three paths
 

@@ -55,22 +55,21 @@ def test_train_toy_reaches_full_accuracy_on_xor(capsys):
         importlib.import_module("train_toy").train("spiral")
 
 
-def test_the_main_demo_runs_end_to_end():
-    # The README's main command: every part runs, the documents' formulas are judged as expected
-    # says, the toy problems are learned, and the pictures and pages are written.
-    written = ("graph_000.svg", "graph_004.png", "graph_000_b_1_paths.svg", "animation_000.html", "animation_004.html")
-    for name in written:
-        (EXAMPLES / "out" / name).unlink(missing_ok=True)  # so the check below sees this run's files
-    result = subprocess.run([sys.executable, str(EXAMPLES / "demo.py")], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    demo = importlib.import_module("demo")
-    for n, (title, _) in enumerate(demo.PARTS, start=1):
-        assert f"## {n}/{len(demo.PARTS)}  {title} ##" in out
+def test_the_main_demo_runs_end_to_end(demo_run):
+    # The README's main command (the session's one run of the demo, tests/conftest.py): every part runs, the
+    # documents' formulas are judged as expected, the toy problems are learned, the pictures and pages are written.
+    run = demo_run("en")
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    from nn.course.demo import parts
+
+    titles = parts(run.out, shown=str(run.out))
+    for n, (title, _) in enumerate(titles, start=1):
+        assert f"## {n}/{len(titles)}  {title} ##" in out
     assert out.count("The checker's verdict is the expected one on each of the") == 2
     assert "final accuracy on xor: 100.0%" in out and "final accuracy on moons: 100.0%" in out
-    for name in written:
-        assert (EXAMPLES / "out" / name).stat().st_size > 1000
+    for name in ("graph_000.svg", "graph_004.png", "graph_000_b_1_paths.svg", "animation_000.html", "animation_004.html"):
+        assert (run.out / name).stat().st_size > 1000
 
 
 def test_an_example_runs_as_a_script_from_another_folder(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from autodiff import Value, gradcheck
 from nn import MLP, SGD, Layer, Module, Neuron, bce_loss, named_nodes, reference
+from nn.clusters import neuron_clusters, neuron_members
 
 
 def test_neuron_builds_one_dot_node_in_weight_order_and_names_its_nodes():
@@ -348,3 +349,29 @@ def test_output_of_a_network_with_several_outputs_is_a_clear_error() -> None:
         model.output([0.5, -1.0])
     with pytest.raises(ValueError, match="MLP: expected 2 inputs, got 1"):
         model.outputs([0.5])
+
+
+# --- nn.clusters: a network's parts for drawing ---------------------------------------------------
+
+def test_clusters_are_the_neurons_parts_of_the_graph() -> None:
+    case = reference.build("000")
+    loss = case.loss()
+    clusters = neuron_clusters(case.model.neurons(), loss)
+    assert clusters == case.model.clusters(loss)
+    b1 = next(p for name, p in case.model.named_parameters() if name == "b_1")
+    assert all(b1 not in members for members in clusters.values())  # shared by three neurons: in none
+    assert len(clusters) == 4  # three hidden neurons and the output neuron
+
+
+def test_neuron_members_recognise_only_the_neurons_own_output() -> None:
+    n = Neuron(2, "tanh", name="n")
+    x = [Value(0.5, name="x1"), Value(-1.0, name="x2")]
+    a = n(x)
+    members = neuron_members(n, a)
+    assert members is not None and members[:2] == [a, a.parents[0]] and members[2:] == [*n.w, n.b]
+    other = Neuron(2, "tanh", name="m")
+    assert neuron_members(other, a) is None  # another neuron's weights
+    assert neuron_members(n, a.parents[0]) is None  # its pre-activation is not its output
+    linear = Neuron(2, "linear", name="l")
+    z = linear(x)
+    assert neuron_members(linear, z) == [z, *linear.w, linear.b]

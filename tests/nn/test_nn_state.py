@@ -6,8 +6,12 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from autodiff import Value
 from nn import MLP, reference
+from nn.saving import checked_state
 
 
 def _model():
@@ -285,3 +289,36 @@ def test_many_duplicate_names_in_a_file_are_reported_without_quadratic_work(tmp_
     path.write_text('{"parameters": {' + body + "}}")
     with pytest.raises(ValueError, match="the name\\(s\\) 'k7' appear more than once"):
         MLP(2, [1]).load(path)
+
+
+# --- nn.saving on its own: checked_state, and exact round trips of any numbers -----------------------
+
+def test_checked_state_lists_every_problem_at_once() -> None:
+    params = {"w": Value(0.0), "b": Value(0.0), "v": Value(0.0)}
+    with pytest.raises(ValueError) as caught:
+        checked_state(params, {"w": "x", "b": math.inf, "extra": 1.0}, "here")
+    message = str(caught.value)
+    assert message.startswith("here: unknown parameter name(s) 'extra'; missing parameter(s) 'v'; ")
+    assert "'w' must be a real number, got str 'x'" in message and "'b' must be finite, got inf" in message
+    assert message.endswith("(expected 3 parameters; model left unchanged)")
+    with pytest.raises(TypeError, match="here: expected a mapping"):
+        checked_state(params, [("w", 1.0)], "here")
+    assert all(p.data == 0.0 for p in params.values())  # it only reads
+
+
+@settings(max_examples=30, deadline=None)
+@given(sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3), nin=st.integers(1, 3),
+       values=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1))
+def test_save_and_load_give_back_every_number_exactly(tmp_path_factory, sizes, nin, values) -> None:
+    model = MLP(nin, sizes, seed=1)
+    params = model.parameters()
+    for k, p in enumerate(params):
+        p.data = values[k % len(values)]
+    path = tmp_path_factory.mktemp("saving") / "model.json"
+    model.save(path)
+    other = MLP(nin, sizes, seed=2)
+    other.load(path)
+    assert [p.data for p in other.parameters()] == [p.data for p in params]  # bit for bit
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["model"] == repr(model) and list(saved["parameters"]) == [n for n, _ in model.named_parameters()]
+    assert checked_state(dict(model.named_parameters()), saved["parameters"], "t") == model.state_dict()

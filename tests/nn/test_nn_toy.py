@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nn import bce_loss
-from nn.toy import boundary_figure, decision_boundary, fit, loss_figure, save_plots
+from nn.course.toy import boundary_figure, decision_boundary, fit, loss_figure, save_plots
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -5,7 +5,7 @@ and the backward pass animated.
 ``run(out)`` prints everything and writes the pictures and pages into ``out``; each part is a
 function of its own (``document_000()`` .. ``document_004()``, ``render_documents``,
 ``explain_documents``, ``animate_documents``), which the scripts in ``examples/`` call. Every
-gradient printed comes from ``backward()``; the documents' hand formulas (``nn.documents``) are
+gradient printed comes from ``backward()``; the documents' hand formulas (``nn.course.documents``) are
 only evaluated on the forward values and compared. Drawing and animating need Graphviz's ``dot``.
 """
 
@@ -18,14 +18,13 @@ from autodiff import explain, topological_order
 from autodiff.i18n import N_, lookup, translate
 from autodiff.animation import animate, frames
 from autodiff.render import count_paths, draw, save
+from nn import MLP, SGD, named_nodes, reference
+from nn.reference import build
 
-from . import reference, toy
+from . import toy
 from .documents import (
     DOCUMENTS, SAMPLES, check_document_formula, deltas_003, formula_4_variants, hand_formulas, signals_001,
 )
-from .module import MLP, named_nodes
-from .optim import SGD
-from .reference import build
 from .report import agree, document_verdict, evaluate, fmt, gradient_table, heading, open_case, table, values_of, width
 
 __all__ = [

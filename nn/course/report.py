@@ -15,9 +15,8 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from autodiff import Value
 from autodiff.i18n import N_, lookup, translate, translate_plural
-
-from .module import named_nodes
-from .reference import ReferenceCase, build
+from nn import named_nodes
+from nn.reference import ReferenceCase, build
 
 TOLERANCE = 1e-12
 

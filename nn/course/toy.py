@@ -20,10 +20,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from autodiff import gc_paused, no_grad
 from autodiff.i18n import SOURCE_LANGUAGE, resolve_language, translate, using_language
-
-from .losses import bce_loss
-from .module import MLP
-from .optim import SGD
+from nn import MLP, SGD, bce_loss
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
