@@ -4,6 +4,7 @@
     autodiff draw EXPR --values x=2,w=-3 -o graph.svg          the graph after backward (.svg .png .pdf .dot)
     autodiff explain EXPR --values ... --wrt w                 d(EXPR)/dw derived path by path
     autodiff check EXPR --values ... --wrt w --formula "..."   a hand formula for d(EXPR)/dw, checked
+    autodiff matrices --case 002                               the layer (matrix) form, entry by entry
 
 Expressions use the formula checker's syntax and are built by ``autodiff.expression`` (never
 ``eval``). Exit codes: 0 done (``check``: the formula is right), 1 bad input (the message is on
@@ -12,7 +13,7 @@ live in their own packages (``lab``, ``practice``) are subcommands here when the
 each is listed in ``TOOLS`` with the module whose ``main(argv: list[str]) -> int`` runs it.
 
 Everything but argument parsing is imported inside the subcommand, so ``--help`` is instant and
-``nn`` is loaded only by ``demo``. ``--lang ko`` (before the subcommand; default ``AUTODIFF_LANG``,
+``nn`` is loaded only by ``demo`` and ``matrices``. ``--lang ko`` (before the subcommand; default ``AUTODIFF_LANG``,
 else the locale) is the language of the help, the explanations, the verdicts and the tools.
 """
 
@@ -140,6 +141,36 @@ def build_parser() -> ArgumentParser:
     check.add_argument("--wrt", required=True, metavar="NAME", help=translate("the node the formula differentiates by"))
     check.add_argument("--formula", required=True, metavar="FORMULA", help=translate("the hand formula, e.g. 'x1*(1-y^2)'"))
     check.set_defaults(run=_run_check)
+
+    matrices = commands.add_parser(
+        "matrices", help=translate("a network's gradients in the layer (matrix) form, checked entry by entry"),
+        description=translate("The layer form of a reference document (--case) or of a typed network (--sizes, "
+                              "--inputs, --targets): A, Z, δ, ∂L/∂W = Aᵀ·δ and ∂L/∂b per layer, rows are samples, "
+                              "W is fan-in × fan-out; every entry equals backward()'s gradient."))
+    matrices.add_argument("--case", metavar="SEED", help=translate("a reference document: 000, 001, 002, 003 or 004"))
+    matrices.add_argument("--variant", help=translate("a variant of the document (000: per_unit_hidden_bias, "
+                                                      "half_squared_error_loss; 003: batch_sum)"))
+    matrices.add_argument("--sizes", help=translate("a typed network's layer sizes, e.g. '3,1'"))
+    matrices.add_argument("--inputs", help=translate("its samples, one per ';', e.g. '0.5,1; 1,2'"))
+    matrices.add_argument("--targets", help=translate("its targets, one row per sample, e.g. '1; 0'"))
+    matrices.add_argument("--activations", default="sigmoid", help=translate("one activation, or one per layer "
+                                                                             "(default: sigmoid)"))
+    matrices.add_argument("--bias", choices=("on", "off", "shared"), default="on", help=translate("biases (default: on)"))
+    matrices.add_argument("--loss", choices=("mse", "half_sse", "bce", "cross_entropy"), default="mse",
+                          help=translate("the loss (default: mse)"))
+    matrices.add_argument("--seed", type=int, default=0, help=translate("the seed of the initial weights (default: 0)"))
+    matrices.add_argument("--format", choices=("text", "markdown", "latex", "numpy"), default="text", dest="style",
+                          help=translate("how to print it; numpy writes a runnable script (default: text)"))
+    matrices.add_argument("--entry", metavar="NAME", help=translate("derive one parameter's entry: its δ and activation, "
+                                                                    "the transpose, and its paths"))
+    matrices.add_argument("--check", metavar="TARGET", help=translate("check a matrix formula (--formula) or a shape "
+                                                                      "(--shape) for TARGET, e.g. dW2, δ1, db2 or "
+                                                                      "the document's own name (loss_3)"))
+    matrices.add_argument("--formula", help=translate("the formula, in numpy's or the documents' notation, e.g. "
+                                                      "'A2.T @ loss_3' or 'A2ᵀ · loss_3'"))
+    matrices.add_argument("--shape", metavar="ROWS,COLS", help=translate("a stated shape, e.g. '2,1' (003's are "
+                                                                         "judged on its 2-100-50-1 network)"))
+    matrices.set_defaults(run=_run_matrices)
 
     for name, (package, module, help_text) in TOOLS.items():
         if importlib.util.find_spec(package) is None:  # (finds the package without importing it)
@@ -281,6 +312,48 @@ def _run_check(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     print(verdict.text())
     return EXIT_OK if verdict.ok else EXIT_WRONG
+
+
+# --- the layer (matrix) form ------------------------------------------------------------------
+
+def _run_matrices(args: argparse.Namespace) -> int:
+    from nn.layerform_text import case_matrices, typed_matrices
+    from nn.numpy_code import to_numpy_code
+
+    typed = [args.sizes, args.inputs, args.targets]
+    if (args.case is None) == all(t is None for t in typed) or (args.case is None and None in typed):
+        raise InputError("give --case SEED, or a typed network with --sizes, --inputs and --targets")
+    try:
+        if args.case is not None:
+            shown = case_matrices(args.case, args.variant)
+        else:
+            shown = typed_matrices(args.sizes, args.inputs, args.targets, args.activations, args.bias, args.loss,
+                                   args.seed)
+        if args.check is not None:
+            from nn.matrix_check import check_matrix_formula, check_matrix_shape, companion_003
+
+            if (args.formula is None) == (args.shape is None):
+                raise InputError("--check needs --formula or --shape (one of them)")
+            if args.shape is not None:
+                form = companion_003() if args.case is not None and args.case[:3] == "003" else shown.form
+                try:
+                    rows, cols = (int(x) for x in args.shape.replace("(", "").replace(")", "").split(","))
+                except ValueError:
+                    raise InputError(f"--shape must be ROWS,COLS such as 2,1, got {args.shape!r}") from None
+                verdict = check_matrix_shape(form, args.check, (rows, cols))
+            else:
+                verdict = check_matrix_formula(shown.form, args.check, args.formula)
+            print(verdict.text())
+            return EXIT_OK if verdict.ok else EXIT_WRONG
+        if args.entry is not None:
+            print(shown.entry_text(args.entry))
+        elif args.style == "numpy":
+            print(to_numpy_code(shown.form), end="")
+        else:
+            print(getattr(shown, args.style)())
+    except (ValueError, TypeError) as error:
+        raise InputError(str(error)) from None
+    return EXIT_OK
 
 
 # --- entry point -------------------------------------------------------------------------------

@@ -422,6 +422,29 @@ class MLP(Module):
             inputs = out = layer(inputs, suffix)
         return out
 
+    def to_torch(self) -> Any:
+        """An equivalent float64 ``torch.nn.Sequential`` with the same weights (needs PyTorch; ``nn.torch_bridge``)."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> "MLP":
+        """An MLP from a module made by ``to_torch`` or a ``Sequential`` of Linear and sigmoid/tanh/relu/identity."""
+        from .torch_bridge import read_torch
+
+        nin, sizes, activations, kinds, weights, biases = read_torch(module)
+        bias: list[bool | Value] = [Value(0.0, f"L{i}.b") if kind == "shared" else kind == "on"
+                                    for i, kind in enumerate(kinds, start=1)]
+        model = cls(nin, sizes, activations=activations, bias=bias)
+        for layer, W, b in zip(model.layers, weights, biases):
+            for j, n in enumerate(layer.units):
+                for k, w in enumerate(n.w):
+                    w.data = W[k][j]
+                if n.b is not None and b is not None:
+                    n.b.data = b if isinstance(b, float) else b[j]
+        return model
+
     def __repr__(self) -> str:
         """``MLP(2 -> 3 sigmoid -> 1 sigmoid, with bias)``: one bias mode at the end when every
         layer has the same, else each layer's in brackets (``3 sigmoid (shared bias b_1)``)."""

@@ -19,6 +19,8 @@ from autodiff.i18n import N_, lookup, translate
 from autodiff.animation import animate, frames
 from autodiff.render import count_paths, draw, save
 from nn import MLP, SGD, named_nodes, reference
+from nn.layerform_text import case_matrices
+from nn.matrix_check import document_verdicts
 from nn.reference import build
 
 from . import toy
@@ -34,6 +36,23 @@ __all__ = [
 
 
 # --- the five documents -----------------------------------------------------------------------
+
+def matrix_form(seed: str, grads: dict[str, float]) -> None:
+    """The document's layer (matrix) form (``nn.layerform_text``) beside its scalar gradients from backward()."""
+    shown = case_matrices(seed)
+    print(heading(translate("The same gradients in the layer (matrix) form"), "-"))
+    print(shown.text())
+    same = all(abs(shown.form.gradients[name] - g) <= 1e-12 for name, g in grads.items())
+    print(translate("Every matrix entry equals backward()'s scalar gradient to 1e-12: {same}", same=same))
+    print(translate("The document's matrix formulas as written, checked (nn.matrix_check):"))
+    verdicts = document_verdicts(seed)
+    for formula, verdict in verdicts:
+        where = f" [{formula.where}]" if formula.where else ""
+        print(f"  {formula.target} = {formula.formula}{where}")
+        print("\n".join("      " + line for line in verdict.text().splitlines()))
+    print(translate("The checker agrees with the project's description of the document on every matrix formula: "
+                    "{agree}", agree=all(verdict.ok == formula.right for formula, verdict in verdicts)))
+
 
 def formula_4_rows(values: dict[str, float], b1_grad: float) -> list[list[object]]:
     """Document 000's formula ④ as written, with only its σ' fixed, and corrected, beside backward's dLoss/db_1."""
@@ -57,6 +76,7 @@ def document_000() -> None:
                            "document's first factor '(−y−t)' is a transcription of −(t − y) = y − t, and ②'s last factor "
                            "is a1, not 'δ_1'."))
     print(gradient_table(ordered, hand_formulas("000"), values, golden=case.expected_gradients))
+    matrix_form("000", grads)
 
     print(heading(translate("The shared bias b_1 and the document's formula ④"), "-"))
     nodes = named_nodes(loss)
@@ -132,6 +152,7 @@ def document_001() -> None:
     print("\n" + translate("Gradients (backward), the hand formulas, and the document's printed numbers:"))
     print(gradient_table(grads, hand_formulas("001"), values, golden=case.expected_gradients,
                          document=g["document_gradients"]))
+    matrix_form("001", grads)
     print(translate("Where the document is off:"))
     print("\n".join(f"  {lookup(line)}" for line in NOTES_001))
 
@@ -178,6 +199,7 @@ def document_002(steps: int = 10000) -> None:
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     print("\n" + translate("Gradients (backward) beside the document's formulas (it has no numbers; all its formulas are right):"))
     print(gradient_table(grads, hand_formulas("002"), values_of(loss), golden=case.expected_gradients))
+    matrix_form("002", grads)
 
     print(heading(translate("Against Mazur's published 9-decimal numbers"), "-"))
     nodes = named_nodes(loss)
@@ -226,6 +248,7 @@ def document_003() -> None:
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     print("\n" + translate("Gradients (backward) beside the hand formulas (the document has no numbers):"))
     print(gradient_table(grads, hand_formulas("003"), values, golden=case.expected_gradients))
+    matrix_form("003", grads)
 
     print(heading(translate("The 3-sample batch: loss = Σ_k (pred[k] − true[k])²/2, the sum that Xᵀ·δ computes"), "-"))
     batch = reference.build("003", "batch_sum")
@@ -255,6 +278,7 @@ def document_004() -> None:
     print("\n" + translate("Gradients (backward) beside the document's formulas (no numbers in the document):"))
     grads = {name: p.grad for name, p in case.model.named_parameters()}
     print(gradient_table(grads, hand_formulas("004"), values_of(loss), golden=case.expected_gradients))
+    matrix_form("004", grads)
     print("\n" + translate("The document's notes end with 'updating weights & bias' but carry out no update (and the net\n"
                            "has no biases). One SGD step with lr 1.0, beside golden.json's cross-check:"))
     SGD(case.model.parameters(), lr=case.golden["crosscheck_update_lr"]).step()

@@ -103,7 +103,7 @@ _PARTICLES = {  # particle -> (after a final consonant, after a vowel)
     "라고": ("이라고", "라고"),
 }
 # A particle right after a placeholder, or after a bracket that closes on a placeholder: never allowed.
-_AFTER_PLACEHOLDER = re.compile(r"\}\)?(?:으로|이라고|라고|은|는|가|을|를|과|와|로|이(?![다고며지어었인]))(?![가-힣])")
+_AFTER_PLACEHOLDER = re.compile(r"\}[)\]]*(?:으로|이라고|라고|은|는|가|을|를|과|와|로|이(?![다고며지어었인]))(?![가-힣])")
 # The digits and letters as read aloud: which end in a consonant (받침), and which of those in ㄹ.
 _CONSONANT_DIGITS, _RIEUL_DIGITS = set("013678"), set("178")
 _CONSONANT_LETTERS, _RIEUL_LETTERS = set("lmnr"), set("lr")
