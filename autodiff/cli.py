@@ -322,7 +322,7 @@ def _run_matrices(args: argparse.Namespace) -> int:
 
     typed = [args.sizes, args.inputs, args.targets]
     if (args.case is None) == all(t is None for t in typed) or (args.case is None and None in typed):
-        raise InputError("give --case SEED, or a typed network with --sizes, --inputs and --targets")
+        raise InputError(translate("give --case SEED, or a typed network with --sizes, --inputs and --targets"))
     try:
         if args.case is not None:
             shown = case_matrices(args.case, args.variant)
@@ -333,13 +333,14 @@ def _run_matrices(args: argparse.Namespace) -> int:
             from nn.matrix_check import check_matrix_formula, check_matrix_shape, companion_003
 
             if (args.formula is None) == (args.shape is None):
-                raise InputError("--check needs --formula or --shape (one of them)")
+                raise InputError(translate("--check needs --formula or --shape (one of them)"))
             if args.shape is not None:
                 form = companion_003() if args.case is not None and args.case[:3] == "003" else shown.form
                 try:
                     rows, cols = (int(x) for x in args.shape.replace("(", "").replace(")", "").split(","))
                 except ValueError:
-                    raise InputError(f"--shape must be ROWS,COLS such as 2,1, got {args.shape!r}") from None
+                    raise InputError(translate("--shape must be ROWS,COLS such as 2,1, got {shape}",
+                                               shape=repr(args.shape))) from None
                 verdict = check_matrix_shape(form, args.check, (rows, cols))
             else:
                 verdict = check_matrix_formula(shown.form, args.check, args.formula)
