@@ -343,6 +343,7 @@ def draw(
     edge_notes: Mapping[tuple[Value, int], str | None] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     lang: str | None = None,
+    layered: bool = False,
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
 
@@ -367,6 +368,10 @@ def draw(
       drawn emphasised (e.g. ``"0.25 × 0.5 = 0.125"``).
     * ``max_nodes``: refuse graphs with more Values (``GraphTooLargeError``); None for no limit.
     * ``lang``: the language of the title lines ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale).
+    * ``layered``: a network layer by layer: each operation's inputs in the order they are given
+      (a neuron's ``w1, w2, …, b``; Graphviz's crossing minimisation cut short, ``mclimit``), and
+      an edge from one cluster into another one rank longer (``minlen``), so that the next
+      layer's boxes stand beside the previous one's instead of between them.
 
     Node ids are ``node_ids(root)``; the same graph always gives the same DOT text.
     """
@@ -396,8 +401,11 @@ def draw(
     if show_grad and grads is None and all(node.grad == 0 for node in order):
         titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))
     graph = _new_graph(rankdir, titles)
+    if layered:
+        graph.attr(mclimit="0.01")
     drawing.add_clusters(graph, cluster_list, order)
-    drawing.add_edges(graph, order)
+    boxes = {m: k for k, (_, members) in enumerate(cluster_list) for m in members} if layered else {}
+    drawing.add_edges(graph, order, boxes)
     return graph
 
 
@@ -522,14 +530,17 @@ class _Drawing:
                 placed.update(members)
         self.add_nodes(graph, [n for n in reversed(order) if n not in placed])
 
-    def add_edges(self, graph: Graph, order: list[Value]) -> None:
+    def add_edges(self, graph: Graph, order: list[Value], boxes: Mapping[Value, int] | None = None) -> None:
         """Step 4, emit: one edge per use of an input, labelled with its local derivative, and one out."""
         for node in reversed(order):  # inputs first
             if node.op is None:
                 continue
             vid = self.ids[node]
             for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-                graph.edge(self.ids[parent], f"{vid}_op", **self._edge_attributes(node, index, parent, local))
+                attributes = self._edge_attributes(node, index, parent, local)
+                if boxes and parent in boxes and node in boxes and boxes[parent] != boxes[node]:
+                    attributes["minlen"] = "2"  # from one layer's box into the next one's (layered)
+                graph.edge(self.ids[parent], f"{vid}_op", **attributes)
             out_style = {"color": _HIGHLIGHT, "penwidth": "2.5"} if node in self.reach else {}
             graph.edge(f"{vid}_op", vid, **out_style)
 

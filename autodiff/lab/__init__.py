@@ -8,18 +8,19 @@ any gradient (``explain``), checks a typed formula (``check_formula``), steps th
 on one layout (``animate``'s steps), re-evaluates the graph when a value changes, takes
 gradient-descent steps and exports SVG, LaTeX and Markdown.
 
-Modules: ``graphs`` (the lab's copies of graphs, the cases, the store), ``api`` (the JSON
-answers), ``server`` (HTTP, security), ``static/`` (the page: HTML, CSS, JS; no build step).
+Modules: ``graphs`` (the lab's copies of graphs, the cases, the store), ``networks`` (a small network from a form), ``api`` (the JSON
+answers), ``server`` (HTTP, security), ``opening`` (the browser opened through a private redirect
+file, so the token is on no command line), ``static/`` (the page: HTML, CSS, JS; no build step).
 """
 
 from __future__ import annotations
 
 import threading
-import webbrowser
 from typing import Any
 
 from ..engine import Value
 from .graphs import lab_graph
+from .opening import open_in_browser
 from .server import LabServer
 
 __all__ = ["show", "LabServer"]
@@ -53,5 +54,5 @@ def show(loss: Value, model: Any = None, *, title: str | None = None, open_brows
     server.store.add(graph)
     url = f"{server.url}&graph={graph.gid}"
     if open_browser:
-        webbrowser.open(url)
+        open_in_browser(url)
     return url

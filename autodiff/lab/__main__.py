@@ -7,11 +7,11 @@ The help and the usage errors are in the language of ``--lang`` (else ``AUTODIFF
 from __future__ import annotations
 
 import sys
-import webbrowser
 
 from ..argparsing import ArgumentParser, help_language
 from ..i18n import SOURCE_LANGUAGE, LanguageError, available_languages, resolve_language, translate, using_language
 from .graphs import EXAMPLES, LabError, case_graph
+from .opening import open_in_browser
 from .server import LabServer
 
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     url = server.url + (f"&case={args.case}" if args.case else "") + (f"&lang={lang}" if lang != SOURCE_LANGUAGE else "")
     print(url, flush=True)
     if not args.no_browser:
-        webbrowser.open(url)
+        open_in_browser(url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -24,7 +24,7 @@ from ..formula import MAX_FORMULA_LENGTH, FormulaError
 from ..i18n import translate
 from ..paths import ChainPath, read_graph
 from ..render import GraphTooLargeError, RenderError, edge_formula, format_number
-from .graphs import LabError, LabGraph
+from .graphs import LabError, LabGraph, finite_number
 
 DOT_TIMEOUT = 10.0
 """Seconds the lab lets Graphviz's ``dot`` lay out one graph."""
@@ -41,8 +41,9 @@ def _svg(graph: LabGraph) -> str:
     if graph.svg is None:
         frame_list = frames(graph.root)
         try:
-            svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=graph.cluster_map() or None,
-                             edge_symbols=True, max_nodes=None)
+            clusters = graph.cluster_map() or None
+            svg = layout_svg(graph.root, frame_list, timeout=DOT_TIMEOUT, clusters=clusters,
+                             edge_symbols=True, max_nodes=None, layered=clusters is not None)
         except RenderError as error:  # dot failed or ran past its time limit
             raise LabError(str(error), 422) from None
         graph.svg = re.sub(r"<style>.*?</style>", "", svg, count=1, flags=re.S)  # the page's own CSS styles it
@@ -68,7 +69,10 @@ def graph_payload(graph: LabGraph) -> dict[str, Any]:
     return {
         "graph": graph.gid, "title": graph.shown_title(), "svg": _svg(graph), "nodes": nodes, "edges": edges,
         "root": ids[graph.root], "root_name": graph.root.name, "loss": number(graph.root.data),
-        "losses": [number(x) for x in graph.losses], "params": [ids[graph.order[k]] for k in graph.params],
+        "losses": [number(x) for x in graph.losses], "kinds": list(graph.kinds),
+        "params": [ids[graph.order[k]] for k in graph.params],
+        "initial": {ids[graph.order[k]]: number(x) for k, x in graph.initial.items()},
+        "source": graph.source,
     }
 
 
@@ -154,16 +158,29 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
     base: dict[str, Any] = {"graph": graph.gid, "node": graph.ids[node], "formula": formula}
     if not formula.strip():
         return {**base, "ok": False, "value": None, "expected": number(node.grad), "text": "", "paths_accounted": [],
-                "paths_missed": [], "off_factors": [], "paths": [], "error": {"message": translate("type a formula"), "position": 0}}
+                "paths_missed": [], "off_factors": [], "off": [], "paths": [],
+                "error": {"message": translate("type a formula"), "position": 0}}
     try:
         verdict = check_formula(graph.root, node, formula, max_paths=MAX_PATHS)
     except FormulaError as error:
         return {**base, "ok": False, "value": None, "expected": number(node.grad), "text": str(error),
-                "paths_accounted": [], "paths_missed": [], "off_factors": [], "paths": [],
+                "paths_accounted": [], "paths_missed": [], "off_factors": [], "off": [], "paths": [],
                 "error": {"message": error.reason, "position": error.position, "token": error.token}}
     visible = _visible(graph, node)
+    by_index = {p.index: p for p in (verdict.paths or ())}
+    off = []
+    for f in verdict.off_factors:  # the factor of a path the formula has wrong: its edges, to mark them
+        path = by_index.get(f.path)
+        wrong = [x for x in (path.factors if path is not None and f.path_text else ())
+                 if f"∂{x.upper_label}/∂{x.lower_label}" in f.path_text]
+        elements: set[str] = set()
+        for x in wrong:
+            elements |= _route(graph, x.upper, x.lower, visible)[1]
+        off.append({"path": f.path, "edges": sorted(e for e in elements if not e.endswith("-out")),
+                    "chain": f.path_text, "text": f.text()})
     return {
         **base, "ok": verdict.ok, "value": number(verdict.formula_value), "expected": number(verdict.gradient),
+        "off": off,
         "text": verdict.text(),
         "paths_accounted": [p.index for p in verdict.matched_paths],
         "paths_missed": [p.index for p in verdict.missing_paths],
@@ -179,12 +196,32 @@ def steps_payload(graph: LabGraph) -> dict[str, Any]:
     return {"graph": graph.gid, **data}
 
 
+def leaves_field(graph: LabGraph, leaves: object) -> dict[Value, float]:
+    """``{"v3": 0.5, ...}``: leaves of ``graph`` by id, each with a finite number."""
+    if not isinstance(leaves, dict) or len(leaves) > len(graph.order):
+        raise LabError("leaves must map leaf ids (such as 'v3') to numbers", field="leaves")
+    out: dict[Value, float] = {}
+    for vid, x in leaves.items():
+        node = graph.by_id.get(vid)
+        if node is None:
+            raise LabError(f"leaves: no node has the id {vid!r}", 404, field="leaves")
+        out[node] = finite_number(x, f"leaves: {vid}")
+    return out
+
+
+def set_history(graph: LabGraph, history: object) -> None:
+    """``{"losses": [...], "kinds": [...]}``: the loss plot as the page kept it."""
+    if not isinstance(history, dict) or not isinstance(history.get("losses"), list) or not isinstance(
+            history.get("kinds"), list):
+        raise LabError("history must be {\"losses\": [numbers], \"kinds\": [\"start\" | \"edit\" | \"step\"]}",
+                       field="history")
+    graph.set_history(history["losses"], history["kinds"])
+
+
 def value_field(body: Mapping[str, Any], key: str) -> float:
-    x = body.get(key)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LabError(f"{key} must be a finite number, got {x!r}")
-    return float(x)
+    return finite_number(body.get(key), key)
 
 
-__all__ = ["graph_payload", "explain_payload", "check_payload", "steps_payload", "value_field", "number",
+__all__ = ["graph_payload", "explain_payload", "check_payload", "steps_payload", "value_field", "leaves_field",
+           "set_history", "number",
            "GraphTooLargeError", "LabError"]

@@ -8,8 +8,8 @@ recorded graph replayed in topological order, each node made again by its own op
 gradients), then ``backward()``; a change that fails (a domain error) leaves the graph as it was.
 
 ``GraphStore`` keeps a bounded number of graphs, the least recently used dropped first.
-The graphs a learner can pick (the five documents, the classic examples, a small network)
-are made here too.
+The graphs a learner can pick (the five documents, the classic examples) are made here too;
+a small network from the page's form, in ``networks.py``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ MAX_EDGES = DEFAULT_MAX_EDGES
 MAX_GRAPHS = 32
 """The store keeps this many graphs; the least recently used is dropped first."""
 MAX_HISTORY = 1000
-"""Descent steps remembered in the loss plot."""
+"""Points (descent steps and value edits) remembered in the loss plot."""
+HISTORY_KINDS = ("start", "edit", "step")
+"""What each point of the loss history is: the first value, after a value edit, after a descent step."""
 
 
 class LabError(ValueError):
@@ -93,14 +95,20 @@ class LabGraph:
     params: list[int]  # positions of the leaves a descent step changes
     gid: str = field(default_factory=lambda: "g" + secrets.token_hex(6))
     losses: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # one of HISTORY_KINDS per loss
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     svg: str | None = field(default=None, repr=False)  # the current layout, made on first use
     title_values: dict[str, str] | None = None  # when given, ``title`` is a catalogue template filled with them
+    rebuild: Callable[[dict[str, float]], tuple[Value, Any]] | None = field(default=None, repr=False)
+    """When given (a network), a change builds the graph again from its spec with the named leaves' values."""
+    source: dict[str, Any] | None = None  # what POST /api/graph was given (a case, expression, network); None: show()
 
     def __post_init__(self) -> None:
         self._index()
         if not self.losses:
             self.losses.append(self.root.data)
+        self.kinds = (self.kinds + ["start"] * len(self.losses))[:len(self.losses)]
+        self.initial = {k: n.data for k, n in enumerate(self.order) if n.op is None}
 
     def _index(self) -> None:
         self.order = topological_order(self.root)
@@ -130,29 +138,73 @@ class LabGraph:
                            candidates=candidates, detail=str(error)) from None
 
     def replace(self, data: Mapping[int, float]) -> None:
-        """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails."""
+        """Re-evaluate the graph with new leaf values (then backward); unchanged if that fails.
+
+        A graph with ``rebuild`` (a network) is built again from its spec, so every build-time
+        rule (``bce_loss``'s guard near 0 and 1) holds as when it was first built; any other is
+        replayed operation by operation (``reevaluate``).
+        """
         try:
-            new = reevaluate(self.root, data)
+            if self.rebuild is None:
+                new = reevaluate(self.root, data)
+            else:
+                new, model = self.rebuild(self._named_values(data))
         except LabError:
             raise
         except (ArithmeticError, ValueError) as error:
             raise LabError(f"the graph cannot be evaluated with that value: {error}", 422) from None
+        if self.rebuild is not None:
+            self.clusters, self.params = structure(new, model)
         self.root = new
         self._index()
         self.svg = None
 
+    def _named_values(self, data: Mapping[int, float]) -> dict[str, float]:
+        """Every named leaf's value, with ``data``'s changes (by position): what a rebuild starts from."""
+        values = {n.name: n.data for n in self.order if n.op is None and n.name is not None}
+        for k, x in data.items():
+            name = self.order[k].name
+            if name is None and x == self.order[k].data:
+                continue  # a constant given as it is (a page's whole snapshot of the leaves)
+            if name is None:
+                raise LabError(f"a constant of this network ({self.label(self.order[k])}) cannot be changed", 422)
+            values[name] = x
+        return values
+
     def set_value(self, node: Value, value: float) -> None:
-        if node.op is not None:
-            raise LabError(f"only a leaf's value can be changed; {self.label(node)} is computed by {node.op.name}", 422)
-        self.replace({self.order.index(node): value})
+        self.set_values({node: value})
+
+    def set_values(self, values: Mapping[Value, float], record: bool = True) -> None:
+        """New values for leaves, at once; the loss history records the edit (a point of kind "edit")."""
+        for node in values:
+            if node.op is not None:
+                raise LabError(f"only a leaf's value can be changed; {self.label(node)} is computed by "
+                               f"{node.op.name}", 422)
+        position = {n: k for k, n in enumerate(self.order)}
+        self.replace({position[n]: x for n, x in values.items()})
+        if record:
+            self._record("edit")
 
     def descend(self, lr: float) -> None:
         """One gradient-descent step on the parameters: p ← p − lr·∂root/∂p."""
         if not self.params:
             raise LabError("this graph has no parameters to change", 422)
         self.replace({k: self.order[k].data - lr * self.order[k].grad for k in self.params})
+        self._record("step")
+
+    def _record(self, kind: str) -> None:
         self.losses.append(self.root.data)
-        del self.losses[:-MAX_HISTORY]
+        self.kinds.append(kind)
+        del self.losses[:-MAX_HISTORY], self.kinds[:-MAX_HISTORY]
+
+    def set_history(self, losses: Sequence[float], kinds: Sequence[str]) -> None:
+        """The loss history as a saved page had it (its last point is the loss now, recomputed here)."""
+        if len(losses) != len(kinds) or not 1 <= len(losses) <= MAX_HISTORY or any(k not in HISTORY_KINDS
+                                                                                    for k in kinds):
+            raise LabError(f"history: losses and kinds must be 1 to {MAX_HISTORY} points of the same length, "
+                           f"each kind one of {', '.join(HISTORY_KINDS)}")
+        self.losses = [finite_number(x, "history: a loss") for x in losses[:-1]] + [self.root.data]
+        self.kinds = list(kinds)
 
     def shown_title(self) -> str:
         """The title in the language of the request (a document's or an example's, translated)."""
@@ -170,6 +222,14 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
     if not isinstance(root, Value):
         raise LabError(f"expected a Value as the graph's root, got {type(root).__name__}")
     check_size(root, max_nodes=MAX_NODES, max_edges=MAX_EDGES, where="lab")
+    clusters, positions = structure(root, model, params)
+    copy, _ = copy_graph(root)
+    return LabGraph(title, copy, clusters, positions, title_values=title_values)
+
+
+def structure(root: Value, model: Any = None,
+              params: Sequence[Value] | None = None) -> tuple[list[tuple[str, list[int]]], list[int]]:
+    """``model``'s neuron boxes and the parameters' positions in ``topological_order(root)``."""
     order = topological_order(root)
     position = {node: k for k, node in enumerate(order)}
     clusters: list[tuple[str, list[int]]] = []
@@ -182,8 +242,7 @@ def lab_graph(root: Value, title: str, model: Any = None, params: Sequence[Value
             params = list(model.parameters())
     if params is None:
         params = [n for n in order if n.op is None and n.name is not None]
-    copy, _ = copy_graph(root)
-    return LabGraph(title, copy, clusters, [position[p] for p in params if p in position], title_values=title_values)
+    return clusters, [position[p] for p in params if p in position]
 
 
 class GraphStore:
@@ -206,9 +265,9 @@ class GraphStore:
             raise LabError(f"graph must be a graph id (a string), got {gid!r}")
         with self._lock:
             graph = self._graphs.get(gid)
-            if graph is None:
+            if graph is None:  # "missing": the page builds it again from what it kept
                 raise LabError(f"no graph {gid!r} (the lab keeps the {self.limit} most recently used; open it again)",
-                               404)
+                               404, missing="graph")
             self._graphs.move_to_end(gid)
             return graph
 
@@ -283,86 +342,22 @@ def case_graph(case: object) -> LabGraph:
     return lab_graph(built.loss(), built.title, built.model)
 
 
-NETWORK_LIMITS = {"inputs": 6, "layers": 4, "width": 8, "samples": 4}
-LOSSES = ("mse", "half_sse", "bce")
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
-
-
-def _number(x: object, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LabError(translate("network: {what} must be a finite number, got {value}", what=lookup(what), value=repr(x)))
-    return float(x)
-
-
-def network_graph(spec: object) -> LabGraph:
-    """A small ``nn.MLP`` with a loss, from the page's network form.
-
-    ``{"inputs": [[x1, x2], ...] (one list per sample), "targets": [[t], ...], "sizes": [3, 1],
-    "activations": ["sigmoid", "sigmoid"], "bias": "on" | "off" | "shared", "loss": "mse" |
-    "half_sse" | "bce", "seed": 0}``. Bounded: a few inputs, layers, units and samples.
-    """
-    from nn import MLP, bce_loss, half_sse_loss, mse_loss
-
-    if not isinstance(spec, dict):
-        raise LabError(f"network must be an object, got {type(spec).__name__}")
-    unknown = set(spec) - {"inputs", "targets", "sizes", "activations", "bias", "loss", "seed"}
-    if unknown:
-        raise LabError(f"network: unknown fields {sorted(unknown)}")
-    samples, targets = spec.get("inputs"), spec.get("targets")
-    sizes = spec.get("sizes", [2, 1])
-    lim = NETWORK_LIMITS
-    if not isinstance(samples, list) or not samples or not all(isinstance(s, list) and s for s in samples):
-        raise LabError(translate("network: inputs must be a non-empty list of samples, each a non-empty list of numbers"))
-    if len(samples) > lim["samples"]:
-        raise LabError(translate("network: at most {limit} samples, got {count}", limit=lim["samples"], count=len(samples)),
-                       413)
-    nin = len(samples[0])
-    if nin > lim["inputs"] or any(len(s) != nin for s in samples):
-        raise LabError(translate("network: every sample needs the same number of inputs, at most {limit}",
-                                 limit=lim["inputs"]))
-    if not isinstance(sizes, list) or not sizes or len(sizes) > lim["layers"] or not all(
-            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= lim["width"] for n in sizes):
-        raise LabError(translate("network: sizes must be 1 to {layers} layer sizes, each 1 to {width}",
-                                 layers=lim["layers"], width=lim["width"]))
-    if not isinstance(targets, list) or len(targets) != len(samples) or not all(
-            isinstance(t, list) and len(t) == sizes[-1] for t in targets):
-        raise LabError(translate("network: targets must hold one list of {count} numbers per sample", count=sizes[-1]))
-    activations = spec.get("activations", ["sigmoid"] * len(sizes))
-    if not isinstance(activations, list) or len(activations) != len(sizes) or any(a not in ACTIVATIONS
-                                                                                   for a in activations):
-        raise LabError(translate("network: activations must list one of {names} per layer", names=", ".join(ACTIVATIONS)))
-    bias = spec.get("bias", "on")
-    if bias not in ("on", "off", "shared"):
-        raise LabError(translate("network: bias must be 'on', 'off' or 'shared'"))
-    loss_name = spec.get("loss", "mse")
-    if loss_name not in LOSSES:
-        raise LabError(translate("network: loss must be one of {names}", names=", ".join(LOSSES)))
-    seed = spec.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
-        raise LabError(translate("network: seed must be a whole number from 0 to {limit}", limit=2**31 - 1))
-    xs = [[_number(x, N_("an input")) for x in s] for s in samples]
-    ts = [[_number(t, N_("a target")) for t in row] for row in targets]
-    if loss_name == "bce" and any(not 0 <= t <= 1 for row in ts for t in row):
-        raise LabError(translate("network: binary cross-entropy needs targets between 0 and 1"))
-    bias_arg: Any = {"on": True, "off": False}.get(bias) if bias != "shared" else [Value(0.0, f"b{k}") for k in range(1, len(sizes) + 1)]
+def finite_number(x: object, what: str) -> float:
+    """``x`` as a float when it is a finite number (an int too large for a float is not); else a 400."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise LabError(f"{what} must be a finite number, got {_shown(x)}")
     try:
-        model = MLP(nin, sizes, activations=activations, bias=bias_arg, seed=seed)
-    except (ValueError, TypeError) as error:
-        raise LabError(f"network: {error}") from None
-    predictions: list[Value] = []
-    target_values: list[Value] = []
-    for k, (sample, row) in enumerate(zip(xs, ts), start=1):
-        suffix = f"_{k}" if len(xs) > 1 else ""
-        out = model([Value(x, f"x{i}{suffix}") for i, x in enumerate(sample, start=1)])
-        outs = out if isinstance(out, list) else [out]
-        predictions += outs
-        target_values += [Value(t, f"t{j}{suffix}" if len(row) > 1 else f"t{suffix}") for j, t in enumerate(row, 1)]
-    loss_fn = {"mse": mse_loss, "half_sse": half_sse_loss, "bce": bce_loss}[loss_name]
-    loss = loss_fn(predictions, target_values)
-    loss.name = "Loss"
-    layers = " → ".join(str(n) for n in [nin, *sizes])
-    return lab_graph(loss, N_("Network {layers} ({activations}), {loss} loss"), model,
-                     title_values={"layers": str(layers), "activations": ", ".join(activations), "loss": str(loss_name)})
+        value = float(x)
+    except OverflowError:
+        raise LabError(f"{what} must be a finite number, got an integer of {len(str(abs(int(x))))} digits") from None
+    if not math.isfinite(value):
+        raise LabError(f"{what} must be a finite number, got {x!r}")
+    return value
+
+
+def _shown(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def expression_graph(text: object, values: object) -> LabGraph:
@@ -385,6 +380,11 @@ def expression_graph(text: object, values: object) -> LabGraph:
         values = {}
     if not isinstance(values, dict):
         raise LabError("values must map leaf names to numbers, as an object or as text such as 'x1=2, w1=-3'")
+    for name, x in values.items():
+        try:
+            finite_number(x, f"values: {name}")
+        except LabError as error:
+            raise LabError(error.message, 400, position=None, field="values") from None
     given = values
     root = _with_position(lambda: build_expression(text, given), "expression")
     return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})

@@ -5,7 +5,10 @@ is ever read) and the JSON API of ``api.py``. Every ``/api`` request must carry 
 random token (``?token=`` or an ``X-Lab-Token`` header); a request whose ``Host`` is not a
 loopback name is refused (DNS rebinding), so are cross-origin POSTs and POSTs that are not
 ``application/json``; bodies are limited in size; every answer carries a
-``Content-Security-Policy`` that allows only the page's own scripts, and ``nosniff``. An
+``Content-Security-Policy`` that allows only the page's own scripts, and ``nosniff``. Every
+error, those ``http.server`` writes itself too (400, 414, 431, 501, 505), is a JSON object with
+the same headers; a refused request's body is read and dropped (or, when too large or of
+unknown length, its connection closed), so it is never taken for the next request. An
 exception inside a handler becomes a JSON error: nothing a request does stops the server.
 """
 
@@ -27,7 +30,8 @@ from ..i18n import (LanguageError, autonym, available_languages, lookup, page_me
                     using_language)
 from ..render import GraphTooLargeError
 from . import api, practice
-from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph, network_graph
+from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph
+from .networks import network_graph
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024
@@ -37,19 +41,21 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
+SCRIPTS = ("core.js", "view.js", "work.js", "lab.js", "check.js", "practice.js")
+"""The page's own scripts, in the order the page loads them (after ``steps.js``)."""
+
 _FILES = {  # URL path -> (packaged file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
-    "/static/lab.js": ("lab.js", "text/javascript; charset=utf-8"),
     "/static/lab.css": ("lab.css", "text/css; charset=utf-8"),
-    "/static/practice.js": ("practice.js", "text/javascript; charset=utf-8"),
+    **{f"/static/{name}": (name, "text/javascript; charset=utf-8") for name in SCRIPTS},
 }
 
 
 def _page_texts(files: dict[str, tuple[bytes, str]]) -> list[str]:
-    """The messages of the page and its script, for ``GET /api/messages``."""
+    """The messages of the page and its scripts, for ``GET /api/messages``."""
     texts = page_messages(files["/"][0].decode("utf-8"), "html")
-    for script in ("/static/lab.js", "/static/practice.js"):
-        texts += page_messages(files[script][0].decode("utf-8"), "js")
+    for script in SCRIPTS:
+        texts += page_messages(files[f"/static/{script}"][0].decode("utf-8"), "js")
     return list(dict.fromkeys(texts))
 
 
@@ -112,6 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 30  # a client that stops sending mid-request frees its thread
     protocol_version = "HTTP/1.1"
+    _body_read = False  # whether this request's body was read (else it is dropped after the answer)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (quiet: the URL line is the output)
         pass
@@ -138,20 +145,47 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str, **extra: Any) -> None:
         self._json(status, {"message": message, "status": status, **extra})
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """``http.server``'s own errors (bad request line, 414, 431, 501, ...) as the lab's JSON errors."""
+        self.close_connection = True  # the request could not be read: nothing after it can be trusted
+        if self.request_version == "HTTP/0.9":  # no version read yet: answer with a status line and headers
+            self.request_version = "HTTP/1.0"
+        short, long = self.responses.get(code, ("error", ""))
+        self._error(code, message or long or short)
+
+    def _discard_body(self) -> None:
+        """Drop an unread request body, so that it is never read as the next request; else close."""
+        if self._body_read or self.close_connection:
+            return
+        self._body_read = True
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True
+            return
+        try:
+            self.rfile.read(length)
+        except OSError:
+            self.close_connection = True
+
     # --- checks ----------------------------------------------------------------------------
     def _check_host(self) -> None:
-        host = (self.headers.get("Host") or "").strip().lower()
-        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]", 1)[0] + "]"
-        if name not in LOOPBACK_NAMES:
+        host = self.headers.get("Host") or ""
+        if not _loopback_authority(host):
             raise _Refused(403, f"refused: the Host header {host!r} is not a loopback name (127.0.0.1, localhost)")
 
     def _check_token(self, query: dict[str, list[str]]) -> None:
         given = self.headers.get("X-Lab-Token") or (query.get("token") or [""])[0]
         if not given:
             raise _Refused(401, "this request needs the lab's token: add ?token=... from the URL the lab printed, "
-                                "or an X-Lab-Token header")
+                                "or an X-Lab-Token header", reason="token")
         if not hmac.compare_digest(given.encode("utf-8"), self.server.lab.token.encode("utf-8")):
-            raise _Refused(403, "wrong token: use the URL the lab printed when it started")
+            raise _Refused(403, "wrong token: use the URL the lab printed when it started", reason="token")
 
     def _body(self) -> dict[str, Any]:
         origin = self.headers.get("Origin")
@@ -170,8 +204,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the body is not read
             raise _Refused(413, f"the request body has {length} bytes; the lab accepts at most {MAX_BODY}")
         raw = self.rfile.read(length)
+        self._body_read = True
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except RecursionError:
+            raise _Refused(400, "the request body is nested too deeply") from None
         except (UnicodeDecodeError, ValueError) as error:
             raise _Refused(400, f"the request body is not valid JSON: {error}") from None
         if not isinstance(data, dict):
@@ -194,12 +231,24 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:  # noqa: N802
         self._handle("DELETE")
 
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._handle("OPTIONS")
+
     def _handle(self, method: str) -> None:
+        self._body_read = False
+        try:
+            self._answer(method)
+        finally:
+            self._discard_body()  # a body nobody read (a refusal, a GET with a body) is never the next request
+
+    def _answer(self, method: str) -> None:
         try:
             self._check_host()
             parts = urlsplit(self.path)
             if not parts.path.startswith("/api/"):
-                if method != "GET" or parts.path not in self.server.lab.files:
+                if parts.path in self.server.lab.files and method != "GET":
+                    raise _Refused(405, f"{parts.path} answers GET only, not {method}")
+                if parts.path not in self.server.lab.files:
                     raise _Refused(404, f"no page {parts.path!r}")
                 body, kind = self.server.lab.files[parts.path]
                 self._send(200, body, kind)
@@ -241,6 +290,25 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
 
 
+def _loopback_authority(host: str) -> bool:
+    """Whether a Host header names this machine: a loopback name, an optional valid port, nothing else."""
+    if not host or host != host.strip() or any(c.isspace() or c in "@/\\?#" for c in host):
+        return False
+    try:
+        parts = urlsplit("//" + host)
+        parts.port  # noqa: B018  (raises ValueError on a port that is not a number from 0 to 65535)
+    except ValueError:
+        return False
+    if parts.username is not None or parts.password is not None or parts.netloc != host:
+        return False
+    name = (parts.hostname or "").lower()
+    return name in ("127.0.0.1", "localhost", "::1") and (":" not in name or host.startswith("["))
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows (the lab takes finite numbers only)")
+
+
 Route = Callable[[LabServer, dict[str, Any]], tuple[int, Any]]
 
 
@@ -261,18 +329,36 @@ def _cases(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
 
 
 def _new_graph(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+    """A graph from a case, an expression or a network; with ``leaves`` and ``history``, as a page kept it."""
     given = [k for k in ("case", "expression", "network") if k in args]
     if len(given) != 1:
         raise LabError("POST /api/graph takes exactly one of {\"case\": ...}, {\"expression\": ..., \"values\": ...} "
                        "or {\"network\": {...}}")
     if given[0] == "case":
         graph = case_graph(args["case"])
+        graph.source = {"case": args["case"]}
     elif given[0] == "expression":
         graph = expression_graph(args["expression"], args.get("values"))
+        graph.source = {"expression": args["expression"], "values": args.get("values")}
     else:
         graph = network_graph(args["network"])
+        graph.source = {"network": args["network"]}
+    if "leaves" in args:
+        graph.set_values(api.leaves_field(graph, args["leaves"]), record=False)
+    if "history" in args:
+        api.set_history(graph, args["history"])
     lab.store.add(graph)
     with graph.lock:
+        return 200, api.graph_payload(graph)
+
+
+def _values(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
+    """Several leaves set at once (undo, redo, reset), recorded in the loss history as one edit."""
+    graph = _graph_of(lab, args)
+    with graph.lock:
+        graph.set_values(api.leaves_field(graph, args.get("leaves")))
+        if "history" in args:
+            api.set_history(graph, args["history"])
         return 200, api.graph_payload(graph)
 
 
@@ -321,6 +407,7 @@ _ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/steps"): _steps,
     ("POST", "/api/set"): _set,
     ("POST", "/api/step"): _step,
+    ("POST", "/api/values"): _values,
     ("GET", "/api/practice"): _practice,
     ("POST", "/api/practice"): _practice,
     ("POST", "/api/practice/grade"): _practice_grade,

@@ -540,3 +540,16 @@ def test_a_failing_dot_is_one_error_class(monkeypatch) -> None:
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     with pytest.raises(GraphvizNotFoundError, match="install"):
         render_svg(graph)
+
+
+def test_layered_keeps_inputs_in_order_and_lengthens_edges_between_boxes() -> None:
+    from nn import MLP
+    model = MLP(2, [2, 1], seed=0)
+    out = model([Value(0.5, "x1"), Value(1.0, "x2")])
+    plain = draw(out, model=model).source
+    layered = draw(out, model=model, layered=True).source
+    assert "mclimit" not in plain and "minlen" not in plain  # off by default: every drawing as before
+    assert "mclimit=0.01" in layered
+    between = [line for line in layered.splitlines() if "minlen=2" in line]
+    assert len(between) == 2  # L1.N1.a and L1.N2.a into L2.N1's sum: the only edges from one box into another
+    assert all("->" in line for line in between)

@@ -166,6 +166,6 @@ def test_positions_in_korean_count_from_1(capsys):
     assert main(["--lang", "ko", "explain", "x*w", "--values", "x=2, w", "--wrt", "x"]) == 1
     err = capsys.readouterr().err
     assert "2번째 항목 'w' (6번째 글자)" in err and "x=2, w"[6 - 1] == "w"
-    lab = (ROOT / "autodiff" / "lab" / "static" / "lab.js").read_text(encoding="utf-8")
-    assert 'tr("^ position {position}", { position: data.position + 1 })' in lab
-    assert "position: c.error.position + 1 }" in lab
+    static = ROOT / "autodiff" / "lab" / "static"
+    assert 'tr("^ position {position}", { position: data.position + 1 })' in (static / "lab.js").read_text(encoding="utf-8")
+    assert "position: c.error.position + 1 }" in (static / "check.js").read_text(encoding="utf-8")

@@ -51,7 +51,7 @@ def test_the_api_answers_in_the_language_asked_for(server: LabServer) -> None:
 
 def test_the_lab_in_korean_and_the_switch(page: Page, tmp_path) -> None:
     assert page.evaluate("() => document.documentElement.lang") == "ko"
-    assert page.text_content("label[for=formula]") == "손으로 쓴 식 검사하기"
+    assert page.text_content("#check-box .check-title") == "손으로 쓴 식 검사하기"
     assert page.text_content("#graph-title").startswith("000: 2-3-1 시그모이드 신경망")
     b1 = node_of(page, "b_1")
     page.click(f"#n-{b1}")
@@ -81,7 +81,7 @@ def test_the_lab_in_korean_and_the_switch(page: Page, tmp_path) -> None:
     page.wait_for_selector(f"#verdict[data-formula='{FORMULA_4}']", timeout=20000)
     page.wait_for_function("() => document.getElementById('verdict').textContent.includes('missed: 2, 3')",
                            timeout=20000)
-    assert page.text_content("label[for=formula]") == "Check your formula"
+    assert page.text_content("#check-box .check-title") == "Check your formula"
     assert page.text_content("#derivation-summary").startswith("3 paths from Loss to b_1")
     caption_en = page.text_content("#step-caption")
     assert hangul(caption_en) == 0 and decimals(caption_en) == decimals(caption_ko)

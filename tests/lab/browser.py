@@ -13,7 +13,7 @@ __all__ = ["CHROMIUM_ARGS", "chromium_path", "open_lab", "node_of", "grad_texts"
 
 def open_lab(browser: Browser, url: str, **context: Any) -> Page:
     """A new page on the lab at ``url``, waiting until its graph is drawn; records console errors and requests."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, **context)
+    ctx = browser.new_context(**{"viewport": {"width": 1500, "height": 1000}, **context})
     page = ctx.new_page()
     page.errors = []  # type: ignore[attr-defined]
     page.requests = []  # type: ignore[attr-defined]

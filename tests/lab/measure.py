@@ -77,7 +77,7 @@ def main(screenshots: bool = True) -> None:
             page.click("#case-load")
             page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('000')")
             select_and_check(page, "b_1", FORMULA_4)
-            page.locator(f"#n-{node_of(page, 'net h2')}").scroll_into_view_if_needed()
+            page.click("#show-derivation")  # folded while the formula box has text
             page.screenshot(path=str(DOCS / "lab_000.png"))
             page.click("#expr-box > summary")
             page.fill("#expr", "tanh(x1*w1 + x2*w2 + b)")
@@ -86,6 +86,7 @@ def main(screenshots: bool = True) -> None:
             page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('Your expression')")
             select_and_check(page, "w1", "x1*(1-tanh(x1*w1 + x2*w2 + b)^2)")
             page.click("#zoom")  # fit the whole expression's graph
+            page.click("#show-derivation")
             page.screenshot(path=str(DOCS / "lab_expression.png"))
             print(f"screenshots: {DOCS / 'lab_000.png'}, {DOCS / 'lab_expression.png'}")
         browser.close()

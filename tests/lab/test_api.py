@@ -85,15 +85,16 @@ def test_bad_json_and_huge_bodies(client: Client) -> None:
 
 def test_pages_are_served_with_csp_and_nosniff_and_no_file_is_read_by_name(client: Client) -> None:
     for path in ("/", "/static/lab.js", "/static/lab.css", "/static/steps.js", "/static/steps.css",
-                 "/static/practice.js"):
+                 "/static/practice.js", "/static/core.js", "/static/view.js", "/static/work.js", "/static/check.js"):
         r = client.get(path, token=False)
         assert r.status == 200, path
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
     page = client.get("/", token=False).body.decode()
-    assert re.findall(r'<script[^>]*src="([^"]*)"', page) == ["/static/steps.js", "/static/lab.js",
-                                                                   "/static/practice.js"]
+    assert re.findall(r'<script[^>]*src="([^"]*)"', page) == ["/static/steps.js", "/static/core.js", "/static/view.js",
+                                                                   "/static/work.js", "/static/lab.js",
+                                                                   "/static/check.js", "/static/practice.js"]
     assert "<script>" not in page and "http" not in page.replace('http-equiv', '')  # no inline script, no CDN
     for path in ("/static/../graphs.py", "/static/%2e%2e/server.py", "/etc/passwd", "/static/", "/index.html",
                  "//etc/passwd", "/static/lab.js/../../__init__.py"):

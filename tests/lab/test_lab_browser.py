@@ -45,6 +45,15 @@ def page(browser: Browser, server: LabServer) -> Iterator[Page]:
     pg.context.close()
 
 
+@pytest.fixture
+def neuron(browser: Browser, server: LabServer) -> Iterator[Page]:
+    """A page on micrograd's neuron (a small graph), checked for script errors as ``page`` is."""
+    pg = open_lab(browser, server.url + "&case=neuron")
+    yield pg
+    assert [e for e in pg.errors if "status of 4" not in e] == []  # type: ignore[attr-defined]
+    pg.context.close()
+
+
 def axe_violations(pg: Page) -> dict[str, Any]:
     """Run axe-core in the page; assert that it checked and found no serious or critical violation."""
     pg.add_script_tag(path=str(AXE))
@@ -100,12 +109,17 @@ def test_formula_4_follows_one_of_three_paths(page: Page) -> None:
     # told apart by line style and by labels, not only by colour
     styles = page.evaluate("""() => {
         const dash = sel => Array.from(document.querySelectorAll(sel)).map(e => getComputedStyle(e).strokeDasharray);
-        return {missed: dash('#graph g.edge.path-missed path'), on: dash('#graph g.edge.path-on path'),
+        return {missed: dash('#graph g.edge.path-missed path'), on: dash('#graph g.edge.path-on:not(.factor-off) path'),
+                off: dash('#graph g.edge.factor-off path'),
                 tags: Array.from(document.querySelectorAll('#graph text.tag')).map(t => t.textContent)};
     }""")
     assert styles["missed"] and all(d not in ("none", "") for d in styles["missed"])
     assert styles["on"] and all(d in ("none", "") for d in styles["on"])
-    assert sorted(styles["tags"]) == ["✓ path 1", "✗ path 2 missed", "✗ path 3 missed"]
+    # formula ④ has net h1·σ(net h1) where path 1 has ∂Out h1/∂net h1: that edge is marked, path 1 is not "✓"
+    assert styles["off"] and all(d not in ("none", "") and d != styles["missed"][0] for d in styles["off"])
+    assert sorted(styles["tags"]) == ["✗ path 1: a factor is off", "✗ path 2 missed", "✗ path 3 missed",
+                                      "✗ wrong factor ∂Out h1/∂net h1"]
+    assert page.get_attribute("#verdict", "data-off") == "1"
     # a formula that cannot be read: the error and its position, and the page keeps working
     page.fill("#formula", "(y-t)*(W_20")
     page.wait_for_selector("#verdict[data-position='11']", timeout=20000)
@@ -128,7 +142,7 @@ def test_step_to_the_end_of_the_backward_pass(page: Page) -> None:
     page.wait_for_selector("#graph[data-step='1']")
     assert page.text_content("#step-counter") == "Step 1 / 40"
     assert grad_texts(page)[ids[b1]] == "grad ?"
-    page.locator("#stage").focus()
+    page.focus("#step-next")  # on the stepper, ← → step; on the graph they move between nodes
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("#graph[data-step='3']")
@@ -180,7 +194,8 @@ def test_three_descent_steps_lower_the_loss(page: Page) -> None:
     assert page.locator("#loss-plot circle").count() == 4
     page.fill("#lr", "fast")
     page.click("#descend")
-    assert "learning rate must be a number" in page.text_content("#status")
+    assert "learning rate must be a number" in page.text_content("#lr-error")  # next to its field
+    assert page.get_attribute("#lr", "aria-invalid") == "true"
 
 
 def test_a_malformed_network_or_formula_keeps_the_page_usable(page: Page) -> None:
@@ -188,13 +203,13 @@ def test_a_malformed_network_or_formula_keeps_the_page_usable(page: Page) -> Non
     page.fill("#net-sizes", "2, 1")
     page.fill("#net-inputs", "0.5, oops")
     page.click("#net-load")
-    assert '"oops" is not a number' in page.text_content("#net-error")
+    assert '"oops" is not a number' in page.text_content("#net-inputs-error")  # next to its field
     page.fill("#net-inputs", "0.5, 1")
     page.fill("#net-acts", "sigmoid, tanh")
     page.click("#net-load")
     page.wait_for_function("() => document.getElementById('graph-title').textContent.startsWith('Network 2 → 2 → 1')",
                            timeout=20000)
-    assert page.text_content("#net-error") == ""
+    assert page.text_content("#net-inputs-error") == ""
     loss = node_of(page, "Loss")
     page.select_option("#node-select", label="L1.N1.w1")
     wait_derivation(page, node_of(page, "L1.N1.w1"))

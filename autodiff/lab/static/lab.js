@@ -1,30 +1,21 @@
-/* autodiff lab: the page. Talks to the lab's JSON API (README, "The lab"); builds every piece of
-   text with textContent or createElement (never innerHTML with data), math as MathML. */
+/* autodiff lab: the page's work. Picking a graph, drawing it, a node's derivation, checking a
+   typed formula's place, stepping the backward pass, values and descent, the language switch.
+   Shared pieces are in core.js (server, catalogue, builders), view.js (zoom, focus, keyboard on
+   the graph, presentation), work.js (state kept in the URL and the browser, undo, files) and
+   check.js (the formula box, its verdict and the marks it puts on the drawing). */
 (function () {
   "use strict";
-  var MATH = "http://www.w3.org/1998/Math/MathML";
-  var SVGNS = "http://www.w3.org/2000/svg";
-  var params = new URLSearchParams(location.search);
-  var token = params.get("token") || "";
-  var lang = params.get("lang") || "";  /* "" until /api/messages says: the server's default language */
-  var MESSAGES = {};
+  var L = window.autodiffLab;
+  var $ = L.$, tr = L.tr, el = L.el, m = L.m, fmt = L.fmt, full = L.full, api = L.api, on = L.on;
+  var lab = $("lab");
   var languagesShown = false;
-  var lab = document.getElementById("lab");
-  var $ = function (id) { return document.getElementById(id); };
-  var state = { graph: null, nodes: {}, selected: null, explanation: null, verdict: null,
-                stepper: null, steps: null, step: -1, timer: null, checkTimer: null, checkSeq: 0 };
+  var state = L.state = { graph: null, nodes: {}, selected: null, explanation: null, stepper: null, steps: null,
+                          step: -1, timer: null, checkTimer: null, checkSeq: 0, revealed: false };
+  L.graphId = function () { return state.graph ? state.graph.graph : null; };
 
-  /* The page's texts in the learner's language: tr(its English template, its placeholders). */
-  function tr(text, values) {
-    var t = Object.prototype.hasOwnProperty.call(MESSAGES, text) ? MESSAGES[text] : text;
-    return t.replace(/\{(\w+)\}/g, function (all, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
-  }
-  window.autodiffTr = tr;  /* practice.js writes its texts with the same catalogue */
   function squeeze(text) { return text.replace(/\s+/g, " ").trim(); }
   function applyLanguage() {  /* every marked text of the page (data-i18n, data-i18n-attr) in the current language */
-    document.documentElement.lang = lang;
+    document.documentElement.lang = L.lang;
     document.querySelectorAll("[data-i18n]").forEach(function (e) {
       if (e.dataset.i18nSource === undefined) { e.dataset.i18nSource = squeeze(e.textContent); }
       e.textContent = tr(e.dataset.i18nSource);
@@ -36,34 +27,34 @@
         e.setAttribute(name, tr(e.getAttribute(keep)));
       });
     });
-    $("zoom").textContent = $("stage").classList.contains("fit") ? tr("Actual size") : tr("Fit to width");
     $("step-play").textContent = state.timer !== null ? tr("❚❚ Pause") : tr("▶ Play");
+    $("present").textContent = document.body.classList.contains("presenting") ? tr("Leave presentation") : tr("Present");
+    L.formulaLabel();
     if (!state.graph) {  /* before the first graph: the texts the page starts with */
       $("graph-title").textContent = tr("Pick a graph.");
       $("step-counter").textContent = tr("not stepping");
-      $("step-caption").textContent = tr("Keys on the graph: ← → step, Home / End first / last step.");
+      $("step-caption").textContent = tr("Keys on the stepper or the graph: Home / End first / last step; on the stepper ← → step.");
       clearDerivation();
     }
-    lab.dataset.lang = lang;
+    lab.dataset.lang = L.lang;
   }
   function loadMessages() {
     return api("GET", "/api/messages").then(function (r) {
-      if (!r.ok) { status(r.data.message); return; }
-      MESSAGES = r.data.messages;
-      lang = r.data.lang;
+      if (!r.ok) { L.status(r.data.message); return; }
+      L.MESSAGES = r.data.messages;
+      L.lang = r.data.lang;
       var select = $("lang");
       if (!languagesShown) {
         r.data.languages.forEach(function (l) { select.appendChild(el("option", { value: l.code, lang: l.code }, [l.name])); });
         languagesShown = true;
       }
-      select.value = lang;
+      select.value = L.lang;
       applyLanguage();
     });
   }
   function switchLanguage(code) {  /* the switch: the page's texts, then everything the engine wrote, again */
-    lang = code;
-    params.set("lang", code);
-    history.replaceState(null, "", "?" + params.toString());
+    L.lang = code;
+    L.params.set("lang", code);
     return loadMessages().then(function () {
       var keep = $("case-select").value;
       $("case-select").textContent = "";
@@ -72,7 +63,7 @@
         if (!state.graph) { return; }
         var step = state.step;
         return api("GET", "/api/graph?graph=" + encodeURIComponent(state.graph.graph)).then(function (r) {
-          if (!r.ok) { status(r.data.message); return; }
+          if (!r.ok) { L.status(r.data.message); return; }
           show(r.data);
           if (step >= 0) { return stepTo(step); }
         });
@@ -80,47 +71,18 @@
     });
   }
 
-  function api(method, path, body) {
-    var options = { method: method, headers: { "X-Lab-Token": token } };
-    if (lang) {  /* every answer in the page's language */
-      if (body !== undefined) { body = Object.assign({ lang: lang }, body); }
-      else { path += (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang); }
-    }
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
-    }, function (err) { return { ok: false, status: 0, data: { message: String(err) } }; });
-  }
-  window.autodiffLab = { api: api };  /* practice.js asks the server through the same function */
-  function status(text) { $("status").textContent = text; }
-  function el(tag, attrs, children, ns) {
-    var e = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    (children || []).forEach(function (c) { e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return e;
-  }
-  function m(tag, children, attrs) { return el(tag, attrs, children, MATH); }
-  function mtext(t) { return m("mtext", [t]); }
-  function mnum(t) { return m("mn", [t]); }
   function op(t) { return m("mo", [t]); }
+  function mnum(t) { return m("mn", [t]); }
+  function mtext(t) { return m("mtext", [t]); }
   function partial(upper, lower) {
     return m("mfrac", [m("mrow", [op("∂"), m("mi", [upper])]), m("mrow", [op("∂"), m("mi", [lower])])]);
   }
   function math(children) { return m("math", [m("mrow", children)], { display: "block" }); }
-  function fmt(x) {
-    if (typeof x !== "number") { return String(x); }
-    var t = Number(x.toPrecision(6)).toString();
-    return t.replace("-", "−");
-  }
-  function full(x) { return typeof x === "number" ? Number(x.toPrecision(15)).toString().replace("-", "−") : String(x); }
 
   /* --- picking a graph ----------------------------------------------------------------- */
   function loadCases() {
     return api("GET", "/api/cases").then(function (r) {
-      if (!r.ok) { status(r.data.message); return; }
+      if (!r.ok) { L.status(r.data.message); return; }
       var select = $("case-select");
       var groups = { document: el("optgroup", { label: tr("The five documents") }), example: el("optgroup", { label: tr("Classic examples") }) };
       r.data.forEach(function (c) {
@@ -130,27 +92,29 @@
       select.appendChild(groups.example);
     });
   }
-  function openGraph(body, errorBox, fields) {
-    status(tr("Building the graph…"));
+  function openGraph(body, fields) {
+    L.status(tr("Building the graph…"));
+    (fields || []).forEach(function (f) { L.fieldError(f, ""); });
     return api("POST", "/api/graph", body).then(function (r) {
-      if (errorBox) { errorBox.textContent = ""; }
-      (fields || []).forEach(function (f) { f.removeAttribute("aria-invalid"); });
       if (!r.ok) {
-        status("");
-        showError(errorBox || $("status"), r.data, fields);
+        L.status("");
+        showError(r.data, fields);
         return false;
       }
+      L.clearHistory();
       show(r.data);
       return true;
     });
   }
-  function showError(box, data, fields) {
-    box.textContent = "";
-    box.appendChild(document.createTextNode(data.message));
-    var field = null;
-    if (fields && fields.length) { field = data.field === "values" && fields.length > 1 ? fields[1] : fields[0]; }
-    if (field && typeof data.position === "number") {
-      field.setAttribute("aria-invalid", "true");
+  L.openGraph = openGraph;
+  function showError(data, fields) {  /* next to the field that caused it (the server names it), else in the status line */
+    var byName = {};
+    (fields || []).forEach(function (f) { byName[f.dataset.field || f.id] = f; });
+    var field = byName[data.field] || (fields && fields[0]);
+    if (!field) { L.status(data.message); return; }
+    L.fieldError(field, data.message);
+    var box = $(field.id + "-error");
+    if (typeof data.position === "number") {
       box.appendChild(el("div", { "class": "caret" }, [field.value + "\n" + " ".repeat(data.position) + tr("^ position {position}", { position: data.position + 1 })]));
       field.focus();
       field.setSelectionRange(data.position, Math.min(field.value.length, data.position + 1));
@@ -164,25 +128,33 @@
       return Number(s);
     });
   }
-  function networkSpec() {
-    var samples = $("net-inputs").value.split(";").map(function (s) { return numbers(s, tr("inputs")); });
-    var targets = $("net-targets").value.split(";").map(function (s) { return numbers(s, tr("targets")); });
-    return {
-      sizes: numbers($("net-sizes").value, tr("layer sizes")),
-      activations: $("net-acts").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean),
-      bias: $("net-bias").value, loss: $("net-loss").value, inputs: samples, targets: targets,
-    };
+  function networkSpec() {  /* each field read on its own, so that an error is shown next to it */
+    var out = {}, bad = null;
+    [["net-inputs", "inputs", function (v) { return v.split(";").map(function (s) { return numbers(s, tr("inputs")); }); }],
+     ["net-targets", "targets", function (v) { return v.split(";").map(function (s) { return numbers(s, tr("targets")); }); }],
+     ["net-sizes", "sizes", function (v) { return numbers(v, tr("layer sizes")); }]].forEach(function (f) {
+      try { out[f[1]] = f[2]($(f[0]).value); L.fieldError($(f[0]), ""); } catch (err) { L.fieldError($(f[0]), err.message); bad = bad || $(f[0]); }
+    });
+    if (bad) { bad.focus(); return null; }
+    out.activations = $("net-acts").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    out.bias = $("net-bias").value;
+    out.loss = $("net-loss").value;
+    return out;
   }
 
   /* --- the graph ---------------------------------------------------------------------- */
   function show(payload) {
     stopPlay();
-    if (!state.graph || state.graph.graph !== payload.graph) {  /* another graph: a formula for the old one means nothing */
-      state.checkSeq++;
+    var another = !state.graph || state.graph.graph !== payload.graph;
+    var newDrawing = !state.graph || state.graph.svg !== payload.svg;
+    if (another && state.graph && (!payload.source || JSON.stringify(payload.source) !== JSON.stringify(state.graph.source))) {
+      state.checkSeq++;  /* another graph: a formula or a node of the old one means nothing */
       $("formula").value = "";
-      $("formula").removeAttribute("aria-invalid");
-      clearVerdict();
+      L.clearVerdict();
+      state.selected = null;
+      state.explanation = null;
     }
+    var stage = $("stage"), scroll = [stage.scrollLeft, stage.scrollTop];
     state.graph = payload;
     state.nodes = {};
     payload.nodes.forEach(function (n) { state.nodes[n.id] = n; });
@@ -192,7 +164,7 @@
     var doc = new DOMParser().parseFromString(payload.svg, "image/svg+xml");
     var svg = document.importNode(doc.documentElement, true);
     svg.setAttribute("role", "group");
-    svg.setAttribute("aria-label", tr("computation graph: {title}", { title: payload.title }));
+    svg.setAttribute("aria-label", tr("computation graph: {title}. Arrow keys move between its nodes, Enter picks one.", { title: payload.title }));
     var graph = $("graph");
     graph.textContent = "";
     graph.appendChild(svg);
@@ -200,7 +172,7 @@
       var id = g.id.replace(/^n-/, "").replace(/_op$/, "");
       var node = state.nodes[id];
       if (!node || /_op$/.test(g.id)) { g.addEventListener("click", function () { select(id); }); return; }
-      g.setAttribute("tabindex", "0");
+      g.setAttribute("tabindex", "-1");
       g.setAttribute("role", "button");
       g.setAttribute("aria-label", (node.name ? node.name : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
         ", data " + node.data_text + ", grad " + node.grad_text);
@@ -221,14 +193,27 @@
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
     $("step-counter").textContent = tr("not stepping");
-    $("step-caption").textContent = tr("Keys on the graph: ← → step, Home / End first / last step.");
-    drawLoss(payload.losses, payload.root_name || tr("The output"));
+    $("step-caption").textContent = tr("Keys on the stepper or the graph: Home / End first / last step; on the stepper ← → step.");
+    drawLoss(payload);
+    L.rove($("n-" + (state.selected && state.nodes[state.selected] ? state.selected : payload.root)));
+    if (newDrawing && another) { L.firstView(payload.root); }
+    else { L.applyZoom(); stage.scrollLeft = scroll[0]; stage.scrollTop = scroll[1]; }
+    L.formulaPlaceholder();
     lab.dataset.graph = payload.graph;
     lab.dataset.ready = "true";
-    status("");
-    if (state.selected && state.nodes[state.selected]) { select(state.selected); }
-    else { state.selected = null; clearDerivation(); }
+    L.status("");
+    if (state.selected && state.nodes[state.selected]) { select(state.selected, true); }
+    else { state.selected = null; clearDerivation(); L.formulaLabel(); }
+    L.keep();
   }
+  L.show = show;
+  /* After a kept state's graph is drawn: its node, form, formula and tab again. */
+  L.settle = function (st) {
+    if (st.formula) { $("formula").value = st.formula; }
+    if (st.tab === "practice" && L.chooseTab) { L.chooseTab("practice"); }
+    if (st.node && state.nodes[st.node]) { return select(st.node).then(function () { return true; }); }
+    return Promise.resolve(true);
+  };
   function svgRoot() { return $("graph").querySelector("svg"); }
   function byId(id) { var s = svgRoot(); return s && id ? s.querySelector("#" + id) : null; }
   function clearClass(cls) {
@@ -245,21 +230,7 @@
     path.edges.forEach(function (id) { var e = byId(id); if (e) { e.classList.add(cls); } });
   }
   function clearTags() { var s = svgRoot(); if (s) { s.querySelectorAll("text.tag").forEach(function (t) { t.remove(); }); } }
-  function tagPaths(paths, accounted) {  /* a label on each path's own edge: "✓ path 1" or "✗ path 2 missed" */
-    clearTags();
-    paths.forEach(function (p) {
-      var own = p.edges.filter(function (e) {
-        return /-\d+$/.test(e) && paths.every(function (q) { return q === p || q.edges.indexOf(e) < 0; });
-      });
-      var edge = byId(own[0] || "");
-      if (!edge || !edge.getAttribute("data-note-x")) { return; }
-      var ok = accounted.indexOf(p.index) >= 0;
-      var t = el("text", { "class": "tag " + (ok ? "on" : "missed"), x: edge.getAttribute("data-note-x"),
-                           y: String(Number(edge.getAttribute("data-note-y")) + 11) },
-                 [ok ? tr("✓ path {index}", { index: p.index }) : tr("✗ path {index} missed", { index: p.index })], SVGNS);
-      edge.appendChild(t);
-    });
-  }
+  L.svgRoot = svgRoot; L.byId = byId; L.clearClass = clearClass; L.lightPath = lightPath; L.clearTags = clearTags;
 
   /* --- a node's derivation ------------------------------------------------------------ */
   function form() { return $("form-delta").checked ? "delta" : "paths"; }
@@ -269,18 +240,21 @@
     d.appendChild(el("p", { "class": "hint" }, [tr("Click a node to see how its gradient is derived.")]));
     delete d.dataset.node;
     $("leaf-box").hidden = true;
+    L.fold();
   }
-  function select(id) {
+  function select(id, keepView) {
     var clicked = performance.now();
     var node = state.nodes[id];
-    if (!node) { return; }
+    if (!node) { return Promise.resolve(); }
+    if (state.selected !== id) { state.revealed = false; }
     state.selected = id;
     clearClass("selected");
     var box = byId("n-" + id);
-    if (box) { box.classList.add("selected"); }
+    if (box) { box.classList.add("selected"); L.rove(box); if (!keepView) { L.reveal(box); } }
     $("node-select").value = id;
     $("leaf-box").hidden = !node.leaf;
-    if (node.leaf) { $("leaf-value").value = String(node.data); }
+    if (node.leaf) { $("leaf-value").value = String(node.data); L.fieldError($("leaf-value"), ""); }
+    L.formulaLabel();
     var wanted = form();
     return api("GET", "/api/explain?graph=" + encodeURIComponent(state.graph.graph) + "&node=" + encodeURIComponent(id) +
                "&form=" + wanted).then(function (r) {
@@ -298,15 +272,19 @@
         return;
       }
       state.explanation = r.data;
+      $("formula-lhs").textContent = r.data.lhs + " =";  /* the derivation's own left-hand side */
       renderDerivation(r.data);
       $("derivation").dataset.ms = String(Math.round(performance.now() - clicked));  /* click to derivation shown */
-      if ($("formula").value.trim()) { check(); } else { clearVerdict(); }
+      L.keep();
+      if ($("formula").value.trim()) { return L.check(); } else { L.clearVerdict(); }
     });
   }
+  L.select = select;
+  L.renderDerivation = renderDerivation;
   function renderDerivation(e) {
     var d = $("derivation");
     d.textContent = "";
-    clearClass("path-on"); clearClass("path-missed"); clearClass("path-hover"); clearTags();
+    clearClass("path-on"); clearClass("path-missed"); clearClass("path-hover"); clearClass("factor-off"); clearTags();
     var name = e.node_label;
     d.appendChild(math([partial(e.root_label, name), op("="), m("mn", [full(e.value)], { "class": "value" })]));
     var summary = el("p", { id: "derivation-summary" }, []);
@@ -333,9 +311,9 @@
           math([op("="), mtext(p.symbolic)]),
           math([op("="), mtext(p.numeric), op("="), mnum(fmt(p.value))]),
         ]);
-        var on = function () { clearClass("path-hover"); lightPath(p, "path-hover"); li.classList.add("lit"); };
+        var lit = function () { clearClass("path-hover"); lightPath(p, "path-hover"); li.classList.add("lit"); };
         var off = function () { clearClass("path-hover"); li.classList.remove("lit"); };
-        li.addEventListener("mouseenter", on); li.addEventListener("focus", on);
+        li.addEventListener("mouseenter", lit); li.addEventListener("focus", lit);
         li.addEventListener("mouseleave", off); li.addEventListener("blur", off);
         list.appendChild(li);
         lightPath(p, "path-on");
@@ -368,74 +346,14 @@
     d.dataset.value = String(e.value);
     d.dataset.paths = String(e.form === "paths" ? e.paths.length : e.path_count);
     d.dataset.form = e.form;
-  }
-
-  /* --- checking a formula ------------------------------------------------------------- */
-  function clearVerdict() {
-    var v = $("verdict");
-    v.textContent = "";
-    ["ok", "accounted", "missed", "position", "formula"].forEach(function (k) { delete v.dataset[k]; });
-  }
-  function scheduleCheck() {
-    clearTimeout(state.checkTimer);
-    state.checkTimer = setTimeout(check, 250);
-  }
-  function check() {
-    var formula = $("formula").value;
-    if (!state.selected || !state.graph) { return; }
-    if (!formula.trim()) { clearVerdict(); if (state.explanation) { renderDerivation(state.explanation); } return; }
-    var seq = ++state.checkSeq;
-    var started = performance.now();
-    return api("POST", "/api/check", { graph: state.graph.graph, node: state.selected, formula: formula }).then(function (r) {
-      if (seq !== state.checkSeq) { return; }
-      var v = $("verdict");
-      clearVerdict();
-      if (!r.ok) { v.appendChild(el("p", { "class": "error" }, [r.data.message])); return; }
-      var c = r.data;
-      clearClass("path-on"); clearClass("path-missed"); clearClass("path-hover"); clearTags();
-      $("formula").removeAttribute("aria-invalid");
-      if (c.error) {
-        $("formula").setAttribute("aria-invalid", "true");
-        v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
-          tr("Cannot read the formula: {message} (at position {position})",  /* counted from 1, as the caret shows */
-             { message: c.error.message, position: c.error.position + 1 }) :
-          tr("Cannot read the formula: {message}", c.error)]));
-        if (typeof c.error.position === "number") {
-          v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));
-        }
-        v.dataset.position = String(c.error.position);
-      } else {
-        v.appendChild(el("p", { "class": c.ok ? "ok" : "wrong" }, [c.ok ?
-          tr("OK: it equals the gradient {gradient}", { gradient: full(c.expected) }) :
-          tr("Not yet: your formula gives {value}, the gradient is {gradient}", { value: full(c.value), gradient: full(c.expected) })]));
-        if (c.paths.length) {
-          v.appendChild(el("p", {}, [tr("Paths accounted for: {accounted} of {count}; missed: {missed}.", {
-            accounted: c.paths_accounted.join(", ") || tr("none"), count: c.paths.length,
-            missed: c.paths_missed.join(", ") || tr("none") })]));
-        }
-        c.off_factors.forEach(function (f) { v.appendChild(el("p", { "class": "off" }, [tr("Off factor: {factor}", { factor: f })])); });
-        v.appendChild(el("details", {}, [el("summary", {}, [tr("The checker's full answer")]), el("pre", {}, [c.text])]));
-        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) < 0) { lightPath(p, "path-missed"); } });
-        c.paths.forEach(function (p) { if (c.paths_accounted.indexOf(p.index) >= 0) { lightPath(p, "path-on"); } });
-        svgRoot().querySelectorAll(".path-on.path-missed").forEach(function (e) {  /* shared by both: accounted for */
-          e.classList.remove("path-missed");
-        });
-        tagPaths(c.paths, c.paths_accounted);
-        v.dataset.ok = String(c.ok);
-        v.dataset.accounted = c.paths_accounted.join(",");
-        v.dataset.missed = c.paths_missed.join(",");
-      }
-      v.dataset.formula = formula;
-      v.dataset.ms = String(Math.round(performance.now() - started));  /* request and drawing */
-      if (state.lastKey) { v.dataset.sinceKey = String(Math.round(performance.now() - state.lastKey)); }  /* + debounce */
-    });
+    L.fold();
   }
 
   /* --- stepping the backward pass ----------------------------------------------------- */
   function withSteps() {
     if (state.steps) { return Promise.resolve(true); }
     return api("GET", "/api/steps?graph=" + encodeURIComponent(state.graph.graph)).then(function (r) {
-      if (!r.ok) { status(r.data.message); return false; }
+      if (!r.ok) { L.status(r.data.message); return false; }
       state.steps = r.data;
       state.stepper.data = r.data;
       return true;
@@ -451,8 +369,12 @@
       $("step-counter").textContent = tr("Step {step} / {total}", { step: state.step + 1, total: total });
       $("step-caption").textContent = step.caption;
       $("graph").dataset.step = String(state.step + 1);
+      var had = document.activeElement;
       $("step-prev").disabled = state.step === 0;
       $("step-next").disabled = state.step === total - 1;
+      if (had && had.disabled) { (had.id === "step-next" ? $("step-prev") : $("step-next")).focus(); }  /* the keys keep working */
+      var focus = state.steps.steps[state.step];
+      L.reveal(byId("n-" + focus.focus) || byId(focus.edge));
       if (state.step === total - 1) { stopPlay(); }
     });
   }
@@ -478,65 +400,82 @@
     $("step-prev").disabled = false; $("step-next").disabled = false;
     delete $("graph").dataset.step;
   }
+  function stepKeys(e, arrows) {  /* Home / End (and, on the stepper, ← →): only where the focus is */
+    if (e.altKey || e.ctrlKey || e.metaKey || !state.graph) { return; }
+    if (arrows && e.key === "ArrowRight") { stopPlay(); stepTo(state.step + 1); }
+    else if (arrows && e.key === "ArrowLeft") { stopPlay(); stepTo(state.step < 0 ? 0 : state.step - 1); }
+    else if (e.key === "Home") { stopPlay(); stepTo(0); }
+    else if (e.key === "End") { stopPlay(); withSteps().then(function () { stepTo(state.steps.steps.length - 1); }); }
+    else { return; }
+    e.preventDefault();
+  }
 
   /* --- values and descent ------------------------------------------------------------- */
-  function parseNumber(text, what) {
-    var s = text.trim();
-    if (!/^[-+−]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) { throw new Error(tr("{what} must be a number, got {text}", { what: what, text: JSON.stringify(text) })); }
-    return Number(s.replace("−", "-"));
-  }
   function setLeaf() {
-    var value;
-    try { value = parseNumber($("leaf-value").value, tr("the value")); } catch (err) { status(err.message); return; }
-    status(tr("Re-evaluating…"));
+    var value, field = $("leaf-value");
+    try { value = L.parseNumber(field.value, tr("the value")); } catch (err) { L.fieldError(field, err.message); return; }
+    L.fieldError(field, "");
+    L.status(tr("Re-evaluating…"));
+    L.remember();
     return api("POST", "/api/set", { graph: state.graph.graph, node: state.selected, value: value }).then(function (r) {
-      if (!r.ok) { status(r.data.message); return; }
+      if (!r.ok) { L.forget(); L.status(""); L.fieldError(field, r.data.message); return; }
       show(r.data);
-      status(tr("Re-evaluated: {name} = {value}", { name: r.data.root_name || tr("the output"), value: full(r.data.loss) }));
+      L.status(tr("Re-evaluated: {name} = {value}", { name: r.data.root_name || tr("the output"), value: full(r.data.loss) }));
     });
   }
   function descend() {
-    var lr;
-    try { lr = parseNumber($("lr").value, tr("the learning rate")); } catch (err) { status(err.message); return; }
+    var lr, field = $("lr");
+    try { lr = L.parseNumber(field.value, tr("the learning rate")); } catch (err) { L.fieldError(field, err.message); return; }
+    L.fieldError(field, "");
+    L.remember();
     return api("POST", "/api/step", { graph: state.graph.graph, lr: lr }).then(function (r) {
-      if (!r.ok) { status(r.data.message); return; }
+      if (!r.ok) { L.forget(); L.fieldError(field, r.data.message); return; }
       show(r.data);
-      status(tr("Descent step {step}: {name} = {value}", { step: r.data.losses.length - 1, name: r.data.root_name || tr("loss"),
-                                                            value: full(r.data.loss) }));
+      var steps = r.data.kinds.filter(function (k) { return k === "step"; }).length;
+      L.status(tr("Descent step {step}: {name} = {value}", { step: steps, name: r.data.root_name || tr("loss"),
+                                                              value: full(r.data.loss) }));
     });
   }
-  function drawLoss(losses, name) {
-    var box = $("loss-plot");
+  function drawLoss(payload) {  /* the loss after each descent step; a value edit is a hollow point, never a "rise" of a step */
+    var box = $("loss-plot"), losses = payload.losses, kinds = payload.kinds;
+    var name = payload.root_name || tr("The output");
     box.textContent = "";
     var nums = losses.filter(function (x) { return typeof x === "number"; });
-    var told = { name: name, count: losses.length - 1, values: losses.map(fmt).join(" → ") };
-    $("loss-text").textContent = losses.length === 2 ? tr("{name} after {count} descent step: {values}", told) :
-      tr("{name} after {count} descent steps: {values}", told);
+    var steps = kinds.filter(function (k) { return k === "step"; }).length, edits = kinds.filter(function (k) { return k === "edit"; }).length;
+    var told = { name: name, count: steps, values: losses.map(function (x, k) { return (kinds[k] === "edit" ? "✎" : "") + fmt(x); }).join(" → ") };
+    $("loss-text").textContent = (steps === 1 ? tr("{name} after {count} descent step: {values}", told) :
+      tr("{name} after {count} descent steps: {values}", told)) + (edits ? " " + tr("(✎: after a value edit)") : "");
     $("loss-text").dataset.losses = JSON.stringify(losses);
+    $("loss-text").dataset.kinds = kinds.join(",");
     if (nums.length < 2) { return; }
     var w = 300, h = 110, pad = 24;
     var lo = Math.min.apply(null, nums), hi = Math.max.apply(null, nums);
     if (hi === lo) { hi = lo + 1; }
-    var svg = el("svg", { width: String(w), height: String(h), viewBox: "0 0 " + w + " " + h }, [], SVGNS);
+    var svg = el("svg", { width: String(w), height: String(h), viewBox: "0 0 " + w + " " + h }, [], L.SVGNS);
     var pts = nums.map(function (y, i) {
       return [pad + (w - 2 * pad) * i / (nums.length - 1), h - pad - (h - 2 * pad) * (y - lo) / (hi - lo)];
     });
-    svg.appendChild(el("polyline", { "class": "line", points: pts.map(function (p) { return p.join(","); }).join(" ") }, [], SVGNS));
-    pts.forEach(function (p) { svg.appendChild(el("circle", { "class": "dot", cx: String(p[0]), cy: String(p[1]), r: "2.5" }, [], SVGNS)); });
-    svg.appendChild(el("text", { x: "2", y: "12" }, [fmt(hi)], SVGNS));
-    svg.appendChild(el("text", { x: "2", y: String(h - 4) }, [fmt(lo)], SVGNS));
-    svg.appendChild(el("text", { x: String(w - 60), y: String(h - 4) }, [tr("step {step}", { step: nums.length - 1 })], SVGNS));
+    for (var i = 1; i < pts.length; i++) {  /* a step is a line from the point before; an edit is a jump, dotted */
+      svg.appendChild(el("line", { "class": kinds[i] === "step" ? "line" : "jump", x1: String(pts[i - 1][0]), y1: String(pts[i - 1][1]),
+                                   x2: String(pts[i][0]), y2: String(pts[i][1]) }, [], L.SVGNS));
+    }
+    pts.forEach(function (p, k) {
+      svg.appendChild(el("circle", { "class": kinds[k] === "edit" ? "dot edit" : "dot", cx: String(p[0]), cy: String(p[1]), r: "2.5" }, [], L.SVGNS));
+    });
+    svg.appendChild(el("text", { x: "2", y: "12" }, [fmt(hi)], L.SVGNS));
+    svg.appendChild(el("text", { x: "2", y: String(h - 4) }, [fmt(lo)], L.SVGNS));
+    svg.appendChild(el("text", { x: String(w - 60), y: String(h - 4) }, [tr("step {step}", { step: steps })], L.SVGNS));
     box.appendChild(svg);
   }
 
-  /* --- export -------------------------------------------------------------------------- */
-  function copy(text, what) {
+  /* --- copying ------------------------------------------------------------------------- */
+  L.copy = function (text, what) {
     var done = function () { $("copied").textContent = tr("{what} copied.", { what: what }); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else { fallbackCopy(text); done(); }
     $("copied").dataset.text = text;
-  }
+  };
   function fallbackCopy(text) {
     var t = el("textarea", {}, [text]);
     document.body.appendChild(t);
@@ -544,75 +483,36 @@
     try { document.execCommand("copy"); } catch (err) { /* nothing more to try */ }
     t.remove();
   }
-  function exportSvg() {
-    var s = svgRoot();
-    if (!s) { return; }
-    var text = new XMLSerializer().serializeToString(s);
-    var url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
-    var a = el("a", { href: url, download: "graph.svg" }, []);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    $("copied").textContent = tr("graph.svg exported.");
-  }
 
   /* --- wiring -------------------------------------------------------------------------- */
-  function on(id, event, f) { $(id).addEventListener(event, f); }
   on("case-load", "click", function () { openGraph({ case: $("case-select").value }); });
   on("case-select", "keydown", function (e) { if (e.key === "Enter") { openGraph({ case: $("case-select").value }); } });
   on("expr-load", "click", function () {
-    openGraph({ expression: $("expr").value, values: $("expr-values").value }, $("expr-error"), [$("expr"), $("expr-values")]);
+    openGraph({ expression: $("expr").value, values: $("expr-values").value }, [$("expr"), $("expr-values")]);
   });
   ["expr", "expr-values"].forEach(function (id) {
     on(id, "keydown", function (e) { if (e.key === "Enter") { $("expr-load").click(); } });
   });
   on("net-load", "click", function () {
-    var spec;
-    try { spec = networkSpec(); } catch (err) { $("net-error").textContent = err.message; return; }
-    openGraph({ network: spec }, $("net-error"));
+    var spec = networkSpec();
+    if (spec) { openGraph({ network: spec }, [$("net-inputs"), $("net-acts"), $("net-sizes"), $("net-targets")]); }
   });
   on("node-select", "change", function () { if ($("node-select").value) { select($("node-select").value); } });
   on("form-paths", "change", function () { if (state.selected) { select(state.selected); } });
   on("form-delta", "change", function () { if (state.selected) { select(state.selected); } });
-  on("formula", "input", function () { state.lastKey = performance.now(); scheduleCheck(); });
-  on("copy-latex", "click", function () { if (state.explanation) { copy(state.explanation.latex, "LaTeX"); } });
-  on("copy-md", "click", function () { if (state.explanation) { copy(state.explanation.markdown, "Markdown"); } });
-  on("export-svg", "click", exportSvg);
+  on("copy-latex", "click", function () { if (state.explanation) { L.copy(state.explanation.latex, "LaTeX"); } });
+  on("copy-md", "click", function () { if (state.explanation) { L.copy(state.explanation.markdown, "Markdown"); } });
   on("leaf-set", "click", setLeaf);
   on("leaf-value", "keydown", function (e) { if (e.key === "Enter") { setLeaf(); } });
   on("descend", "click", descend);
+  on("lr", "keydown", function (e) { if (e.key === "Enter") { descend(); } });
   on("step-prev", "click", function () { stopPlay(); stepTo(state.step < 0 ? 0 : state.step - 1); });
   on("step-next", "click", function () { stopPlay(); stepTo(state.step + 1); });
   on("step-play", "click", togglePlay);
   on("step-done", "click", stepsDone);
-  on("zoom", "click", function () {
-    var fit = $("stage").classList.toggle("fit");
-    $("zoom").textContent = fit ? tr("Actual size") : tr("Fit to width");
-    $("zoom").setAttribute("aria-pressed", fit ? "true" : "false");
-  });
-  document.addEventListener("keydown", function (e) {
-    var t = e.target;
-    if (e.altKey || e.ctrlKey || e.metaKey || !state.graph) { return; }
-    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) { return; }
-    if (e.key === "ArrowRight") { stopPlay(); stepTo(state.step + 1); }
-    else if (e.key === "ArrowLeft") { stopPlay(); stepTo(state.step < 0 ? 0 : state.step - 1); }
-    else if (e.key === "Home") { stopPlay(); stepTo(0); }
-    else if (e.key === "End") { stopPlay(); withSteps().then(function () { stepTo(state.steps.steps.length - 1); }); }
-    else { return; }
-    e.preventDefault();
-  });
-
+  on("steps-box", "keydown", function (e) { stepKeys(e, true); });
+  on("graph", "keydown", function (e) { stepKeys(e, false); });
   on("lang", "change", function () { switchLanguage($("lang").value); });
 
-  loadMessages().then(loadCases).then(function () {
-    var gid = params.get("graph"), c = params.get("case");
-    if (gid) {
-      return api("GET", "/api/graph?graph=" + encodeURIComponent(gid)).then(function (r) {
-        if (r.ok) { show(r.data); } else { status(r.data.message); }
-      });
-    }
-    $("case-select").value = c || "000";
-    return openGraph({ case: c || "000" });
-  });
+  loadMessages().then(loadCases).then(L.restore);
 })();

@@ -29,7 +29,10 @@
     bad_seed: N_("The seed must be a whole number from 0 to 2147483647, got {seed}."),
     tag: N_("? asked"),
     asked_label: N_("{label} (asked in the practice exercise)"),
-    mistake_item: N_("{description} ({id})")
+    mistake_item: N_("{description} ({id})"),
+    summary: N_("End of the set: {right} right out of {total} questions ({asked} answered). Start again, or ask for new exercises with another seed."),
+    again: N_("Start the set again"),
+    next: N_("Next exercise")
   };
   function say(key, params) {  /* the template in the page's language (lab.js's catalogue), filled in */
     var t = TEXT.hasOwnProperty(key) ? TEXT[key] : key;
@@ -63,6 +66,7 @@
       t.textContent = t.getAttribute("data-practice-text");
       t.removeAttribute("data-practice-text");
     });
+    s.querySelectorAll(".practice-hidden").forEach(function (e) { e.classList.remove("practice-hidden"); });
     s.querySelectorAll("g.node[data-practice-label]").forEach(function (g) {
       g.setAttribute("aria-label", g.getAttribute("data-practice-label"));
       g.removeAttribute("data-practice-label");
@@ -83,6 +87,15 @@
         if (label) {
           g.setAttribute("data-practice-label", label);
           g.setAttribute("aria-label", label.replace(/grad [^,]*$/, shown));
+        }
+      });
+    }
+    var graph = window.autodiffLab.state && window.autodiffLab.state.graph;
+    if ($("practice-hide").checked && graph) {  /* the labels of the edges asked about give the answer: hidden */
+      graph.edges.forEach(function (e) {
+        if (q.focus.indexOf(e.from) >= 0 && q.focus.indexOf(e.to) >= 0) {
+          var g = s.querySelector("#" + e.element);
+          if (g) { g.classList.add("practice-hidden"); }
         }
       });
     }
@@ -135,6 +148,9 @@
   }
   function showQuestion() {
     var q = state.exercises[state.index];
+    state.done = false;
+    panel.dataset.done = "false";
+    $("practice-next").textContent = say("next");
     $("practice-answer").value = "";
     $("practice-answer").removeAttribute("aria-invalid");
     if (!q) {
@@ -153,12 +169,9 @@
     mark();
     reveal(q.node);
   }
-  function reveal(id) {  /* scroll the graph's own box (only it) so that the node asked about is in its middle */
-    var stage = $("stage"), asked = svg() && svg().querySelector("#n-" + id);
-    if (!asked || !state.active) { return; }
-    var box = asked.getBoundingClientRect(), view = stage.getBoundingClientRect();
-    stage.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
-    stage.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  function reveal(id) {  /* the graph's own box (only it) scrolled so that the node asked about is in its middle */
+    var asked = svg() && svg().querySelector("#n-" + id);
+    if (asked && state.active) { window.autodiffLab.reveal(asked, true); }
   }
   function showScore() {
     var s = $("practice-score");
@@ -221,10 +234,28 @@
   }
   function next() {
     if (!state.exercises.length) { return; }
-    state.index = (state.index + 1) % state.exercises.length;
+    if (state.done) {  /* the set again from its first question, with a new score */
+      state.index = 0; state.right = 0; state.asked = 0; state.counted = {};
+    } else if (state.index === state.exercises.length - 1) {
+      summary();
+      return;
+    } else {
+      state.index += 1;
+    }
     clearVerdict();
     showQuestion();
     $("practice-answer").focus();
+  }
+  function summary() {  /* the end of the set: the score, never a silent wrap to question 1 */
+    state.done = true;
+    panel.dataset.done = "true";
+    clearVerdict();
+    $("practice-counter").textContent = "";
+    $("practice-prompt").textContent = say("summary", { right: state.right, total: state.exercises.length, asked: state.asked });
+    $("practice-next").textContent = say("again");
+    panel.dataset.question = "";
+    unmark();
+    $("practice-next").focus();
   }
   function newSet() {
     var text = $("practice-seed").value.trim();
@@ -249,6 +280,7 @@
     });
     if (focus) { tab.focus(); }
     state.active = tab.id === "tab-practice";
+    if (window.autodiffLab.keep) { window.autodiffLab.keep(); }
     if (state.active && state.graph !== lab.dataset.graph) { load(false); } else { mark(); }
   }
   tabs.forEach(function (t, k) {
@@ -263,6 +295,7 @@
     });
   });
 
+  window.autodiffLab.chooseTab = function (name) { choose(name === "practice" ? tabs[1] : tabs[0], false); };
   $("practice-howto").textContent = say("howto");
   $("practice-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
   $("practice-check").addEventListener("click", check);
