@@ -332,3 +332,17 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click(f"#n-{w1}")
     wait_derivation(page, w1)
     assert float(page.get_attribute("#derivation", "data-value")) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_space_on_the_stepper_plays_and_pauses_as_on_the_animation_page(page: Page) -> None:
+    # The lab and the animation page share one player (autodiff/animation/static/player.js).
+    page.focus("#step-next")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='true']")
+    page.wait_for_selector("#graph[data-step='2']")  # playing moves on by itself
+    page.keyboard.press("Space")
+    page.wait_for_selector("#step-play[aria-pressed='false']")
+    assert page.text_content("#step-play") == "▶ Play"
+    shown = page.get_attribute("#graph", "data-step")
+    page.wait_for_timeout(2000)  # paused: no step is added (the player's interval is 1.5 s)
+    assert page.get_attribute("#graph", "data-step") == shown

@@ -10,7 +10,7 @@
   var lab = $("lab");
   var languagesShown = false;
   var state = L.state = { graph: null, nodes: {}, selected: null, explanation: null, stepper: null, steps: null,
-                          step: -1, timer: null, checkTimer: null, checkSeq: 0, revealed: false };
+                          player: null, checkTimer: null, checkSeq: 0, revealed: false };
   L.graphId = function () { return state.graph ? state.graph.graph : null; };
 
   function squeeze(text) { return text.replace(/\s+/g, " ").trim(); }
@@ -27,7 +27,7 @@
         e.setAttribute(name, tr(e.getAttribute(keep)));
       });
     });
-    $("step-play").textContent = state.timer !== null ? tr("❚❚ Pause") : tr("▶ Play");
+    if (state.player) { state.player.relabel(); }
     $("present").textContent = document.body.classList.contains("presenting") ? tr("Leave presentation") : tr("Present");
     L.formulaLabel();
     if (!state.graph) {  /* before the first graph: the texts the page starts with */
@@ -61,11 +61,11 @@
       return loadCases().then(function () {
         $("case-select").value = keep;
         if (!state.graph) { return; }
-        var step = state.step;
+        var step = state.player.current;
         return api("GET", "/api/graph?graph=" + encodeURIComponent(state.graph.graph)).then(function (r) {
           if (!r.ok) { L.status(r.data.message); return; }
           show(r.data);
-          if (step >= 0) { return stepTo(step); }
+          if (step >= 0) { return state.player.show(step); }
         });
       });
     });
@@ -144,7 +144,7 @@
 
   /* --- the graph ---------------------------------------------------------------------- */
   function show(payload) {
-    stopPlay();
+    state.player.reset();
     var another = !state.graph || state.graph.graph !== payload.graph;
     var newDrawing = !state.graph || state.graph.svg !== payload.svg;
     if (another && state.graph && (!payload.source || JSON.stringify(payload.source) !== JSON.stringify(state.graph.source))) {
@@ -159,7 +159,6 @@
     state.nodes = {};
     payload.nodes.forEach(function (n) { state.nodes[n.id] = n; });
     state.steps = null;
-    state.step = -1;
     $("graph-title").textContent = payload.title;
     var doc = new DOMParser().parseFromString(payload.svg, "image/svg+xml");
     var svg = document.importNode(doc.documentElement, true);
@@ -359,53 +358,44 @@
       return true;
     });
   }
-  function stepTo(k) {
-    if (!state.graph) { return Promise.resolve(); }
-    return withSteps().then(function (ok) {
-      if (!ok) { return; }
-      var total = state.steps.steps.length;
-      state.step = Math.max(0, Math.min(total - 1, k));
-      var step = state.stepper.show(state.step);
-      $("step-counter").textContent = tr("Step {step} / {total}", { step: state.step + 1, total: total });
-      $("step-caption").textContent = step.caption;
-      $("graph").dataset.step = String(state.step + 1);
+  function showStep(k) {  /* the player's show(k): the stepper draws step k; the caption and counter follow */
+    var total = state.steps.steps.length;
+    var step = state.stepper.show(k);
+    $("step-counter").textContent = tr("Step {step} / {total}", { step: k + 1, total: total });
+    $("step-caption").textContent = step.caption;
+    $("graph").dataset.step = String(k + 1);
+    var focus = state.steps.steps[k];
+    L.reveal(byId("n-" + focus.focus) || byId(focus.edge));
+  }
+  /* The one player (autodiff/animation/static/player.js, served as /static/steps.js), as on the animation
+     page: ← → step and Space plays on the stepper; Home / End on the stepper or the graph. */
+  state.player = autodiffPlayer.create({
+    show: showStep,
+    total: function () { return state.steps ? state.steps.steps.length : 0; },
+    prepare: function () { return state.graph ? withSteps() : Promise.resolve(false); },
+    prev: $("step-prev"), next: $("step-next"), play: $("step-play"),
+    label: function (key) { return key === "pause" ? tr("❚❚ Pause") : tr("▶ Play"); },
+    keys: $("steps-box"),
+    changed: function () {  /* a button that just became disabled hands the focus on, so the keys keep working */
       var had = document.activeElement;
-      $("step-prev").disabled = state.step === 0;
-      $("step-next").disabled = state.step === total - 1;
-      if (had && had.disabled) { (had.id === "step-next" ? $("step-prev") : $("step-next")).focus(); }  /* the keys keep working */
-      var focus = state.steps.steps[state.step];
-      L.reveal(byId("n-" + focus.focus) || byId(focus.edge));
-      if (state.step === total - 1) { stopPlay(); }
-    });
-  }
-  function stopPlay() {
-    if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
-    $("step-play").textContent = tr("▶ Play");
-    $("step-play").setAttribute("aria-pressed", "false");
-  }
-  function togglePlay() {
-    if (state.timer !== null) { stopPlay(); return; }
-    withSteps().then(function () {
-      if (state.step >= state.steps.steps.length - 1) { stepTo(0); }
-      $("step-play").textContent = tr("❚❚ Pause");
-      $("step-play").setAttribute("aria-pressed", "true");
-      state.timer = setInterval(function () { stepTo(state.step + 1); }, 900);
-    });
-  }
+      if (had && had.disabled) { (had.id === "step-next" ? $("step-prev") : $("step-next")).focus(); }
+    },
+    ignore: function (e) {  /* a text field's keys, and Space on another button ("Show all gradients") */
+      var own = [$("step-prev"), $("step-next"), $("step-play")].indexOf(e.target) >= 0;
+      return !state.graph || /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName) ||
+        (e.key === " " && e.target.tagName === "BUTTON" && !own);
+    }
+  });
   function stepsDone() {
-    stopPlay();
+    state.player.reset();
     if (state.stepper) { state.stepper.showFinal(); }
-    state.step = -1;
     $("step-counter").textContent = tr("not stepping");
-    $("step-prev").disabled = false; $("step-next").disabled = false;
     delete $("graph").dataset.step;
   }
-  function stepKeys(e, arrows) {  /* Home / End (and, on the stepper, ← →): only where the focus is */
+  function graphStepKeys(e) {  /* Home / End on the graph (its arrow keys move between nodes) */
     if (e.altKey || e.ctrlKey || e.metaKey || !state.graph) { return; }
-    if (arrows && e.key === "ArrowRight") { stopPlay(); stepTo(state.step + 1); }
-    else if (arrows && e.key === "ArrowLeft") { stopPlay(); stepTo(state.step < 0 ? 0 : state.step - 1); }
-    else if (e.key === "Home") { stopPlay(); stepTo(0); }
-    else if (e.key === "End") { stopPlay(); withSteps().then(function () { stepTo(state.steps.steps.length - 1); }); }
+    if (e.key === "Home") { state.player.stop(); state.player.first(); }
+    else if (e.key === "End") { state.player.stop(); state.player.last(); }
     else { return; }
     e.preventDefault();
   }
@@ -506,12 +496,8 @@
   on("leaf-value", "keydown", function (e) { if (e.key === "Enter") { setLeaf(); } });
   on("descend", "click", descend);
   on("lr", "keydown", function (e) { if (e.key === "Enter") { descend(); } });
-  on("step-prev", "click", function () { stopPlay(); stepTo(state.step < 0 ? 0 : state.step - 1); });
-  on("step-next", "click", function () { stopPlay(); stepTo(state.step + 1); });
-  on("step-play", "click", togglePlay);
   on("step-done", "click", stepsDone);
-  on("steps-box", "keydown", function (e) { stepKeys(e, true); });
-  on("graph", "keydown", function (e) { stepKeys(e, false); });
+  on("graph", "keydown", graphStepKeys);
   on("lang", "change", function () { switchLanguage($("lang").value); });
 
   loadMessages().then(loadCases).then(L.restore);
