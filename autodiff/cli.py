@@ -3,6 +3,7 @@
     autodiff demo [--out DIR]                                  the five documents, training, pictures, pages
     autodiff draw EXPR --values x=2,w=-3 -o graph.svg          the graph after backward (.svg .png .pdf .dot)
     autodiff explain EXPR --values ... --wrt w                 d(EXPR)/dw derived path by path
+    autodiff explain "q = x + y; f = q * z" --values ... --wrt q   named steps, as lectures write them
     autodiff check EXPR --values ... --wrt w --formula "..."   a hand formula for d(EXPR)/dw, checked
     autodiff matrices --case 002                               the layer (matrix) form, entry by entry
 
@@ -105,8 +106,9 @@ def build_parser() -> ArgumentParser:
                              help=translate("an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"))
         command.add_argument("--values", required=True, metavar="NAME=NUMBER,...", action=_Once,
                              help=translate("values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"))
-        command.add_argument("--name", default="f",
-                             help=translate("the name of the result, as derivations write it (default: f)"))
+        command.add_argument("--name", default=None,
+                             help=translate("the name of the result, as derivations write it (default: f, unless "
+                                            "the expression names it: q = x + y; f = q * z)"))
 
     draw = commands.add_parser(
         "draw", help=translate("draw an expression's graph after backward"),
@@ -231,37 +233,49 @@ def _run_demo(args: argparse.Namespace) -> int:
 # --- expressions -------------------------------------------------------------------------------
 
 def _build(args: argparse.Namespace) -> Value:
-    """The expression's result, named ``--name``, with backward() run; bad text or values are an ``InputError``."""
+    """The expression's result, named ``--name`` (default f, unless the expression names it), with backward() run.
+
+    Bad text or values are an ``InputError``: a missing value, a value nothing uses, a name taken twice."""
     from .expression import ValuesError, build_expression, parse_values
 
+    name = args.name if args.name is not None else "f"
     try:
         values = parse_values(args.values)
         root = build_expression(args.expression, values)
+        if root.op is not None and root.name is None:  # (a single leaf, or a named last step, keeps its name)
+            if name in {n.name for n in _order(root)}:
+                raise InputError(translate("the result's name {name} is also a leaf's or a step's; choose another "
+                                           "with --name", name=repr(name)))
+            root.name = name
+        elif args.name is not None and root.name != args.name:
+            raise InputError(translate("the expression names its result {name}; --name {option} would rename it",
+                                       name=repr(root.name), option=repr(args.name)))
     except ValuesError as error:  # (its position counts from 1 here, as a formula's does)
         raise InputError(translate("--values: entry {count} {entry} (character {position}): {problem}",
                                    count=error.count, entry=repr(error.entry), position=error.position + 1,
                                    problem=error.problem)) from None
     except (ValueError, TypeError) as error:  # FormulaError is a ValueError
         raise InputError(str(error)) from None
-    if root.op is not None:  # (an expression that is a single leaf keeps that leaf's name)
-        if args.name in values:
-            raise InputError(translate("the result's name {name} is also a leaf's; choose another with --name",
-                                       name=repr(args.name)))
-        root.name = args.name
     root.backward()
     return root
 
 
-def _node(root: Value, name: str) -> Value:
+def _order(root: Value) -> list[Value]:
     from .traversal import topological_order
 
-    order = topological_order(root)
-    matches = [node for node in order if node.name == name]
-    if not matches:
-        names = sorted({node.name for node in order if node.name})
+    return topological_order(root)
+
+
+def _node(root: Value, name: str) -> Value:
+    """The node ``--wrt``/``--highlight`` names: a name, a step's name, or an automatic name (q₁, q_1, q1)."""
+    from .paths import resolve_node
+
+    try:
+        return resolve_node(root, name, "the expression")[1]
+    except ValueError:
+        names = sorted({node.name for node in _order(root) if node.name})
         raise InputError(translate("the expression has no node named {name}; its names are {names}", name=repr(name),
-                                   names=", ".join(names)))
-    return matches[0]
+                                   names=", ".join(names))) from None
 
 
 def _run_draw(args: argparse.Namespace) -> int:

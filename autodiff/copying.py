@@ -20,9 +20,10 @@ from typing import Any, Sequence
 from .dotnode import ManyInputValue, many_input_node
 from .engine import Value, _node
 from .ops import Op
+from .roles import carry_role, role
 from .traversal import topological_order
 
-_Record = tuple[float, float, "str | None", Op, tuple[int, ...], tuple[float, ...]]
+_Record = tuple[float, float, "str | None", Op, tuple[int, ...], tuple[float, ...], "str | None"]
 
 
 def _reduce(value: Value) -> tuple[Any, ...]:
@@ -35,7 +36,7 @@ def _reduce(value: Value) -> tuple[Any, ...]:
     for n in nodes:
         if n.op is not None:
             index[n] = len(index)
-            records.append((n.data, n.grad, n.name, n.op, tuple(index[p] for p in n.parents), n.local_grads))
+            records.append((n.data, n.grad, n.name, n.op, tuple(index[p] for p in n.parents), n.local_grads, role(n)))
     return (_rebuild, (leaves, records))
 
 
@@ -47,7 +48,7 @@ def _leaf(data: float, grad: float, name: str | None) -> Value:
 
 def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
     nodes = list(leaves)
-    for data, grad, name, op, parents, local in records:
+    for data, grad, name, op, parents, local, *marked in records:  # (records saved before roles had 6 fields)
         inputs = tuple(nodes[i] for i in parents)
         if op.arity is None:
             node: Value = many_input_node(data, op, inputs, tuple(local))
@@ -56,6 +57,8 @@ def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
             da, db = (tuple(local) + (0.0, 0.0))[:2]
             node = _node(data, op, a, b, da, db)
         node.grad, node.name = grad, name
+        if marked and marked[0] is not None:
+            node._role = marked[0]
         nodes.append(node)
     return nodes[-1]
 
@@ -72,6 +75,7 @@ def copy_graph(root: Value) -> tuple[Value, dict[Value, Value]]:
             new = _node(n.data, n.op, n._a and copies[n._a], n._b and copies[n._b], n._da, n._db)
         new.grad = n.grad
         new.name = n.name
+        carry_role(n, new)
         copies[n] = new
     return copies[root], copies
 

@@ -121,7 +121,7 @@ class Value:
     ``==`` and ``hash`` are by identity, so Values can be dict keys and set members.
     """
 
-    __slots__ = ("data", "grad", "name", "op", "_a", "_b", "_da", "_db", "_order")
+    __slots__ = ("data", "grad", "name", "op", "_a", "_b", "_da", "_db", "_order", "_role")
     data: float
     grad: float
     name: str | None  # its label in drawings, explanations and formulas
@@ -131,6 +131,7 @@ class Value:
     _da: float  # d(self)/d(first parent)
     _db: float  # d(self)/d(second parent)
     _order: int  # when it was made: after its parents
+    _role: str  # set only on nodes a loss or softmax built inside itself (see roles.py); unset otherwise
 
     def __init__(self, data: float, name: str | None = None) -> None:
         self.data = as_real(data, "Value")

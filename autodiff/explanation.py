@@ -31,7 +31,8 @@ from .engine import Value
 from .i18n import resolve_language, translate, translate_plural
 from .formatting import final_number as _final, format_number, latex_name, number_in_product as _num_in_product
 from .paths import Factor, NamedGraph, ChainPath, resolve_node
-from .symbolic import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
+from .symbolic import Sym
+from .terms import is_one as _is_one, latex_with_names as _latex_sym, product_text as _product_text
 
 __all__ = ["explain", "Explanation", "Factor", "ChainPath", "DeltaStep", "TooManyPathsError", "FORMS"]
 
@@ -70,8 +71,8 @@ class Explanation:
     factored form, root side first). Render with ``text()``, ``markdown()`` or ``latex()``.
     """
 
-    def __init__(self, graph: NamedGraph, form: str, paths: list[ChainPath] | None, path_count: int, deltas: list[DeltaStep],
-                 lang: str | None = None):
+    def __init__(self, graph: NamedGraph, form: str, paths: list[ChainPath] | None, path_count: int,
+                 deltas: list[DeltaStep], lang: str | None = None, nodes: list[Value] | None = None):
         self.form = form
         self.lang = lang  # the language of text(), markdown() and latex() when they are given none
         self._root = graph.root
@@ -82,6 +83,8 @@ class Explanation:
         self.path_sum: float | None = math.fsum(p.value for p in paths) if paths is not None else None
         self.deltas = tuple(deltas)
         self.bound = graph.bounds.get(graph.node, 0.0)  # Σ |path products|: the scale of rounding errors
+        self.definitions: tuple[tuple[str, Sym], ...] = tuple(
+            (graph.label(n), graph.definition(n)) for n in _defined(graph, nodes or []))
 
     # --- plain text -----------------------------------------------------------------------
     def lhs(self, latex: bool = False) -> str:
@@ -99,8 +102,18 @@ class Explanation:
             return translate("{lhs} = 0   ({root} does not depend on {node})", lang,
                              lhs=self.lhs(), root=self.root_label, node=self.node_label)
         if self.form == "delta":
-            return self._delta_text(lang)
-        return self._paths_text(lang)
+            return self._delta_text(lang) + self._where(lang)
+        return self._paths_text(lang) + self._where(lang)
+
+    def _where(self, lang: str | None, latex: bool = False) -> str:
+        """The line that says what the automatic names stand for ("where q₁ = x + y"), or nothing."""
+        if not self.definitions:
+            return ""
+        if latex:
+            shown = ", ".join(f"{latex_name(label)} = {_latex_sym(sym)}" for label, sym in self.definitions)
+            return " \\\\\n" + rf"&\text{{{translate('where', lang)}}}\ {shown}"
+        shown = ", ".join(f"{label} = {sym.text()}" for label, sym in self.definitions)
+        return "\n" + translate("where {definitions}", lang, definitions=shown)
 
     def __str__(self) -> str:
         return self.text()
@@ -185,7 +198,7 @@ class Explanation:
             for step in self.deltas:
                 left, chain, sym, nums = self._delta_parts(step, False)
                 rows.append(f"| {_md(left)} | {_md(chain)} | `{_md(sym)}` | {_md(nums)} | {_md(_num(step.value))} |")
-            return "\n".join(rows)
+            return "\n".join(rows) + self._where(lang).replace("\n", "\n\n", 1)
         paths = self.paths or ()
         rows = [translate_plural("**{lhs}** = {value} ({count} path)", "**{lhs}** = {value} ({count} paths)", len(paths),
                                  lang, lhs=self.lhs(), value=_final(self.value)), "",
@@ -194,7 +207,7 @@ class Explanation:
             rows.append(f"| {p.index} | {_md(p.chain())} | `{_md(p.symbolic())}` | {_md(p.numeric())} | {_md(_num(p.value))} |")
         if len(paths) > 1:
             rows.append(translate("| **sum** | | | | **{value}** |", lang, value=_md(_final(self.value))))
-        return "\n".join(rows)
+        return "\n".join(rows) + self._where(lang).replace("\n", "\n\n", 1)
 
     # --- LaTeX ----------------------------------------------------------------------------
     def latex(self, lang: str | None = None) -> str:
@@ -222,7 +235,7 @@ class Explanation:
                                  rf"= {_num(p.value, latex=True)}")
                 total = " + ".join(_num_in_product(p.value, True) for p in paths)
                 lines.append(rf"{lhs} &= {total} = {_final(self.value, True)}")
-        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + self._where(lang, latex=True) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
         """Jupyter: the derivation as display math (it reads better typeset than as a Markdown table)."""
@@ -230,6 +243,26 @@ class Explanation:
 
     def __repr__(self) -> str:
         return one_line(f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})")
+
+
+_MAX_DEFINITIONS = 24  # past this many, only the automatic names on the way are defined
+
+
+def _defined(graph: NamedGraph, nodes: list[Value]) -> list[Value]:
+    """The automatically named nodes a derivation mentions (those on the way, and those their definitions use),
+    in the order they were made, so that "where q₃ = q₁ + q₂" never leaves q₂ undefined. None past
+    ``_MAX_DEFINITIONS`` on the way: a derivation that long is read step by step, not by its definitions."""
+    on_the_way = [n for n in nodes if graph.labels.is_automatic(n)]
+    if len(on_the_way) > _MAX_DEFINITIONS:
+        return []
+    found, stack = set(on_the_way), list(on_the_way)
+    while stack and len(found) <= _MAX_DEFINITIONS:
+        for p in stack.pop().parents:
+            if graph.labels.is_automatic(p) and p not in found:
+                found.add(p)
+                stack.append(p)
+    chosen = found if len(found) <= _MAX_DEFINITIONS else set(on_the_way)
+    return sorted(chosen, key=graph.index.__getitem__, reverse=True)
 
 
 def _md(text: str) -> str:
@@ -269,7 +302,7 @@ def explain(root: Value, node: Value | str, *, form: str = "paths", max_paths: i
     if form == "paths" and count > max_paths:
         raise _too_many(graph, count, max_paths)
     paths = graph.paths() if count <= max_paths else None
-    return Explanation(graph, form, paths, count, _delta_steps(graph, nodes), lang)
+    return Explanation(graph, form, paths, count, _delta_steps(graph, nodes), lang, nodes)
 
 
 def _delta_steps(graph: NamedGraph, nodes: list[Value]) -> list[DeltaStep]:

@@ -18,16 +18,21 @@ import math
 import numbers
 import operator
 import re
-from typing import Callable, Mapping
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
 
 from .engine import Value
+from .i18n import translate
 from .ops import USER_OPS, find
 from .formatting import format_number
-from .i18n import translate
-from .formula import DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARACTERS, FormulaError, parse_formula
+from .formula import (DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARACTERS, FormulaError, UnknownNameError,
+                      parse_formula)
 from .symbolic import Sym
+from .traversal import topological_order
 
-__all__ = ["build_expression", "parse_values", "check_leaf_name", "ValuesError", "MAX_LEAVES", "MAX_VALUES_LENGTH"]
+__all__ = ["build_expression", "parse_values", "check_leaf_name", "UnusedValueError", "ValuesError", "MAX_LEAVES",
+           "MAX_VALUES_LENGTH"]
 
 MAX_LEAVES = 1000
 """At most this many leaf values (a formula of at most ``MAX_FORMULA_LENGTH`` characters uses far fewer)."""
@@ -35,6 +40,7 @@ MAX_VALUES_LENGTH = 20 * MAX_LEAVES
 """The longest text ``parse_values`` reads."""
 
 _NAME_FORBIDDEN = OPERATOR_CHARACTERS | {",", ";", "=", "\n", "\r"}
+_INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn", "Zl", "Zp"}  # format, control, private, unassigned, line breaks
 _NUMBER = re.compile(r"[+\-−]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+\-]?\d+)?", re.ASCII)
 # The Value operations each kind of formula node becomes (a table, so adding one is one line).
 _BINARY: dict[str, Callable[[Value, Value], Value]] = {
@@ -45,29 +51,40 @@ _POW: Callable[[Value, float], Value] = operator.pow
 _METHODS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid, "exp": Value.exp, "log": Value.log, "tanh": Value.tanh, "relu": Value.relu,
     "sin": Value.sin, "cos": Value.cos, "sqrt": Value.sqrt, "abs": Value.abs,
+    "step": Value.step, "sign": Value.sign,  # constants: no gradient flows through them
 }
 
 
 class ValuesError(ValueError):
     """``parse_values``'s error: the bad entry (``count``: which one, from 1; ``entry``: its text), where it
-    starts in the text (``position``, from 0) and what is wrong with it (``problem``, in the learner's language;
+    starts in the text (``position``, the 0-based index; the message counts from 1) and what is wrong with it (``problem``, in the learner's language;
     ``reason`` says it with the entry, as the lab shows it beside the box)."""
+
+    field = "values"
 
     def __init__(self, where: str, count: int, entry: str, position: int, problem: str):
         self.count, self.entry, self.position, self.problem = count, entry, position, problem
         self.reason = translate("entry {count} {entry}: {problem}", count=count, entry=repr(entry), problem=problem)
-        super().__init__(f"{where}: entry {count} {entry!r} at position {position}: {problem}")
+        super().__init__(f"{where}: entry {count} {entry!r} at position {position + 1}: {problem}")
 
 
 def check_leaf_name(name: object, where: str) -> str:
-    """``name`` if it can name a leaf of an expression, else a clear error.
+    """``name`` folded with NFKC (``ｘ`` → ``x``) if it can name a leaf of an expression, else a clear error.
 
     A leaf name is a non-empty str without surrounding spaces, without an operator, a
-    parenthesis, ``,`` ``;`` ``=`` or a line break, not starting with a digit or ``.``, and not
-    a function name (``exp``) or ``δ``/``delta``: so that every formula reads one way.
+    parenthesis, ``,`` ``;`` ``=`` or a line break, without an invisible format or control
+    character (a zero-width space, a right-to-left override: two such names would print the
+    same), not starting with a digit or ``.``, and not a function name (``exp``) or
+    ``δ``/``delta``: so that every formula reads one way. The name is folded by itself, never
+    with the text around it (folding a whole formula would turn ``x²`` into ``x2``).
     """
     if not isinstance(name, str):
         raise TypeError(f"{where}: a leaf name must be a str, got {type(name).__name__} {name!r}")
+    hidden = next((c for c in name if unicodedata.category(c) in _INVISIBLE), None)
+    if hidden is not None:
+        raise ValueError(f"{where}: the leaf name {name!r} contains the invisible character "
+                         f"U+{ord(hidden):04X} {unicodedata.name(hidden, 'without a name')}; type the name without it")
+    name = unicodedata.normalize("NFKC", name)
     if not name or name != name.strip():
         problem = (translate("the leaf name {name} is empty", name=repr(name)) if not name else
                    translate("the leaf name {name} is surrounded by spaces", name=repr(name)))
@@ -84,15 +101,63 @@ def check_leaf_name(name: object, where: str) -> str:
     return name
 
 
-def build_expression(text: str, values: Mapping[str, float]) -> Value:
+class UnusedValueError(ValueError):
+    """A value was given for a name the expression does not use; ``field`` is ``"values"`` (the box to fix)."""
+
+    field = "values"
+
+    def __init__(self, message: str, names: Sequence[str]):
+        super().__init__(message)
+        self.names = tuple(names)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One line of an expression: ``name = body`` (``name`` None for a bare body) and where each part starts."""
+
+    name: str | None
+    name_start: int
+    start: int  # of the body
+    end: int
+
+
+def _statements(text: str) -> list[_Statement]:
+    """The statements of ``text``, split at ``;`` and line breaks (empty ones skipped)."""
+    out: list[_Statement] = []
+    for match in re.finditer(r"[^;\n\r]+", text):
+        part = match.group()
+        if not part.strip():
+            continue
+        before, eq, _ = part.partition("=")
+        if not eq:
+            start = match.start() + len(part) - len(part.lstrip())
+            out.append(_Statement(None, start, start, match.end()))
+            continue
+        name = before.strip()
+        name_start = match.start() + len(before) - len(before.lstrip())
+        if not name:
+            raise FormulaError(translate("a step needs a name before '=', as in q = x + y"), text,
+                               match.start() + len(before), "=")
+        out.append(_Statement(name, name_start, match.start() + len(before) + 1, match.end()))
+    if not out:
+        raise FormulaError(translate("the formula is empty"), text, 0, "")
+    return out
+
+
+def build_expression(text: str, values: Mapping[str, float], *, name: str | None = None) -> Value:
     """The graph of Values that ``text`` describes, with ``values[name]`` at each leaf ``name``.
 
     ``text`` uses the checker's syntax (``+ - * / ^ **``, ``− × · ÷``, parentheses, implicit
     multiplication, ``σ``/``sigmoid``, ``exp``, ``log``/``ln``, ``tanh``, ``relu``), at most
-    ``MAX_FORMULA_LENGTH`` characters. A power whose exponent has no names (``x^2``, ``x^-1``)
-    is the constant-exponent power; with names in the exponent it is ``Value ** Value``. Raises
-    ``FormulaError`` (with the position) for text it cannot read, or when a step cannot be
-    computed (``log(0)``, ``1/0``); ``TypeError``/``ValueError`` for bad ``values``.
+    ``MAX_FORMULA_LENGTH`` characters. It may name its steps as lectures do, one per line or
+    separated by ``;``: ``q = x + y; f = q * z`` makes the node ``q`` and the result ``f``; each
+    step may use the leaves and the steps before it, and only the last may be a bare expression.
+    A power whose exponent has no names (``x^2``, ``x^-1``) is the constant-exponent power;
+    with names in the exponent it is ``Value ** Value``. ``name`` names the result when the text
+    does not. Raises ``FormulaError`` (with the position) for text it cannot read, for a name
+    without a value ("no value given for y"), or when a step cannot be computed (``log(0)``,
+    ``1/0``); ``UnusedValueError`` for a value the expression does not use; ``TypeError``/
+    ``ValueError`` for other bad ``values`` (two names that fold to the same, see ``check_leaf_name``).
     """
     where = "build_expression"
     if not isinstance(text, str):
@@ -101,19 +166,95 @@ def build_expression(text: str, values: Mapping[str, float]) -> Value:
         raise TypeError(f"{where}: values must map leaf names to numbers, got {type(values).__name__}")
     if len(values) > MAX_LEAVES:
         raise ValueError(f"{where}: {len(values)} leaf values given, more than {MAX_LEAVES}")
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError(translate("the formula is longer than {limit} characters", limit=MAX_FORMULA_LENGTH))
     leaves: dict[str, Value] = {}
-    for name, number in values.items():
-        check_leaf_name(name, where)
+    given_as: dict[str, str] = {}
+    for raw, number in values.items():
+        leaf = check_leaf_name(raw, where)
+        if leaf in leaves:
+            raise ValueError(f"{where}: the leaf names {given_as[leaf]!r} and {raw!r} are the same name {leaf!r} "
+                             f"(they would print the same)")
         if not isinstance(number, numbers.Real) or isinstance(number, bool):
-            raise TypeError(f"{where}: the value of {name!r} must be a real number, got {type(number).__name__} "
+            raise TypeError(f"{where}: the value of {raw!r} must be a real number, got {type(number).__name__} "
                             f"{number!r}")
-        leaves[name] = Value(number, name=name)
-    parsed = parse_formula(text, list(leaves), allow_delta=False)
-    return _build(parsed, leaves, text)
+        leaves[leaf], given_as[leaf] = Value(number, name=leaf), str(raw)
+    known: dict[str, Value] = dict(leaves)
+    steps: dict[str, _Statement] = {}
+    statements = _statements(text)
+    result: Value | None = None
+    for k, statement in enumerate(statements):
+        if statement.name is None and k < len(statements) - 1:
+            raise FormulaError(translate("only the last line may be an expression without a name; name this step, "
+                                         "as in q = x + y"), text, statement.start, text[statement.start:statement.end])
+        node = _build(_parse_step(text, statement, known), known, text, statement.start)
+        if statement.name is not None:
+            node = _name_step(text, statement, node, known, leaves)
+            steps[statement.name] = statement
+        result = node
+    assert result is not None
+    in_graph = {n.name for n in topological_order(result) if n.name is not None}
+    unused_steps = [step for step in steps if step not in in_graph]
+    if unused_steps:
+        first = steps[unused_steps[0]]
+        raise FormulaError(translate("the step {name} is not used by the result", name=unused_steps[0]), text,
+                           first.name_start, unused_steps[0])
+    unused = [leaf for leaf in leaves if leaf not in in_graph]
+    if unused:
+        shown = ", ".join(repr(given_as[u]) for u in unused)
+        raise UnusedValueError(translate("a value is given for {names}, which the expression does not use",
+                                         names=shown), unused)
+    if name is not None and result.name is None and result.op is not None:
+        taken = check_leaf_name(name, where)
+        if taken in known:
+            raise ValueError(f"{where}: the result's name {name!r} is already a leaf's or a step's")
+        result.name = taken
+    return result
 
 
-def _build(root: Sym, leaves: Mapping[str, Value], text: str) -> Value:
-    """``root`` as Values, children before parents (an explicit stack, no recursion)."""
+def _parse_step(text: str, statement: _Statement, known: Mapping[str, Value]) -> Sym:
+    """One statement's body as a ``Sym``; errors say where in the whole text, and name a missing value."""
+    body = text[statement.start:statement.end]
+    try:
+        return parse_formula(body, list(known), allow_delta=False)
+    except UnknownNameError as error:
+        position = statement.start + (error.position or 0)
+        raise FormulaError(translate("no value given for {name}", name=error.token) + error.hint, text, position,
+                           error.token) from None
+    except FormulaError as error:
+        if error.position is None:
+            raise
+        raise FormulaError(error.reason, text, statement.start + error.position, error.token) from None
+
+
+def _name_step(text: str, statement: _Statement, node: Value, known: dict[str, Value],
+               leaves: Mapping[str, Value]) -> Value:
+    """Give the step's node its name (a name of its own: not a leaf's, not another step's)."""
+    assert statement.name is not None
+    try:
+        step = check_leaf_name(statement.name, "build_expression")
+    except ValueError as error:
+        raise FormulaError(str(error).removeprefix("build_expression: "), text, statement.name_start,
+                           statement.name) from None
+    if step in leaves:
+        raise FormulaError(translate("{name} is given a value and also defined as a step; keep one", name=step), text,
+                           statement.name_start, statement.name)
+    if step in known:
+        raise FormulaError(translate("the step {name} is defined twice", name=step), text, statement.name_start,
+                           statement.name)
+    if node.op is None or node.name is not None:
+        raise FormulaError(translate("{name} = … only repeats a node; a step must compute something", name=step),
+                           text, statement.name_start, statement.name)
+    node.name = step
+    known[step] = node
+    return node
+
+
+def _build(root: Sym, leaves: Mapping[str, Value], text: str, offset: int = 0) -> Value:
+    """``root`` as Values, children before parents, left operands first (an explicit stack, no recursion).
+
+    ``leaves`` maps each name to its node (a leaf or an earlier step); ``offset`` is where the
+    statement starts in ``text``, for the positions of errors."""
     built: dict[int, Value] = {}
     stack: list[tuple[Sym, bool]] = [(root, False)]
     while stack:
@@ -130,7 +271,7 @@ def _build(root: Sym, leaves: Mapping[str, Value], text: str) -> Value:
         operands = sym.args[:1] if sym.kind == "pow" and not sym.args[1].names() else sym.args
         if not ready:
             stack.append((sym, True))
-            stack.extend((a, False) for a in operands)
+            stack.extend((a, False) for a in reversed(operands))  # the left one made first: q₁ reads first
             continue
         args = [built[id(a)] for a in operands]
         try:
@@ -138,8 +279,9 @@ def _build(root: Sym, leaves: Mapping[str, Value], text: str) -> Value:
         except (ArithmeticError, ValueError) as error:
             shown = sym.text()
             shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            position = None if sym.position is None else offset + sym.position
             raise FormulaError(translate("{expression} cannot be computed: {reason}", expression=shown,
-                                         reason=_undefined(sym, args, error)), text, sym.position) from None
+                                         reason=_undefined(sym, args, error)), text, position) from None
     return built[id(root)]
 
 
@@ -186,7 +328,8 @@ def parse_values(text: str) -> dict[str, float]:
     Entries are ``name=number``, separated by ``,`` ``;`` or new lines (empty entries are
     skipped); spaces around names and numbers are ignored, spaces inside a name kept
     (``net h1 = 0.3``). Numbers are decimal (``-2``, ``.5``, ``1e-3``, ``−2``) and finite. A
-    ``ValueError`` names the bad entry, its number and its position; names are checked as
+    ``ValuesError`` names the bad entry, its number and its position (counted from 1 in the
+    message; its ``position`` field is the 0-based index); names are folded and checked as
     ``check_leaf_name`` does, and a name given twice is an error.
     """
     where = "parse_values"
@@ -211,7 +354,7 @@ def parse_values(text: str) -> dict[str, float]:
             raise fail(translate("expected name=number"))
         name, number = name.strip(), number.strip()
         try:
-            check_leaf_name(name, where)
+            name = check_leaf_name(name, where)
         except ValueError as error:
             raise fail(str(error).removeprefix(f"{where}: ")) from None
         if name in out:

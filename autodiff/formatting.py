@@ -9,6 +9,8 @@
 * ``"derivation"`` (the explainer's and the checker's numbers): ``digits`` significant digits
   (default 6) with a Unicode minus ``−`` in text and ``-`` in LaTeX.
 
+In every style −0 prints as 0.
+
 ``number_in_product`` and ``final_number`` are the derivation style as a factor of a
 product (negative numbers in parentheses) and as a final result (15 digits).
 
@@ -34,6 +36,8 @@ def format_number(x: float, style: Style = "derivation", digits: int | None = No
         raise ValueError(f"format_number: style must be one of {', '.join(map(repr, STYLES))}, got {style!r}")
     if digits is None:
         digits = _DEFAULT_DIGITS[style]
+    if x == 0:
+        x = 0.0  # −0 prints as 0 in every style
     if style == "drawing":
         if math.isnan(x) or math.isinf(x):
             return str(x)
@@ -75,8 +79,17 @@ def latex_escape(text: str) -> str:
     return "".join(out)
 
 
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
 def _latex_word(word: str) -> str:
     suffix = ""
+    plain = word.translate(_SUBSCRIPT_DIGITS)
+    if plain != word and word[-1] != plain[-1]:  # an automatic name: q₁ → q_{1}
+        i = len(word)
+        while i > 0 and word[i - 1] != plain[i - 1]:
+            i -= 1
+        word = word[:i] + "_" + plain[i:]
     if word.endswith("]") and "[" in word:  # per-sample tag, e.g. h1_1[2]
         cut = word.index("[")
         word, suffix = word[:cut], "^{(" + latex_escape(word[cut + 1:-1]) + ")}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache, reduce
 from typing import Any, Callable
 
-from .symbolic import Sym
+from .symbolic import Sym, use_forward_rule
 
 
 @dataclass(frozen=True, eq=False)
@@ -347,3 +347,11 @@ def find(name: str) -> Op:
         return user_op
     known = ", ".join(sorted([*OPS, *USER_OPS]))
     raise KeyError(f"no operation named {name!r} (an operation of define_op must be defined first); known: {known}")
+
+
+# A formula is evaluated with the same forward rules (``Sym.evaluate``): one rule per operation.
+for _op in (ADD, SUB, MUL, DIV, EXP, LOG, TANH, SIGMOID, RELU, SIN, COS, SQRT, ABS):
+    use_forward_rule(_op.name, _op.forward)
+use_forward_rule("pow", _power)
+use_forward_rule("step", step)
+use_forward_rule("sign", sign)

@@ -6,15 +6,17 @@ Two views of ``root``'s graph:
   from ``root`` back to ``node`` (one term of the chain rule each), ``paths_between`` lists them
   as lists of Values, and ``reaching(order, node)`` is the set of nodes ``node`` can be reached
   from.
-* A teacher's view, ``NamedGraph`` (made by ``read_graph``): *named* nodes (and ``root`` and
-  ``node``) are the variables of a derivation; unnamed nodes are folded into the step
-  (``segments``) between two named nodes, whose factor ∂u/∂v is written symbolically from the
-  operations' one derivative rule (``Op.derivative`` on ``Sym``) and numerically from the
-  engine's local derivatives. It gives the named nodes on the way (``on_the_way``), path counts
-  between them (``count_paths``), every path (``paths``, as ``ChainPath`` of ``Factor``), and the
-  gradients in exactly the order ``backward()`` uses (``grads``), without changing any ``.grad``.
+* A teacher's view, ``NamedGraph`` (made by ``read_graph``): every operation node the learner
+  made (named or not) and every named node is a variable of the derivation, written by its one
+  label (``labels.Labels``: its name, or an automatic name q₁, q₂, …). The nodes a loss or
+  softmax built inside itself (``roles.INNER``) are folded into the step (``segments``) from the
+  loss to its inputs, whose factor ∂u/∂v is written symbolically from the operations' one
+  derivative rule (``Op.derivative`` on ``Sym``) and numerically from the engine's local
+  derivatives. It gives the nodes on the way (``on_the_way``), path counts between them
+  (``count_paths``), every path (``paths``, as ``ChainPath`` of ``Factor``), and the gradients in
+  exactly the order ``backward()`` uses (``grads``), without changing any ``.grad``.
 
-``resolve_node(root, node)`` accepts a node as a Value or as a unique name of root's graph.
+``resolve_node(root, node)`` accepts a node as a Value or as a unique label of root's graph.
 Used by the explainer, the checker, ``draw`` and the tools built on them. Nothing here recurses.
 """
 
@@ -26,9 +28,12 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .engine import Value
+from .labels import Labels
+from .roles import is_inner
 from .traversal import backward_order, topological_order
 from .formatting import latex_name, number_in_product
-from .symbolic import Sym, flatten, is_one, plus_terms, product_text, terms_sym, times_terms, Term
+from .symbolic import Sym
+from .terms import Term, flatten, is_one, plus_terms, product_text, terms_sym, times_terms
 
 __all__ = [
     "count_paths", "paths_between", "reaching", "resolve_node", "read_graph", "NamedGraph", "Factor", "ChainPath",
@@ -91,9 +96,10 @@ def paths_between(root: Value, node: Value, limit: int = 100) -> list[list[Value
 # --- the graph as a teacher reads it ---------------------------------------------------------
 
 def resolve_node(root: Value, node: Value | str, where: str = "resolve_node") -> tuple[list[Value], Value]:
-    """(``topological_order(root)``, the node): ``node`` is a Value or the name of exactly one node of root's graph.
+    """(``topological_order(root)``, the node): ``node`` is a Value or the label of exactly one node of root's graph.
 
-    ``where`` names the operation in the errors: a name no node has (the error lists the
+    A label is a name or an automatic name (``q₁``, also typed ``q_1`` or ``q1``; see ``labels``).
+    ``where`` names the operation in the errors: a label no node has (the error lists the
     names there are) and a name several nodes share (it lists them) are ``ValueError``s.
     """
     if not isinstance(root, Value):
@@ -103,6 +109,10 @@ def resolve_node(root: Value, node: Value | str, where: str = "resolve_node") ->
         return order, node
     if isinstance(node, str):
         found = [n for n in order if n.name == node]
+        if not found and node not in {n.name for n in order}:
+            labels = Labels(root, order)
+            wanted = labels.spellings().get(node, node)
+            found = [n for n, label in labels.automatic().items() if label == wanted]
         if len(found) == 1:
             return order, found[0]
         if not found:
@@ -152,12 +162,14 @@ class NamedGraph:
         self._local: dict[Value, tuple[Sym, ...]] = {}
         self._segments: dict[Value, list[tuple[Value, Sym, float]]] = {}
         self._labels: dict[Value, str] = {}
+        self.labels = Labels(root, order)
 
     def visible(self, n: Value) -> bool:
-        return n.name is not None or n is self.root or n is self.node
+        """Whether ``n`` is a variable of the derivation: a named node, a node the learner made, root or node."""
+        return n.name is not None or (n.op is not None and not is_inner(n)) or n is self.root or n is self.node
 
     def expr(self, n: Value) -> Sym:
-        """A named node as its name; an unnamed one as its defining expression."""
+        """A labelled node as its label; a loss's inner node as its defining expression; a constant as its number."""
         if n in self._expr:
             return self._expr[n]
         stack = [n]
@@ -166,8 +178,9 @@ class NamedGraph:
             if m in self._expr:
                 stack.pop()
                 continue
-            if m.name is not None:
-                self._expr[m] = Sym.var(m.name)
+            label = self.labels(m)
+            if label is not None:
+                self._expr[m] = Sym.var(label)
             elif m.op is None:
                 self._expr[m] = Sym.num(m.data)
             else:
@@ -187,18 +200,26 @@ class NamedGraph:
         return self._expr[n]
 
     def label(self, n: Value) -> str:
-        """A node as a derivation writes it: its name, else its expression; a node outside the graph says so."""
+        """A node as a derivation writes it: its label, else its expression; a node outside the graph says so."""
         if n not in self._labels:
-            if n.name is not None:
-                self._labels[n] = n.name
+            label = self.labels(n) if n in self.index else n.name
+            if label is not None:
+                self._labels[n] = label
             elif n not in self.index:  # (its value alone, e.g. "1", would read as a number)
                 self._labels[n] = f"(an unnamed node outside the graph of {self.label(self.root)})"
             else:
                 self._labels[n] = self.expr(n).text()
         return self._labels[n]
 
+    def definition(self, n: Value) -> Sym:
+        """What an operation node computes from its parents, written with their labels (``q₁`` → ``x + y``)."""
+        if n.op is None:
+            return self.expr(n)
+        return Sym.lift(n.op.apply(*(self.expr(p) for p in n.parents)))
+
     def label_sym(self, n: Value) -> Sym:
-        return Sym.var(n.name) if n.name is not None else self.expr(n)
+        label = self.labels(n) if n in self.index else n.name
+        return Sym.var(label) if label is not None else self.expr(n)
 
     def local_syms(self, n: Value) -> tuple[Sym, ...]:
         """The local derivatives of ``n`` from the operation's one rule, applied to symbols."""
@@ -208,7 +229,7 @@ class NamedGraph:
         return self._local[n]
 
     def segments(self, u: Value) -> list[tuple[Value, Sym, float]]:
-        """(v, ∂u/∂v symbolically, its value) for each named node v just below u towards ``node``."""
+        """(v, ∂u/∂v symbolically, its value) for each visible node v just below u towards ``node``."""
         if u in self._segments:
             return self._segments[u]
         if u.op is None or u is self.node:
@@ -248,7 +269,7 @@ class NamedGraph:
         return result
 
     def on_the_way(self) -> list[Value]:
-        """The named nodes on some path from root to node, root first (children before parents)."""
+        """The nodes of the derivation on some path from root to node, root first (children before parents)."""
         if self.node not in self.reaches:
             return []
         seen, stack = {self.root}, [self.root]

@@ -1,6 +1,6 @@
 """Draw a computation graph the way a teacher draws it on the board, with Graphviz.
 
-``draw(root)`` returns a ``graphviz.Digraph``: one box per Value (its name, data and grad),
+``draw(root)`` returns a ``graphviz.Digraph``: one box per Value (its label, data and grad),
 one small circle per operation, and one edge per use of a value (``a + a`` draws two), each
 labelled with its local derivative d(result)/d(input): the number the engine multiplies by in
 ``backward()`` and, with ``edge_symbols=True``, the formula, which comes from the operation's
@@ -11,7 +11,9 @@ graph displays inline. Building the DOT text needs only Python; rendering it nee
 ``dot`` program, and without it ``GraphvizNotFoundError`` says how to install it.
 
 Everything is deterministic: node ids come from the traversal order (``node_ids``), so the
-same graph always gives the same DOT text, byte for byte. Nothing here recurses.
+same graph always gives the same DOT text, byte for byte. A node's label is its one label
+(``labels.label_of``: its name, or the automatic name q₁, q₂, … the derivations use). Nothing
+here recurses.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from .display import fit_svg_to_width, svg_as_html
 from .engine import Value, topological_order
 from .formatting import format_number as _format
 from .i18n import N_, resolve_language, translate, translate_plural
+from .labels import Labels
 from .paths import count_paths, paths_between, reaching
 from .symbolic import Sym
 
 __all__ = [
-    "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "format_number", "display_text",
+    "draw", "save", "node_ids", "count_paths", "paths_between", "edge_formula", "graph_symbols", "format_number",
+    "display_text",
     "DEFAULT_MAX_NODES", "MAX_NAME_LENGTH", "GraphTooLargeError", "GraphvizNotFoundError", "RenderError", "Graph",
     "DEFAULT_MAX_EDGES", "DOT_TIMEOUT", "check_size", "render_svg",
 ]
@@ -204,16 +208,20 @@ def _check_in_graph(node: object, order_set: set[Value], what: str) -> Value:
 
 # --- edge formulas -----------------------------------------------------------------------------
 
-def _symbols(order: Sequence[Value]) -> dict[Value, Sym | None]:
-    """How an edge formula writes each node: its name, a constant's number, or a short expression.
+def _symbols(order: Sequence[Value], labels: Labels | None = None) -> dict[Value, Sym | None]:
+    """How an edge formula writes each node: its label, a constant's number, or a short expression.
 
-    An unnamed computed node is written as the expression that made it, when that is short;
-    otherwise it has no symbol (None) and formulas that need it show only their number.
+    A node without a label (a loss's inner node) is written as the expression that made it,
+    when that is short; otherwise it has no symbol (None) and formulas that need it show only
+    their number. ``labels`` are those of the graph whose ``topological_order`` is ``order``.
     """
+    if labels is None:
+        labels = Labels(order[0], list(order)) if order else None
     symbols: dict[Value, Sym | None] = {}
     for node in reversed(order):  # parents first
-        if node.name is not None:
-            symbols[node] = Sym.var(node.name)
+        label = labels(node) if labels is not None else node.name
+        if label is not None:
+            symbols[node] = Sym.var(label)
         elif node.op is None:  # a constant: its number (inf and nan have none a formula can print)
             symbols[node] = Sym.num(node.data) if math.isfinite(node.data) else None
         else:
@@ -228,6 +236,13 @@ def _symbols(order: Sequence[Value]) -> dict[Value, Sym | None]:
                 expr = None
             symbols[node] = None if expr is None else Sym.lift(expr)
     return symbols
+
+
+def graph_symbols(root: Value, labels: Labels | None = None) -> dict[Value, Sym | None]:
+    """How the edge formulas of root's graph write each node (for ``edge_formula``): its label,
+    a constant's number, or a loss's inner node as its short expression; ``labels`` default to root's."""
+    order = topological_order(root)
+    return _symbols(order, labels if labels is not None else Labels(root, order))
 
 
 def edge_formula(node: Value, index: int, symbols: Mapping[Value, Sym | None] | None = None) -> Sym | None:
@@ -262,6 +277,7 @@ def edge_formula(node: Value, index: int, symbols: Mapping[Value, Sym | None] | 
 
 def _value_label(
     node: Value,
+    label: str | None,
     precision: int,
     show_grad: bool,
     grad: float | None,
@@ -270,10 +286,13 @@ def _value_label(
     border_width: int,
     stacked: bool,
 ) -> str:
-    """A Value's box: name | data | grad side by side, or one above the other when ``stacked``."""
+    """A Value's box: label | data | grad side by side, or one above the other when ``stacked``.
+
+    A name is bold; an automatic name (q₁, a node without a name) is italic, as lecture notes write it."""
     cells = []
-    if node.name is not None:
-        cells.append(_font(_html(node.name), bold=True))
+    if label is not None:
+        text = _html(label)
+        cells.append(_font(text, bold=True) if node.name is not None else f"<I>{text}</I>")
     cells.append(f"data {format_number(node.data, precision)}")
     if show_grad:
         if grad is None:
@@ -347,7 +366,7 @@ def draw(
 ) -> Graph:
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (a ``Graph``).
 
-    Each Value is a box "name | data | grad" (name only when it has one; numbers at
+    Each Value is a box "label | data | grad" (no label for a constant; numbers at
     ``precision`` significant digits). Each operation is a circle with its symbol, with one
     edge in per use of an input (``a + a`` has two) and one edge out to its result.
 
@@ -356,7 +375,7 @@ def draw(
       ``.grad``; None (or a node missing from the mapping) shows a grey "grad ?" (not yet computed).
     * ``edge_derivatives``: label each input edge with its local derivative d(result)/d(input).
       ``edge_symbols``: also write it as a formula (``A1(1 − A1) = 0.2285``), from the
-      operation's derivative rule called on the node names. An unnamed node is written as its
+      operation's derivative rule called on the node labels. A loss's inner node is written as its
       expression when that is short; a formula that would need a longer one shows only the number.
     * ``clusters``: label -> nodes, each drawn as a box labelled ``label``, in order; a node
       listed in several clusters is drawn outside all of them, an operation goes with its result.
@@ -383,8 +402,10 @@ def draw(
         _check_in_graph(highlight, in_graph, "highlight")
     if focus is not None:
         _check_in_graph(focus, in_graph, "focus")
+    labels = Labels(root, order)
     drawing = _Drawing(
         ids={node: f"v{k}" for k, node in enumerate(order)},
+        labels=labels,
         precision=precision,
         show_grad=show_grad,
         grads=grads,
@@ -393,11 +414,11 @@ def draw(
         stacked=rankdir in ("LR", "RL"),  # narrow boxes where the graph grows sideways
         edge_derivatives=edge_derivatives,
         edge_symbols=edge_symbols,
-        symbols=_symbols(order) if edge_symbols and edge_derivatives else {},
+        symbols=_symbols(order, labels) if edge_symbols and edge_derivatives else {},
         notes=_checked_notes(edge_notes, in_graph),
     )
     cluster_list = _resolve_clusters(clusters, model, root, in_graph, lang)
-    titles = [(_highlight_title(root, highlight, order, lang), _HIGHLIGHT)] if highlight is not None else []
+    titles = [(_highlight_title(root, highlight, order, labels, lang), _HIGHLIGHT)] if highlight is not None else []
     if show_grad and grads is None and all(node.grad == 0 for node in order):
         titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))
     graph = _new_graph(rankdir, titles)
@@ -452,15 +473,16 @@ def _checked_notes(
     return notes
 
 
-def _highlight_title(root: Value, highlight: Value, order: Sequence[Value], lang: str | None) -> str:
+def _highlight_title(root: Value, highlight: Value, order: Sequence[Value], labels: Labels, lang: str | None) -> str:
     """The title over a highlighted drawing: how many paths lead back to the node, and why it matters."""
     n = count_paths(root, highlight)
     uses = sum(node.parents.count(highlight) for node in order)
-    top = f"'{root.name}'" if root.name is not None else translate("the output", lang)
-    what = f"'{highlight.name}'" if highlight.name is not None else translate("the highlighted node", lang)
+    root_label, highlight_label = labels(root), labels(highlight)
+    top = f"'{root_label}'" if root_label is not None else translate("the output", lang)
+    what = f"'{highlight_label}'" if highlight_label is not None else translate("the highlighted node", lang)
     rule = translate("the chain rule", lang)
-    if root.name is not None and highlight.name is not None:
-        rule = f"d{root.name}/d{highlight.name}"
+    if root_label is not None and highlight_label is not None:
+        rule = f"d{root_label}/d{highlight_label}"
     if uses > 1:
         return translate_plural(
             "{count} path from {top} back to {what}, which is used {uses} times: {rule} sums one term per path",
@@ -488,6 +510,7 @@ class _Drawing:
     """What one ``draw`` call decided, and the steps that emit it: label, cluster, emit edges."""
 
     ids: dict[Value, str]
+    labels: Labels
     precision: int
     show_grad: bool
     grads: Mapping[Value, float | None] | None
@@ -509,7 +532,8 @@ class _Drawing:
             border = _FOCUS if is_focus else (_HIGHLIGHT if on_path else None)
             width = 3 if is_focus else (2 if on_path else 0)
             grad = node.grad if self.grads is None else self.grads.get(node)
-            label = _value_label(node, self.precision, self.show_grad, grad, fill, border, width, self.stacked)
+            label = _value_label(node, self.labels(node), self.precision, self.show_grad, grad, fill, border, width,
+                                 self.stacked)
             target.node(vid, label, shape="plain")
             if node.op is not None:
                 style = {"color": _HIGHLIGHT, "penwidth": "2", "fontcolor": _HIGHLIGHT} if on_path else {}

@@ -4,6 +4,10 @@
 number) each, or two equally long sequences (one entry per sample or per output). Targets may
 be named Values such as ``t``. ``softmax`` and ``cross_entropy`` take a list of logits (raw
 scores, one per class). Every loss returns a Value, also when given plain numbers.
+
+Each function marks the nodes it builds inside itself (``autodiff.roles.mark_built``): a
+derivation then writes a loss as one step, ∂Loss/∂y, as the documents do, and calls its output a
+loss; softmax's probabilities are one step from the logits.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import math
 from typing import Sequence, Union
 
 from autodiff import Value, is_real
+from autodiff.roles import mark_built
 
 from .checks import brief, check_sequence
 
@@ -65,13 +70,19 @@ def _mean(terms: Sequence[Value]) -> Value:
 def mse_loss(predictions: Operand | Sequence[Operand], targets: Operand | Sequence[Operand]) -> Value:
     """Mean squared error: ``(1/n)·Σ (p − t)²`` over the n samples."""
     preds, targs = _pairs(predictions, targets, "mse_loss")
-    return _mean([(p - t) ** 2 for p, t in zip(preds, targs)])
+    return _marked_loss(_mean([(p - t) ** 2 for p, t in zip(preds, targs)]), preds + targs)
+
+
+def _marked_loss(loss: Value, inputs: Sequence[Value]) -> Value:
+    """``loss``, with the nodes built between ``inputs`` and it marked as the loss's own (one step)."""
+    mark_built([loss], inputs, loss=True)
+    return loss
 
 
 def half_sse_loss(predictions: Operand | Sequence[Operand], targets: Operand | Sequence[Operand]) -> Value:
     """Half the sum of squared errors: ``½·Σ (p − t)²`` (its derivative is simply p − t)."""
     preds, targs = _pairs(predictions, targets, "half_sse_loss")
-    return 0.5 * _sum([(p - t) ** 2 for p, t in zip(preds, targs)])
+    return _marked_loss(0.5 * _sum([(p - t) ** 2 for p, t in zip(preds, targs)]), preds + targs)
 
 
 def _safe_log(x: Value, eps: float) -> Value:
@@ -101,7 +112,7 @@ def bce_loss(
             if not 0.0 <= v.data <= 1.0:
                 raise ValueError(f"bce_loss: {kind} {i} must be a probability in [0, 1], got {v.data!r}")
         terms.append(-(t * _safe_log(p, eps) + (1 - t) * _safe_log(1 - p, eps)))
-    return _mean(terms)
+    return _marked_loss(_mean(terms), preds + targs)
 
 
 # --- softmax and cross-entropy over class scores ---------------------------------------------
@@ -128,9 +139,12 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
 
     Returns one Value per logit; they are positive and sum to 1 (up to rounding).
     """
-    exps = _shifted_exps(_logits(logits, "softmax"))
+    values = _logits(logits, "softmax")
+    exps = _shifted_exps(values)
     total = _sum(exps)
-    return [e / total for e in exps]
+    probabilities = [e / total for e in exps]
+    mark_built(probabilities, values)
+    return probabilities
 
 
 def _target_index(target: object, n: int, where: str) -> int:
@@ -165,6 +179,11 @@ def cross_entropy(logits: Sequence[Operand] | Sequence[Sequence[Operand]], targe
             raise ValueError(f"{where}: {len(logits)} samples of logits but {len(target_index)} target indices")
         if not logits:
             raise ValueError(f"{where}: no samples given")
-        return _mean([_one_cross_entropy(row, t, f"{where} (sample {i})")
+        loss = _mean([_one_cross_entropy(row, t, f"{where} (sample {i})")
                       for i, (row, t) in enumerate(zip(logits, target_index))])
-    return _one_cross_entropy(logits, target_index, where)
+        rows: list[object] = list(logits)
+    else:
+        loss = _one_cross_entropy(logits, target_index, where)
+        rows = [logits]
+    inputs = [v for row in rows if isinstance(row, (list, tuple)) for v in row if isinstance(v, Value)]
+    return _marked_loss(loss, inputs)

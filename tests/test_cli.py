@@ -167,13 +167,16 @@ def test_draw_writes_the_drawing_of_the_graph_after_backward(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("args, message", [
-    (("explain", "x*w +", "--values", "x=2,w=1", "--wrt", "w"), "at position 5"),
+    (("explain", "x*w +", "--values", "x=2,w=1", "--wrt", "w"), "at position 6"),  # counted from 1
     (("explain", "x*w", "--values", "x=2,w", "--wrt", "w"), "expected name=number"),
-    (("explain", "x*y", "--values", "x=2", "--wrt", "x"), "unknown name 'y'"),
+    (("explain", "x*y", "--values", "x=2", "--wrt", "x"), "no value given for y"),
+    (("explain", "x*y", "--values", "x=2,y=3,z=1", "--wrt", "x"), "a value is given for 'z', which the expression"),
+    (("explain", "q = x + y; f = q * z", "--values", "x=2,y=3,z=1", "--wrt", "x", "--name", "g"), "would rename it"),
+    (("explain", "x*w", "--values", "x=2,w\u200b=1", "--wrt", "x"), "invisible character U+200B"),
     (("explain", "x*w", "--values", "x=2,w=1", "--wrt", "q"), "no node named 'q'; its names are f, w, x"),
     (("explain", "log(x)", "--values", "x=-1", "--wrt", "x"), "log"),
-    (("explain", "x*f", "--values", "x=2,f=1", "--wrt", "x"), "also a leaf's; choose another with --name"),
-    (("check", "x*w", "--values", "x=2,w=1", "--wrt", "w", "--formula", "x+("), "at position 3"),
+    (("explain", "x*f", "--values", "x=2,f=1", "--wrt", "x"), "also a leaf's or a step's; choose another with --name"),
+    (("check", "x*w", "--values", "x=2,w=1", "--wrt", "w", "--formula", "x+("), "at position 4"),
     (("draw", "x*w", "--values", "x=2,w=1", "-o", "g.txt"), "unknown file type '.txt'"),
     (("draw", "x*w", "--values", "x=2,w=1", "-o", "no/such/folder/../../../g.svg/x.svg"), "there is no folder"),
 ])

@@ -15,6 +15,7 @@ from ..i18n import translate
 from ..render import format_number
 
 if TYPE_CHECKING:
+    from ..labels import Labels
     from .replay import Frame
 
 __all__ = ["caption", "edge_note", "describe"]
@@ -25,11 +26,13 @@ def _paren(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def describe(node: Value, precision: int, lang: str) -> str:
-    """How a caption names a node: σ node 'A3', the unnamed × node with value 0.25, 'W_5', the constant 1."""
+def describe(node: Value, precision: int, lang: str, labels: Labels | None = None) -> str:
+    """How a caption names a node: σ node 'A3', × node 'q₁' (its automatic name, from ``labels``), the unnamed
+    × node with value 0.25 (a loss's inner node), 'W_5', the constant 1."""
+    label = labels(node) if labels is not None else node.name
     if node.op is not None:
-        if node.name is not None:
-            return translate("{op} node '{name}'", lang, op=node.op.symbol, name=node.name)
+        if label is not None:
+            return translate("{op} node '{name}'", lang, op=node.op.symbol, name=label)
         return translate("the unnamed {op} node with value {value}", lang, op=node.op.symbol,
                          value=format_number(node.data, precision))
     if node.name is not None:
@@ -37,14 +40,16 @@ def describe(node: Value, precision: int, lang: str) -> str:
     return translate("the constant {value}", lang, value=format_number(node.data, precision))
 
 
-def _short(node: Value, precision: int, lang: str) -> str:
+def _short(node: Value, precision: int, lang: str, labels: Labels | None = None) -> str:
     """A node's name in 'the gradient of ...'."""
-    return f"'{node.name}'" if node.name is not None else describe(node, precision, lang)
+    label = labels(node) if labels is not None else node.name
+    return f"'{label}'" if label is not None else describe(node, precision, lang, labels)
 
 
-def _name_or(node: Value, lang: str) -> str:
-    """How d_/d_ writes a node: dE, d(Loss), d(output)."""
-    name = node.name if node.name is not None else translate("output", lang)
+def _name_or(node: Value, lang: str, labels: Labels | None = None) -> str:
+    """How d_/d_ writes a node: dE, d(Loss), dq₁, d(output)."""
+    label = labels(node) if labels is not None else node.name
+    name = label if label is not None else translate("output", lang)
     return name if len(name) == 1 else f"({name})"
 
 
@@ -64,9 +69,10 @@ def caption(frame: Frame, lang: str) -> str:
 
 
 def _seed_caption(frame: Frame, lang: str) -> str:
-    root, precision = frame.node, frame.precision
-    values = {"step": 1, "total": frame.total, "node": describe(root, precision, lang), "r": _name_or(root, lang)}
-    if root.op is not None and root.name is None:
+    root, precision, labels = frame.node, frame.precision, frame.labels
+    values = {"step": 1, "total": frame.total, "node": describe(root, precision, lang, labels),
+              "r": _name_or(root, lang, labels)}
+    if root.op is not None and (labels(root) if labels is not None else root.name) is None:
         text = translate("Step {step} of {total}: start at the output, {node}. d{r}/d{r} = 1, so its gradient is 1.",
                          lang, **values)
     else:
@@ -88,14 +94,14 @@ def _step_caption(frame: Frame, lang: str) -> str:
     def f(x: float) -> str:
         return format_number(x, precision)
 
-    target = _short(parent, precision, lang)
+    target = _short(parent, precision, lang, frame.labels)
     formula = frame.formula
     local_text = f(local) if formula is None or formula.kind == "num" else f"{formula.text()} = {f(local)}"
     if len(node.parents) == 1:
         edge = translate("the edge to {target}", lang, target=target)
     else:
         edge = translate("edge {i} of {n} (to {target})", lang, i=i + 1, n=len(node.parents), target=target)
-    values = {"step": frame.index + 1, "total": frame.total, "node": describe(node, precision, lang),
+    values = {"step": frame.index + 1, "total": frame.total, "node": describe(node, precision, lang, frame.labels),
               "upstream": f(frame.upstream), "edge": edge, "local": local_text,
               "product": f"{f(local)} × {_paren(f(frame.upstream))}", "contribution": f(contribution),
               "target": target, "accumulated": f(accumulated)}

@@ -25,6 +25,7 @@ from typing import Iterator, Mapping
 from ..display import one_line
 from ..engine import Value
 from ..i18n import resolve_language
+from ..labels import Labels
 from ..render import edge_formula, format_number
 from ..symbolic import Sym
 from ..traversal import backward_order, topological_order
@@ -94,6 +95,7 @@ class Frame:
     previous: float | None = None
     precision: int = 4
     lang: str = "en"
+    labels: Labels | None = field(default=None, repr=False)  # the graph's one label of each node (q₁ for unnamed)
 
     @property
     def is_seed(self) -> bool:
@@ -119,15 +121,16 @@ class Frame:
         return captions.edge_note(self, self.precision if precision is None else precision)
 
 
-def local_formula(node: Value, index: int) -> Sym | None:
+def local_formula(node: Value, index: int, labels: Labels | None = None) -> Sym | None:
     """d(node)/d(parent ``index``) as a formula: the operation's own rule called on symbols.
 
-    Named nodes become variables and unnamed leaves their numbers; None when the formula
-    would need an unnamed intermediate node.
+    Labelled nodes become variables (``labels``, the graph's ``label_of``; by default names only)
+    and unnamed leaves their numbers; None when the formula would need an unlabelled intermediate node.
     """
     def symbol(n: Value) -> Sym | None:
-        if n.name is not None:
-            return Sym.var(n.name)
+        label = labels(n) if labels is not None else n.name
+        if label is not None:
+            return Sym.var(label)
         return Sym.num(n.data) if n.op is None else None  # an unnamed leaf is a constant
 
     return edge_formula(node, index, {n: symbol(n) for n in (*node.parents, node)})
@@ -146,6 +149,7 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
         raise TypeError(f"frames: expected a Value, got {type(root).__name__}")
     language = resolve_language(lang)
     order = topological_order(root)
+    labels = Labels(root, order)  # the one label of each node, as the drawing and the derivations write it
     receives: dict[Value, int] = {}
     for node in order:
         for parent in node.parents:
@@ -158,7 +162,8 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
     history[root][0].append(0)
     history[root][1].append(1.0)
     received: dict[Value, int] = {}
-    out = [Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), precision=precision, lang=language)]
+    out = [Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), precision=precision, lang=language,
+                 labels=labels)]
     for node in backward_order(root):  # the engine's own order, edge by edge
         upstream = grads[node]
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -173,6 +178,6 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
             received[parent] = k = received.get(parent, 0) + 1
             out.append(Frame(
                 index, total, node, upstream, parent, i, local, contribution, accumulated, k, receives[parent],
-                local_formula(node, i), GradsSoFar(history, index), before, precision, language,
+                local_formula(node, i, labels), GradsSoFar(history, index), before, precision, language, labels,
             ))
     return out

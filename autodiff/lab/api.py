@@ -22,8 +22,9 @@ from ..engine import Value
 from ..explanation import Explanation, TooManyPathsError, explain
 from ..formula import MAX_FORMULA_LENGTH, FormulaError
 from ..i18n import translate
+from ..labels import label_of
 from ..paths import ChainPath, read_graph
-from ..render import GraphTooLargeError, RenderError, edge_formula, format_number
+from ..render import GraphTooLargeError, RenderError, edge_formula, format_number, graph_symbols
 from .graphs import LabError, LabGraph, finite_number
 
 DOT_TIMEOUT = 10.0
@@ -54,8 +55,10 @@ def graph_payload(graph: LabGraph) -> dict[str, Any]:
     """The graph as the page draws and reads it: the SVG, every node and every edge."""
     ids = graph.ids
     params = {graph.order[k] for k in graph.params}
+    labels = label_of(graph.root)  # the one label of each node, as the drawing and the derivations write it
+    symbols = graph_symbols(graph.root, labels)
     nodes = [{
-        "id": ids[n], "name": n.name, "data": number(n.data), "grad": number(n.grad),
+        "id": ids[n], "name": n.name, "label": labels(n), "data": number(n.data), "grad": number(n.grad),
         "op": n.op.name if n.op is not None else None, "symbol": n.op.symbol if n.op is not None else None,
         "parents": [ids[p] for p in n.parents], "leaf": n.op is None, "param": n in params,
         "data_text": format_number(n.data), "grad_text": format_number(n.grad),
@@ -63,7 +66,7 @@ def graph_payload(graph: LabGraph) -> dict[str, Any]:
     edges = []
     for n in graph.order:
         for i, (parent, local) in enumerate(zip(n.parents, n.local_grads)):
-            formula = edge_formula(n, i)
+            formula = edge_formula(n, i, symbols)
             edges.append({"from": ids[parent], "to": ids[n], "index": i, "local": number(local),
                           "formula": formula.text() if formula is not None else None, "element": f"e-{ids[n]}-{i}"})
     return {
@@ -171,8 +174,7 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
     off = []
     for f in verdict.off_factors:  # the factor of a path the formula has wrong: its edges, to mark them
         path = by_index.get(f.path)
-        wrong = [x for x in (path.factors if path is not None and f.path_text else ())
-                 if f"∂{x.upper_label}/∂{x.lower_label}" in f.path_text]
+        wrong = [x for x in (path.factors if path is not None else ()) if (x.upper_label, x.lower_label) in f.edges]
         elements: set[str] = set()
         for x in wrong:
             elements |= _route(graph, x.upper, x.lower, visible)[1]

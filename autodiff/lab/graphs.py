@@ -28,6 +28,7 @@ from ..expression import MAX_VALUES_LENGTH, build_expression, parse_values
 from ..formula import MAX_FORMULA_LENGTH
 from ..i18n import N_, lookup, translate
 from ..paths import resolve_node
+from ..roles import carry_role
 from ..dotnode import dot
 from ..engine import Value, is_recording
 from ..traversal import topological_order
@@ -81,6 +82,7 @@ def reevaluate(root: Value, data: Mapping[int, float]) -> Value:
             if not isinstance(new, Value) or new.op is None or new.op.name != node.op.name:
                 raise LabError(f"the lab cannot replay the operation {node.op.name!r}")
             new.name = node.name
+            carry_role(node, new)  # a loss's inner nodes stay one step in the copy's derivations
         made[node] = new
     return made[root]
 
@@ -387,6 +389,8 @@ def expression_graph(text: object, values: object) -> LabGraph:
             raise LabError(error.message, 400, position=None, field="values") from None
     given = values
     root = _with_position(lambda: build_expression(text, given), "expression")
+    if root.op is not None and root.name is None and all(n.name != "f" for n in topological_order(root)):
+        root.name = "f"  # the result, as the command line and the lectures call it (unless the text names it)
     return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})
 
 
@@ -405,5 +409,7 @@ def _with_position(make: Callable[[], Any], what: str) -> Any:
         if position is None:  # parse_values names the position in its message
             found = re.search(r"at position (\d+)", reason)
             position = int(found.group(1)) if found else None
-        raise LabError(f"{lookup(_FIELDS.get(what, what))}: {reason}", 400, position=position, field=what) from None
+        field_name = getattr(error, "field", what)  # a value nothing uses is the values box's error
+        raise LabError(f"{lookup(_FIELDS.get(field_name, field_name))}: {reason}", 400, position=position,
+                       field=field_name) from None
 

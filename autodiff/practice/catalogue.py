@@ -8,26 +8,26 @@ Nothing is hard-coded per document: a mistake that cannot happen on the graph (o
 sigmoid, no loss constant) yields no candidate, and a variant whose number equals the right
 one is left out (it cannot be told apart).
 
-Neighbours (the nodes a learner confuses with each other) are read from the names, the way
-they are confused on paper: names that differ in one digit (``z1_1``/``z2_1``,
-``h1_1``/``h1_2``) or in the order of two digits (``w2_12``/``w2_21``), per-sample tags
-(``[k]``) kept apart.
+Neighbours (the nodes a learner confuses with each other) and what is read from the graph once
+are in ``facts`` (re-exported here).
 """
 
 from __future__ import annotations
 
+__all__ = ["MISTAKES", "Candidate", "Context", "Facts", "MAX_NODES", "are_neighbours", "candidates", "candidates_in",
+           "consumer", "differs", "factor", "input_edges", "label", "labeller", "loss_constants", "neighbour_key", "num",
+           "split_sample", "sum_text", "swapped_index"]
+
 import math
-import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable, Iterable
 
 from ..i18n import N_
 from ..engine import Value
-from ..formatting import format_number, number_in_product
-from ..paths import NamedGraph, ChainPath, reaching, read_graph
-from ..traversal import topological_order
+from ..paths import ChainPath, NamedGraph
 from .chain import Edge, gradients
+from .facts import MAX_NODES, Facts, are_neighbours, factor, label, labeller, num, split_sample, sum_text, swapped_index
 from .messages import say
 
 MISTAKES: dict[str, str] = {
@@ -51,7 +51,6 @@ reports them."""
 
 MAX_PATH_VARIANTS = 12  # paths listed one by one for missed_path; beyond it only the "=" bug
 MAX_RERUNS = 48  # chain-rule re-runs per kind of mistake (each walks the whole graph)
-MAX_NODES = 5000  # practice is for graphs worked by hand; larger ones are refused (grade, exercises)
 ROUNDING_DECIMALS = (2, 3)
 
 
@@ -66,104 +65,46 @@ class Candidate:
     fix: str = "fix.generic"  # the template of the right step
     fix_params: dict[str, str] = field(default_factory=dict, compare=False)
     decimals: int | None = None  # rounded_intermediates: the rounding used
-
-
-def label(n: Value) -> str:
-    """A node as a learner reads it: its name, or its operation."""
-    if n.name is not None:
-        return n.name
-    return say("node.constant") if n.op is None else say("node.operation", op=n.op.name)
-
-
-def num(x: float, digits: int = 6) -> str:
-    """A number as the grader writes it (the derivation style: ``digits`` significant digits, ``−``)."""
-    return format_number(x + 0.0, "derivation", digits)  # + 0.0: never "−0"
-
-
-def sum_text(values: Iterable[float]) -> str:
-    """``a + b + (−c)``: a sum as the grader writes it."""
-    return " + ".join(num(v) if i == 0 else factor(v) for i, v in enumerate(values))
-
-
-def factor(x: float) -> str:
-    """A number as a factor of a product: negative ones in parentheses, ``(−0.2)``."""
-    return number_in_product(x + 0.0)
-
-
-_SAMPLE = re.compile(r"^(.*?)(\[[^\]]*\])?$")
-
-
-def split_sample(name: str) -> tuple[str, str]:
-    """``'h1_1[2]'`` -> (``'h1_1'``, ``'[2]'``); a name without a sample tag -> (name, '')."""
-    m = _SAMPLE.match(name)
-    assert m is not None
-    return m.group(1), m.group(2) or ""
-
-
-def are_neighbours(a: str, b: str) -> bool:
-    """Names a learner confuses: one digit different, or two digits swapped (same sample tag)."""
-    (base_a, tag_a), (base_b, tag_b) = split_sample(a), split_sample(b)
-    if tag_a != tag_b or len(base_a) != len(base_b) or base_a == base_b:
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(base_a, base_b)) if x != y]
-    if not all(base_a[i].isdigit() and base_b[i].isdigit() for i in diff):
-        return False
-    if len(diff) == 1:
-        return True
-    return len(diff) == 2 and base_a[diff[0]] == base_b[diff[1]] and base_a[diff[1]] == base_b[diff[0]]
-
-
-def swapped_index(name: str) -> str | None:
-    """``'w2_12'`` -> ``'w2_21'``, ``'w12'`` -> ``'w21'``: the last two digits swapped (None if equal)."""
-    base, tag = split_sample(name)
-    m = re.match(r"^(.*\D)?(\d)(_?)(\d)$", base)
-    if m is None or m.group(2) == m.group(4):
-        return None
-    return f"{m.group(1) or ''}{m.group(4)}{m.group(3)}{m.group(2)}{tag}"
+    chooses: bool = field(default=True, compare=False)  # whether it counts when exercises are chosen
 
 
 class Context:
-    """What every mistake needs to know about (root, node): the graph, the gradients, the paths."""
+    """What every mistake needs to know about (root, node): the graph, the gradients, the paths.
 
-    def __init__(self, root: Value, node: Value):
+    ``facts``: the graph read once (``Facts(root)``), shared by the contexts of many nodes."""
+
+    def __init__(self, root: Value, node: Value, facts: Facts | None = None):
+        if facts is None or facts.root is not root:
+            facts = Facts(root)
+        self.facts = facts
         self.root, self.node = root, node
-        self.order = topological_order(root)
-        if len(self.order) > MAX_NODES:
-            raise ValueError(f"practice: the graph of {label(root)} has {len(self.order)} nodes, more than "
-                             f"MAX_NODES={MAX_NODES}; practice grades graphs small enough to work by hand")
-        self.grads = gradients(root)
+        self.order = facts.order
+        self.plan = facts.plan
+        self.grads = facts.grads
         self.expected = self.grads.get(node, 0.0)
-        self.reaches = reaching(self.order, node)  # the nodes that depend on node (node included)
-        self.by_name: dict[str, list[Value]] = {}
-        for n in self.order:
-            if n.name is not None:
-                self.by_name.setdefault(n.name, []).append(n)
+        self._reaches: set[Value] | None = None
+        self._on_the_way: list[Value] | None = None
+        self.hidden: tuple[Value, ...] = ()  # gradients the exercise hides (δ of one restates the question)
+        self.delta_root: Value | None = None  # the root whose gradients δ(v) means, when not root
+        self.by_name = facts.by_name
         self._graph: NamedGraph | None = None
         self._paths: tuple[ChainPath, ...] | None = None
         self._path_count: int | None = None
-        self._weights: set[Value] | None = None
+
+    def label(self, n: Value) -> str:
+        """A node as the derivation writes it (``labeller``)."""
+        return self.facts.label(n)
 
     def named(self, name: str) -> Value | None:
         found = self.by_name.get(name, [])
         return found[0] if len(found) == 1 else None
 
     def neighbours(self, n: Value) -> list[Value]:
-        if n.name is None:
-            return []
-        out = []
-        for name, nodes in self.by_name.items():
-            if len(nodes) == 1 and are_neighbours(n.name, name) and nodes[0].op == n.op:
-                out.append(nodes[0])
-        return out
+        return self.facts.neighbours(n)
 
     def is_weight(self, n: Value | None) -> bool:
         """True for a leaf that some dot node multiplies as a weight (not an input or a bias)."""
-        if n is None or n.op is not None:
-            return False
-        if self._weights is None:
-            self._weights = {p for m in self.order if m.op is not None and m.op.name == "dot"
-                             for p in m.parents[:len(m.parents) // 2]}
-        return n in self._weights
+        return self.facts.is_weight(n)
 
     def swapped(self, name: str) -> str | None:
         """The weight whose two indices are those of weight ``name`` swapped, if the graph has it."""
@@ -175,10 +116,12 @@ class Context:
     def graph(self) -> NamedGraph:
         """The teacher's view of the graph (autodiff.paths: the one path enumerator)."""
         if self._graph is None:
-            self._graph = read_graph(self.root, self.node, "grade")
+            self._graph = NamedGraph(self.root, self.node, self.order)
         return self._graph
 
     def path_count(self) -> int:
+        if self._path_count is None:
+            self._path_count = self.facts.path_count(self.node)
         if self._path_count is None:
             g = self.graph()
             nodes = g.on_the_way()
@@ -194,14 +137,30 @@ class Context:
 
     def on_the_way(self) -> list[Value]:
         """Operation nodes between root and node (they depend on node), in graph order."""
-        return [n for n in self.order if n in self.reaches and n is not self.node and n.op is not None]
+        if self._on_the_way is None:
+            reaches = self.reaches
+            self._on_the_way = [n for n in self.order if n in reaches and n is not self.node and n.op is not None]
+        return self._on_the_way
+
+    @property
+    def reaches(self) -> set[Value]:
+        """The nodes that depend on node (node included)."""
+        if self._reaches is None:  # (paths.reaching, walked from node through the edges that use it)
+            reach, stack = {self.node}, [self.node]
+            while stack:
+                for n, _ in self.plan.uses(stack.pop()):
+                    if n not in reach:
+                        reach.add(n)
+                        stack.append(n)
+            self._reaches = reach
+        return self._reaches
 
     def base(self) -> dict[str, str]:
-        return {"root": label(self.root), "node": label(self.node), "lhs": self.lhs(),
+        return {"root": self.label(self.root), "node": self.label(self.node), "lhs": self.lhs(),
                 "expected": num(self.expected, 10)}
 
     def lhs(self) -> str:
-        return f"∂{label(self.root)}/∂{label(self.node)}"
+        return f"∂{self.label(self.root)}/∂{self.label(self.node)}"
 
 
 # --- one function per mistake: the ways it can be made on this graph ---------------------------
@@ -220,16 +179,16 @@ def _missed_path(ctx: Context) -> Iterable[Candidate]:
         if count >= 3:
             rest = math.fsum(q.value for q in paths if q is not p)
             yield Candidate("missed_path", rest, "missed_path.all_but", where, "fix.missed_path", fix)
-    yield Candidate("missed_path", gradients(ctx.root, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
+    yield Candidate("missed_path", gradients(ctx.root, plan=ctx.plan, assign=True).get(ctx.node, 0.0), "missed_path.assign", info,
                     "fix.missed_path", fix)
 
 
 def _passes(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     if ctx.node.op is None:  # a leaf keeps its gradient between passes
-        twice = gradients(ctx.root, passes=2).get(ctx.node, 0.0)
+        twice = gradients(ctx.root, plan=ctx.plan, passes=2).get(ctx.node, 0.0)
         yield Candidate("not_zeroed", twice, "not_zeroed", {**b, "twice": num(twice)}, "fix.sum_of_passes", b)
-    stale = gradients(ctx.root, passes=2, keep_intermediates=True).get(ctx.node, 0.0)
+    stale = gradients(ctx.root, plan=ctx.plan, passes=2, keep_intermediates=True).get(ctx.node, 0.0)
     yield Candidate("stale_intermediate", stale, "stale_intermediate", b, "fix.sum_of_passes", b)
 
 
@@ -241,27 +200,33 @@ _SIGMOID_SLIPS: dict[str, Callable[[float, float], float]] = {
 
 
 def _sigmoid_slips(ctx: Context) -> Iterable[Candidate]:
+    if not ctx.facts.has_sigmoid:
+        return
     sigmoids = [n for n in ctx.on_the_way() if n.op is not None and n.op.name == "sigmoid"]
     if not sigmoids:
         return
     b = ctx.base()
+    groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
+    shown: list[tuple[dict[str, str], dict[str, str]]] = []  # each group's sentence and fix values, made once
+    for group in groups:
+        s = group[0]
+        if len(group) == 1:
+            params = {**b, "where": ctx.label(s), "z": ctx.label(s.parents[0]), "a": ctx.label(s)}
+            shown.append((params, {**params, "local": num(s.local_grads[0])}))
+        else:
+            params = {**b, "where": say("where.every_sigmoid"), "z": "z", "a": "σ(z)"}
+            shown.append((params, {**params, "local": "σ(z)(1 − σ(z))"}))
     for mistake, wrong in _SIGMOID_SLIPS.items():
-        groups: list[list[Value]] = [[s] for s in sigmoids[-MAX_RERUNS:]] + ([sigmoids] if len(sigmoids) > 1 else [])
-        for group in groups:
+        for group, (params, fix) in zip(groups, shown):
             local: dict[Edge, float] = {(s, 0): wrong(s.parents[0].data, s.data) for s in group}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
-            s = group[0]
-            where = label(s) if len(group) == 1 else say("where.every_sigmoid")
-            z = label(s.parents[0]) if len(group) == 1 else "z"
-            a = label(s) if len(group) == 1 else "σ(z)"
-            params = {**b, "where": where, "z": z, "a": a}
-            fix = {**params, "local": num(s.local_grads[0]) if len(group) == 1 else "σ(z)(1 − σ(z))"}
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
             yield Candidate(mistake, value, mistake, params, "fix.sigmoid", fix)
 
 
 def _sign(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
-    yield Candidate("sign_flipped", -ctx.expected, "sign_flipped", b, "fix.sign", b)
+    yield Candidate("sign_flipped", -ctx.expected, "sign_flipped" if ctx.facts.is_loss else "sign_flipped.plain", b,
+                    "fix.sign", b)
 
 
 def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
@@ -297,18 +262,21 @@ def loss_constants(root: Value) -> dict[str, list[tuple[Edge, float]]]:
 
 
 def _loss_factor(ctx: Context) -> Iterable[Candidate]:
-    constants = loss_constants(ctx.root)
+    key = "loss_factor_dropped" if ctx.facts.is_loss else "loss_factor_dropped.plain"  # "loss" only for a loss
+    if ctx.facts.loss_constants is None:
+        ctx.facts.loss_constants = loss_constants(ctx.root)
+    constants = ctx.facts.loss_constants
     b = ctx.base()
     labels = sorted(constants)
     for size in range(1, len(labels) + 1):
         for group in combinations(labels, size):
             local = {edge: d for lab in group for edge, d in constants[lab]}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
             names = group[0]
             for more in group[1:]:
                 names = say("factors.two", first=names, second=more)
-            yield Candidate("loss_factor_dropped", value, "loss_factor_dropped", {**b, "factors": names},
-                            "fix.loss_factor", b)
+            yield Candidate("loss_factor_dropped", value, key, {**b, "factors": names},
+                            "fix.loss_factor" if ctx.facts.is_loss else "fix.generic", b)
 
 
 def _other_nodes(ctx: Context) -> Iterable[Candidate]:
@@ -326,28 +294,36 @@ def _other_nodes(ctx: Context) -> Iterable[Candidate]:
         if u is swapped:
             continue
         value = ctx.grads.get(u, 0.0)
-        yield Candidate("wrong_node", value, "wrong_node", {**b, "other": label(u), "value": num(value)},
+        yield Candidate("wrong_node", value, "wrong_node", {**b, "other": ctx.label(u), "value": num(value)},
                         "fix.other_node", b)
+
+
+def neighbour_key(ctx: Context, key: str) -> str:
+    """The sentence for a neighbour's factor: "a neighbouring neuron" in a network, "a node with a
+    similar name" elsewhere."""
+    return key if ctx.facts.is_network else key + ".plain"
 
 
 def _neighbour_factor(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     pairs = [(v, u) for v in ctx.on_the_way() if v is not ctx.root for u in ctx.neighbours(v)]
     for v, u in pairs[-MAX_RERUNS // 2:]:  # the nodes nearest the root come last in graph order
-        params = {**b, "other": label(u), "here": label(v)}
-        value = gradients(ctx.root, upstream={v: u}).get(ctx.node, 0.0)
-        yield Candidate("neighbour_factor", value, "neighbour_factor.upstream", params, "fix.neighbour", b)
+        params = {**b, "other": ctx.label(u), "here": ctx.label(v)}
+        value = gradients(ctx.root, plan=ctx.plan, upstream={v: u}).get(ctx.node, 0.0)
+        yield Candidate("neighbour_factor", value, neighbour_key(ctx, "neighbour_factor.upstream"), params,
+                        "fix.neighbour", b)
         if len(v.parents) == 1 and len(u.parents) == 1:
             local = {(v, 0): u.local_grads[0]}
-            value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
-            yield Candidate("neighbour_factor", value, "neighbour_factor.local", params, "fix.neighbour", b)
+            value = gradients(ctx.root, plan=ctx.plan, local=local).get(ctx.node, 0.0)
+            yield Candidate("neighbour_factor", value, neighbour_key(ctx, "neighbour_factor.local"), params,
+                            "fix.neighbour", b)
 
 
 def _rounding(ctx: Context) -> Iterable[Candidate]:
     b = ctx.base()
     for decimals in ROUNDING_DECIMALS:
         for round_locals in (False, True):
-            value = gradients(ctx.root, decimals=decimals, round_locals=round_locals).get(ctx.node, 0.0)
+            value = gradients(ctx.root, plan=ctx.plan, decimals=decimals, round_locals=round_locals).get(ctx.node, 0.0)
             yield Candidate("rounded_intermediates", value, "rounded_intermediates", {**b, "decimals": str(decimals)},
                             "fix.rounding", b, decimals)
 
@@ -370,18 +346,44 @@ def _input_factor(ctx: Context) -> Iterable[Candidate]:
         return
     b = ctx.base()
     z, _, x = edges[0]
-    params = {**b, "z": label(z), "x": label(x)}
+    params = {**b, "z": ctx.label(z), "x": ctx.label(x)}
     fix = {**params, "local": num(x.data)}
     # Every edge from node into a dot node at once (one per sample when there are several).
-    for written, use_net in ((label(z), True), ("1", False)):
+    for written, use_net in ((ctx.label(z), True), ("1", False)):
         local = {(zk, i): (zk.data if use_net else 1.0) for zk, i, _ in edges}
-        value = gradients(ctx.root, local=local).get(ctx.node, 0.0)
+        value = ctx.plan.gradient_with_edges(ctx.node, local)
         yield Candidate("wrong_input_factor", value, "wrong_input_factor", {**params, "written": written},
                         "fix.input", fix)
 
 
+def consumer(ctx: Context) -> Value | None:
+    """The one node (not the root) that uses node on the way to the root, if there is exactly one."""
+    users = {n for n, _ in ctx.plan.uses(ctx.node)}  # every node behind the root reaches it
+    if len(users) != 1:
+        return None
+    (u,) = users
+    return None if u is ctx.root else u
+
+
+def _one_step(ctx: Context) -> Iterable[Candidate]:
+    """Half of the last step: its local derivative alone, or the gradient from above alone."""
+    u = consumer(ctx)
+    if u is None:
+        return
+    b = ctx.base()
+    delta = ctx.grads.get(u, 0.0)
+    local = math.fsum(d for p, d in zip(u.parents, u.local_grads) if p is ctx.node)
+    fix = {**b, "upper": ctx.label(u), "lower": ctx.label(ctx.node), "delta": factor(delta), "local": factor(local)}
+    # Recognised in answers, but not counted when exercises are chosen (the choice stays as it was).
+    yield Candidate("upstream_dropped", local, "upstream_dropped", {**b, "upper": ctx.label(u)}, "fix.step", fix,
+                    chooses=False)
+    yield Candidate("wrong_node", delta, "wrong_node.upstream",
+                    {**b, "upper": ctx.label(u), "value": num(delta), "local_value": num(local)}, "fix.step", fix,
+                    chooses=False)
+
+
 _MAKERS = (_missed_path, _passes, _sigmoid_slips, _sign, _loss_factor, _other_nodes, _neighbour_factor,
-           _rounding, _input_factor)
+           _rounding, _input_factor, _one_step)
 
 
 def differs(a: float, b: float) -> bool:

@@ -48,6 +48,62 @@ def local_derivatives(node: Value, values: Mapping[Value, float]) -> tuple[float
     return tuple(float(d) for d in derivs)
 
 
+class Plan:
+    """A graph read once for many re-runs of the chain rule (every mistake of every exercise on it).
+
+    It holds the backward order, each node's parents and local derivatives (per rounding), and the
+    re-runs already made, keyed by their options: the catalogue asks the same re-run for many nodes
+    (two passes, the "=" bug, a loss constant dropped), and a re-run gives every node's gradient.
+    A plan describes the graph as it was read; a graph whose values change needs a new plan.
+    """
+
+    def __init__(self, root: Value):
+        self.root = root
+        self.order = backward_order(root)
+        self.parents = {n: n.parents for n in self.order}
+        self._locals: dict[tuple[int | None, bool], dict[Value, tuple[float, ...]]] = {
+            (None, False): {n: n.local_grads for n in self.order}}
+        self._runs: dict[tuple[object, ...], dict[Value, float]] = {}
+        self._uses: dict[Value, list[Edge]] | None = None
+
+    def uses(self, node: Value) -> list[Edge]:
+        """The edges (n, k) into ``node``: the operation nodes behind root that take it as input k, in backward order."""
+        if self._uses is None:
+            self._uses = {}
+            for n in self.order:
+                for k, p in enumerate(self.parents[n]):
+                    self._uses.setdefault(p, []).append((n, k))
+        return self._uses.get(node, [])
+
+    def gradient_with_edges(self, node: Value, local: Mapping[Edge, float]) -> float:
+        """d(root)/d(node) when ``local`` replaces the local derivatives of edges *into* ``node``:
+        the number ``gradients(root, local=local)[node]`` gives (the same sum in the same order),
+        without re-running the graph, since the gradients above ``node`` do not change."""
+        if any(self.parents[n][k] is not node for n, k in local):
+            raise ValueError("gradient_with_edges: every edge must lead into the node")
+        grads = gradients(self.root, plan=self)
+        locals_ = self._locals[(None, False)]
+        total = 1.0 if node is self.root else 0.0
+        for n, k in self.uses(node):
+            total = total + local.get((n, k), locals_[n][k]) * grads[n]
+        return total
+
+    def local_derivatives(self, decimals: int | None, round_locals: bool) -> dict[Value, tuple[float, ...]]:
+        """Each operation node's local derivatives, on values rounded to ``decimals`` (and rounded themselves)."""
+        key = (decimals, round_locals and decimals is not None)
+        found = self._locals.get(key)
+        if found is None:
+            values = forward_values(self.root, decimals)
+            found = {}
+            for n in self.order:
+                ds = local_derivatives(n, values)
+                if decimals is not None and key[1]:
+                    ds = tuple(round(d, decimals) for d in ds)
+                found[n] = ds
+            self._locals[key] = found
+        return found
+
+
 def gradients(
     root: Value,
     *,
@@ -58,21 +114,32 @@ def gradients(
     keep_intermediates: bool = False,
     decimals: int | None = None,
     round_locals: bool = False,
+    plan: Plan | None = None,
 ) -> dict[Value, float]:
-    """d(root)/d(n) for every node n behind root, computed with the given mistake injected."""
+    """d(root)/d(n) for every node n behind root, computed with the given mistake injected.
+
+    ``plan``: the graph already read (``Plan(root)``), shared by many re-runs; the result of a
+    re-run made before with the same options is returned again (do not change it).
+    """
     if passes < 1:
         raise ValueError(f"gradients: passes must be at least 1, got {passes!r}")
-    order = backward_order(root)
-    values = forward_values(root, decimals)
-    locals_: dict[Value, tuple[float, ...]] = {}
-    for n in order:
-        ds = local_derivatives(n, values)
-        if round_locals and decimals is not None:
-            ds = tuple(round(d, decimals) for d in ds)
-        locals_[n] = ds
+    if plan is None:
+        plan = Plan(root)
+    elif plan.root is not root:
+        raise ValueError("gradients: the plan was made for another graph")
+    key = (tuple((id(e[0]), e[1], d) for e, d in (local or {}).items()),
+           tuple((id(a), id(b)) for a, b in (upstream or {}).items()),
+           assign, passes, keep_intermediates, decimals, round_locals and decimals is not None)
+    found = plan._runs.get(key)
+    if found is not None:
+        return found
+    order = plan.order
+    parents = plan.parents
+    locals_ = plan.local_derivatives(decimals, round_locals)
     overrides = dict(local or {})
+    overridden = {n for n, _ in overrides}
     swaps = dict(upstream or {})
-    correct = gradients(root) if swaps else {}
+    correct = gradients(root, plan=plan) if swaps else {}
     grads: dict[Value, float] = {}
     for _ in range(passes):
         if not keep_intermediates:
@@ -84,10 +151,13 @@ def gradients(
             grads[root] = grads.get(root, 0.0) + 1.0 if root.op is None else 1.0
         for n in order:
             g = correct.get(swaps[n], 0.0) if n in swaps else grads.get(n, 0.0)
-            for k, (p, d) in enumerate(zip(n.parents, locals_[n])):
-                d = overrides.get((n, k), d)
+            ds = locals_[n]
+            if n in overridden:
+                ds = tuple(overrides.get((n, k), d) for k, d in enumerate(ds))
+            for p, d in zip(parents[n], ds):
                 if assign:
                     grads[p] = d * g
                 else:
                     grads[p] = grads.get(p, 0.0) + d * g
+    plan._runs[key] = grads
     return grads

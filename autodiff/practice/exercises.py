@@ -24,11 +24,13 @@ from typing import Any, Sequence
 from ..engine import Value
 from ..explanation import explain
 from ..traversal import backward_order, topological_order
-from .catalogue import MISTAKES, Candidate, Context, candidates_in, factor, label, num
+from .catalogue import MISTAKES, Candidate, Context, Facts, labeller, candidates_in, factor, label, num
 from .chain import gradients
-from .grading import Grade, Target, grade, grade_number, read_number, target_of
+from ..typed import read_number
+from .grading import Grade, Target, grade, grade_formula_value, grade_number, read_constant, target_of
 from ..i18n import lookup
 from .messages import say
+from .random_networks import random_network, value_lines
 
 KINDS = ("gradient", "local", "next_step", "fill")
 TELL_APART_DIGITS = 4  # a mistake is tested when its number differs from the right one at this precision
@@ -43,6 +45,8 @@ def tested(expected: float, found: Sequence[Candidate]) -> tuple[str, ...]:
     right = _sig(expected)
     ok: dict[str, bool] = {}
     for c in found:
+        if not c.chooses:
+            continue
         ok[c.mistake] = ok.get(c.mistake, True) and _sig(c.value) != right
     return tuple(m for m in MISTAKES if ok.get(m))
 
@@ -73,6 +77,7 @@ class Exercise:
 
     # --- what is asked -----------------------------------------------------------------
     def questions(self) -> list[Question]:
+        label = labeller(self.root)
         r = label(self.root)
         if self.kind == "gradient":
             (n,) = self.nodes
@@ -97,6 +102,7 @@ class Exercise:
     def prompt(self) -> str:
         """The exercise as one paragraph (a fill exercise names all its hidden nodes)."""
         if self.kind == "fill":
+            label = labeller(self.root)
             return say("ask.fill_intro", root=label(self.root), count=len(self.nodes),
                        nodes=", ".join(label(n) for n in self.nodes))
         return self.questions()[0].prompt
@@ -116,13 +122,19 @@ class Exercise:
 
     # --- grading -----------------------------------------------------------------------
     def grade_node(self, node: Value, answer: object) -> Grade:
+        """Grade an answer for one question; δ(v) means ∂root/∂v in every kind of exercise."""
         if self.kind in ("gradient", "fill"):
-            return grade(self.root, node, answer)
+            return grade(self.root, node, answer, hidden=self.nodes if self.kind == "fill" else ())
         u, v = self.nodes
+        formula = isinstance(answer, str) and answer.strip() and read_number(answer) is None \
+            and read_constant(answer) is None
         if self.kind == "local":
-            if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
-                return grade(u, v, answer)  # a formula
+            if formula:
+                return grade(u, v, answer, delta_root=self.root)
             return grade_number(_local_target(u, v), answer)
+        if formula:  # the answer is part of δ(v): δ(v) restates it
+            assert isinstance(answer, str)
+            return grade_formula_value(_step_target(self.root, u, v), self.root, answer.strip(), hidden=(v,))
         return grade_number(_step_target(self.root, u, v), answer)
 
     def grade(self, answer: object) -> Grade:
@@ -136,6 +148,7 @@ class Exercise:
     def solution(self, fmt: str = "text") -> list[tuple[str, str]]:
         """(the quantity = value, its derivation in ``fmt``: 'text', 'markdown' or 'latex') per question."""
         out = []
+        label = labeller(self.root)
         for q in self.questions():
             if self.kind == "next_step":
                 u, v = self.nodes
@@ -173,6 +186,7 @@ def _local_target(u: Value, v: Value) -> Target:
 
 def _step_target(root: Value, u: Value, v: Value) -> Target:
     """The contribution δ(u)·∂u/∂v and the mistakes a learner makes computing it."""
+    label = labeller(root)
     delta = gradients(root).get(u, 0.0)
     local = _local(u, v)
     expected = delta * local
@@ -182,7 +196,11 @@ def _step_target(root: Value, u: Value, v: Value) -> Target:
     def found() -> list[Candidate]:
         out = [Candidate("upstream_dropped", local, "upstream_dropped", {**base, "upper": label(u)}, "fix.step",
                          {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)}),
-               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base)]
+               Candidate("sign_flipped", -expected, "sign_flipped.step", base, "fix.sign", base),
+               Candidate("wrong_node", delta, "wrong_node.upstream",
+                         {**base, "upper": label(u), "value": num(delta), "local_value": num(local)}, "fix.step",
+                         {"delta": factor(delta), "local": factor(local), "upper": label(u), "lower": label(v)},
+                         chooses=False)]
         if u.op is not None and u.op.name == "sigmoid":
             z, a = v.data, u.data
             sa = 1 / (1 + math.exp(-a))
@@ -211,15 +229,16 @@ def _named(root: Value) -> list[Value]:
     return [n for n in reversed(order) if n.name is not None and seen[n.name] == 1 and n is not root]
 
 
-def _gradient_choices(root: Value, params: Sequence[Value] | None) -> list[tuple[int, Value, tuple[str, ...]]]:
+def _gradient_choices(root: Value, params: Sequence[Value] | None, facts: Facts | None = None) -> list[tuple[int, Value, tuple[str, ...]]]:
     """(score, node, tested mistakes) for every node worth asking about; higher scores first."""
     pool = list(params) if params is not None else [n for n in _named(root)]
-    grads = gradients(root)
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    grads = facts.grads
     scored = []
     for n in pool:
         if n not in grads or grads[n] == 0:
             continue
-        ctx = Context(root, n)
+        ctx = Context(root, n, facts)
         tests = tested(ctx.expected, candidates_in(ctx))
         score = len(tests) + (5 if "missed_path" in tests else 0)
         scored.append((score, n, tests))
@@ -255,7 +274,8 @@ def make_exercises(
         raise ValueError(f"make_exercises: count must be at least 1, got {count!r}")
     named = _named(root)
     grads = gradients(root)
-    choices = _gradient_choices(root, params)
+    facts = Facts(root)
+    choices = _gradient_choices(root, params, facts)
     edges = [(u, v) for u in named if u.op is not None for v in dict.fromkeys(u.parents)
              if v.name is not None and v in set(named) and _local(u, v) != 0]
     steps = [(u, v) for u, v in edges if grads.get(u, 0.0) != 0]
@@ -286,7 +306,7 @@ def make_exercises(
             used.update((u, v))
             chosen[i] = Exercise("next_step", root, (u, v), tests)
         elif kind == "fill" and hidden_pool:
-            chosen[i] = _fill(root, rng, hidden, used)
+            chosen[i] = _fill(root, rng, hidden, used, facts)
             used.update(chosen[i].nodes)
             revealed.update(n for n, g in chosen[i].shown().items() if g is not None)
     out = [chosen[i] for i in sorted(chosen)]
@@ -304,7 +324,7 @@ def completion(root: Value) -> dict[Value, int]:
     return done
 
 
-def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercise:
+def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value], facts: Facts | None = None) -> Exercise:
     """The next k named nodes to be completed from a point of the backward pass chosen by ``rng``
     (among the points whose nodes test the most mistakes)."""
     done = completion(root)
@@ -312,6 +332,8 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
     made = {n: i for i, n in enumerate(named)}  # creation order: ties go to the node nearer the root
     pool = sorted((n for n in named if n.op is not None), key=lambda n: (done[n], -made[n]))
     k = max(1, min(k, len(pool)))
+    facts = facts if facts is not None and facts.root is root else Facts(root)
+    node_tests: dict[Value, tuple[str, ...]] = {}
     windows = []
     for start in range(len(pool) - k + 1):
         picked = pool[start:start + k]
@@ -319,8 +341,10 @@ def _fill(root: Value, rng: random.Random, k: int, avoid: set[Value]) -> Exercis
             continue
         tests: set[str] = set()
         for n in picked:
-            ctx = Context(root, n)
-            tests.update(tested(ctx.expected, candidates_in(ctx)))
+            if n not in node_tests:
+                ctx = Context(root, n, facts)
+                node_tests[n] = tested(ctx.expected, candidates_in(ctx))
+            tests.update(node_tests[n])
         windows.append((len(tests), tuple(picked), tuple(m for m in MISTAKES if m in tests)))
     best = max(w[0] for w in windows)
     _, picked_nodes, tests_ = rng.choice([w for w in windows if w[0] >= best - 1])
@@ -368,137 +392,9 @@ def from_case(case: str, *, seed: int = 0, kinds: Sequence[str] = KINDS, count: 
     ref = build(case)
     root = ref.loss()
     params = [p for _, p in ref.model.named_parameters()]
-    description = [repr(ref.model)] + _value_lines(root)
+    description = [repr(ref.model)] + value_lines(root)
     return ExerciseSet(lookup(ref.title), root, make_exercises(root, seed=seed, kinds=kinds, count=count, params=params),
                        description, seed)
-
-
-def _value_lines(root: Value) -> list[str]:
-    return [f"{n.name} = {num(n.data)}" for n in reversed(topological_order(root)) if n.name is not None]
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """What a small practice network is made of. ``params``: parameter name -> value (every
-    parameter of the model); ``inputs``: one list of input values per sample; ``targets``: one
-    target per sample."""
-
-    nin: int
-    hidden: tuple[int, ...]
-    output: str  # 'sigmoid' or 'linear'
-    bias: str  # 'per unit', 'shared' (one per hidden layer) or 'none' (the output keeps its bias)
-    loss: str  # 'half_sse', 'mse' (mean over the samples) or 'bce'
-    params: dict[str, float]
-    inputs: tuple[tuple[float, ...], ...]
-    targets: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class RandomNetwork:
-    """A small network: the loss Value, the model and a description to print."""
-
-    root: Value
-    model: Any
-    description: list[str]
-
-
-BIAS_KINDS = ("per unit", "shared", "none")
-LOSSES = ("half_sse", "mse", "bce")
-
-
-def network_names(nin: int, sizes: Sequence[int], bias: str) -> dict[str, str]:
-    """The nn default names -> the practice names: w{l}_{i}{j} goes TO unit i of layer l FROM
-    unit j (as in documents 002-004); z{l}_{i}, a{l}_{i}; the output is yhat."""
-    names: dict[str, str] = {}
-    fan_in = nin
-    for l, size in enumerate(sizes, start=1):
-        last = l == len(sizes)
-        for i in range(1, size + 1):
-            p = f"L{l}.N{i}"
-            names[p] = "output" if last else f"h{l}_{i}"
-            for j in range(1, fan_in + 1):
-                names[f"{p}.w{j}"] = f"w{l}_{i}{j}"
-            if bias == "per unit" or last:
-                names[f"{p}.b"] = f"b{l}_{i}"
-            names[f"{p}.z"] = f"z{l}_{i}"
-            names[f"{p}.a"] = "yhat" if last else f"a{l}_{i}"
-        fan_in = size
-    return names
-
-
-def _model(nin: int, hidden: Sequence[int], output: str, bias: str) -> Any:
-    from nn import MLP
-    sizes = [*hidden, 1]
-    biases: list[bool | Value] = []
-    for l in range(1, len(sizes) + 1):
-        if l == len(sizes):
-            biases.append(True)
-        elif bias == "shared":
-            biases.append(Value(0.0, name=f"b{l}"))
-        else:
-            biases.append(bias == "per unit")
-    return MLP(nin, sizes, activations=["sigmoid"] * len(hidden) + [output], bias=biases,
-               names=network_names(nin, sizes, bias))
-
-
-def build_network(spec: NetworkSpec) -> RandomNetwork:
-    """The network and loss of ``spec``, every node named (see ``network_names``)."""
-    from nn.losses import bce_loss, half_sse_loss, mse_loss
-    if spec.bias not in BIAS_KINDS or spec.loss not in LOSSES or spec.output not in ("sigmoid", "linear"):
-        raise ValueError(f"build_network: unknown bias, loss or output in {spec!r}")
-    if spec.loss == "bce" and spec.output != "sigmoid":
-        raise ValueError("build_network: cross-entropy needs a sigmoid output")
-    model = _model(spec.nin, spec.hidden, spec.output, spec.bias)
-    model.load_state_dict(spec.params)
-    samples = len(spec.inputs)
-    preds, targets = [], []
-    for k, (x, t) in enumerate(zip(spec.inputs, spec.targets), start=1):
-        tag = f"[{k}]" if samples > 1 else ""
-        preds.append(model([Value(v, f"x{j}{tag}") for j, v in enumerate(x, start=1)], suffix=tag))
-        targets.append(Value(t, f"t{tag}"))
-    if spec.loss == "half_sse":
-        loss = half_sse_loss(preds, targets)
-        written = say("net.loss.half_sse.one" if samples == 1 else "net.loss.half_sse.many")
-    elif spec.loss == "mse":
-        loss = mse_loss(preds, targets)
-        written = say("net.loss.mse", n=samples)
-    else:
-        loss = bce_loss(preds, targets)
-        written = say("net.loss.bce")
-    loss.name = "L"
-    description = [say("net.description", model=repr(model), biases=say(f"net.bias.{spec.bias}")), written]
-    return RandomNetwork(loss, model, description + _value_lines(loss))
-
-
-def random_spec(seed: int) -> NetworkSpec:
-    """A small network drawn from ``seed``: layer sizes, output activation, biases and loss, with
-    every value one decimal long so that it can be worked by hand."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"random_network: seed must be an int, got {type(seed).__name__} {seed!r}")
-    rng = random.Random(seed)
-    nin = rng.choice((1, 2))
-    hidden = rng.choice(((2,), (3,), (2, 2)))
-    output = rng.choice(("sigmoid", "linear"))
-    bias = rng.choice(BIAS_KINDS)
-    loss = rng.choice(LOSSES if output == "sigmoid" else LOSSES[:2])
-    samples = 2 if loss == "mse" else 1
-
-    def tenth(lo: int, hi: int) -> float:
-        while True:
-            k = rng.randint(lo, hi)
-            if k:
-                return k / 10
-
-    names = [name for name, _ in _model(nin, hidden, output, bias).named_parameters()]
-    params = {name: tenth(-9, 9) for name in names}
-    inputs = tuple(tuple(tenth(-10, 20) for _ in range(nin)) for _ in range(samples))
-    targets = tuple(float(rng.choice((0, 1))) if output == "sigmoid" else tenth(-10, 10) for _ in range(samples))
-    return NetworkSpec(nin, hidden, output, bias, loss, params, inputs, targets)
-
-
-def random_network(seed: int) -> RandomNetwork:
-    """The network of ``random_spec(seed)``."""
-    return build_network(random_spec(seed))
 
 
 def from_seed(seed: int, *, kinds: Sequence[str] = KINDS, count: int | None = None) -> ExerciseSet:
@@ -515,4 +411,4 @@ def from_graph(root: Value, *, title: str | None = None, seed: int = 0, kinds: S
     """Exercises on your own expression or model's loss ``root``."""
     return ExerciseSet(title or say("net.title.graph", root=label(root)), root,
                        make_exercises(root, seed=seed, kinds=kinds, count=count, params=params),
-                       _value_lines(root), seed)
+                       value_lines(root), seed)

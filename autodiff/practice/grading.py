@@ -3,11 +3,16 @@
 ``grade(root, node, answer)``: ``answer`` is a number (or a string that reads as one) or a
 formula in the graph's node names.
 
-* A number is right when it equals the exact gradient rounded to the digits typed, with at
-  least ``MIN_DIGITS`` significant digits. Otherwise it is compared, at the same precision,
+* A number, in any written form (``(−0.0906)``, ``−9.06×10^-2``, ``−906/10000``: ``typed``), is
+  right when it equals the exact gradient rounded to the digits typed, with at least
+  ``MIN_DIGITS`` significant digits (zero never rounds a gradient that is not zero); a catalogue
+  number hit exactly beats the rounding excuse. Otherwise it is compared, at the same precision,
   with every number of the catalogue (``catalogue.candidates``): each mistake whose number
   fits is named. The rounding mistake is named only when the answer fits the rounded
   computation better than the exact one.
+* A formula that restates the question (δ of the node asked for, or of a gradient the exercise
+  hides) earns nothing and says why. Half of the last step (the gradient from above alone, or
+  the local derivative alone) and a dropped constant factor are read from the formula's structure.
 * A formula goes through ``check_formula``. Its verdict (missing paths, off factors, a
   derivation of another node) is mapped to catalogue ids; so is its value when it equals a
   catalogue number, and so is any single repair (one sign flipped back, one name replaced by
@@ -20,27 +25,23 @@ mistake, then the right step and the derivation (``explain``).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
-from itertools import combinations
-from typing import Callable, Iterable, Iterator, Mapping, Protocol
+from typing import Callable, Iterable, Mapping, Protocol
 
 from ..checking import OffFactor, Verdict, check_formula
 from ..engine import Value
 from ..explanation import explain
 from ..formula import FormulaError, parse_formula
 from ..i18n import using_language
-from ..paths import resolve_node
-from ..symbolic import Sym
-from .catalogue import MISTAKES, Candidate, Context, are_neighbours, candidates_in, input_edges, label, num, \
-    split_sample, sum_text, swapped_index
+from ..paths import ChainPath, resolve_node
+from ..terms import is_one
+from ..typed import EXACT_DECIMALS, MIN_DIGITS, Typed, fits, read_number, typed_constant, typed_from_float
+from .catalogue import MISTAKES, Candidate, Context, candidates_in, consumer, factor, input_edges, label, \
+    neighbour_key, num, sum_text
 from .messages import say
+from .repairs import MAX_REPAIR_WORK, Repair, Work, close, negated, repairs, sign_repairs_to, values_of
 
-MIN_DIGITS = 3
-"""A number needs at least this many significant digits to count as right."""
 MAX_ANSWER_LENGTH = 2000
-MAX_DOUBLE_REPAIRS = 40  # renames tried in pairs (their number grows as its square)
 STATUSES = ("correct", "imprecise", "mistake", "wrong", "unreadable")
 
 
@@ -110,52 +111,13 @@ class Grade:
         return {"correct": self.correct, "mistakes": list(self.mistakes), "expected": self.expected,
                 "status": self.status, "kind": self.kind, "answer": self.answer, "value": self.value,
                 "lhs": self.lhs, "text": self.text(),
-                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses]}
+                "diagnoses": [{"mistake": d.mistake, "sentence": d.sentence, "fix": d.fix} for d in self.diagnoses],
+                # per path, the edges (upper, lower) whose factor a formula has wrong or lacks: the lab marks them
+                "off_edges": [{"path": path, "edges": [list(e) for e in edges]}
+                              for path, edges in (self.verdict.off_edges if self.verdict is not None else ())]}
 
 
 # --- reading a number ---------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
-
-
-@dataclass(frozen=True)
-class Typed:
-    """A number as typed: its value, how many decimals it has, how many significant digits."""
-
-    value: float
-    decimals: int
-    digits: int
-
-
-def read_number(text: str) -> Typed | None:
-    """``'−0.130'`` -> Typed(-0.13, decimals=3, digits=2); None if ``text`` is not a plain number."""
-    t = text.strip().replace("−", "-").replace("\u2212", "-").replace(" ", "")
-    m = _NUMBER.match(t)
-    if m is None or (m.group(1) is None and not m.group(2)):
-        return None
-    whole, frac, exp = m.group(1) or "", m.group(2) or "", int(m.group(3) or 0)
-    try:
-        value = float(Decimal(t))
-    except (InvalidOperation, ValueError):
-        return None
-    significant = (whole + frac).lstrip("0")
-    return Typed(value, len(frac) - exp, max(len(significant), 1 if value == 0 else 0))
-
-
-def typed_from_float(x: float) -> Typed:
-    """A Python number as if typed with its shortest repr (``0.23`` -> 2 decimals)."""
-    typed = read_number(repr(float(x)))
-    assert typed is not None
-    return typed
-
-
-def fits(answer: Typed, value: float) -> bool:
-    """``value`` rounded to the answer's decimals is the answer (or they agree to 1e-12)."""
-    if math.isclose(answer.value, value, rel_tol=1e-12, abs_tol=1e-300):
-        return True
-    half = 0.5 * 10.0 ** (-answer.decimals)
-    return abs(answer.value - value) <= half * (1 + 1e-9)
-
 
 # --- the grader -----------------------------------------------------------------------------
 
@@ -173,20 +135,24 @@ def derivation(root: Value, node: Value) -> str:
 
 
 def grade(root: Value, node: Value | str, answer: object, *, aliases: Mapping[str, str] | None = None,
-          lang: str | None = None) -> Grade:
+          lang: str | None = None, hidden: Iterable[Value] = (), delta_root: Value | None = None) -> Grade:
     """Grade ``answer`` (a number, or a formula in node names) for d(root)/d(node).
 
     ``node`` is a Value of root's graph or the unique name of one. ``aliases`` maps extra
     names a formula may use to node names (as in ``check_formula``). No ``.grad`` is changed.
     ``lang`` ('en', 'ko'; default: ``AUTODIFF_LANG``, else the locale) is the diagnosis's language.
+    ``hidden``: gradients the exercise hides (δ of one restates the question, as δ(node) does);
+    ``delta_root``: the root whose gradients δ(v) means (an edge's local derivative: the loss).
     """
     with using_language(lang) as language:
-        return replace(_grade(root, node, answer, aliases), lang=language)
+        return replace(_grade(root, node, answer, aliases, tuple(hidden), delta_root), lang=language)
 
 
-def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str, str] | None) -> Grade:
+def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str, str] | None,
+           hidden: tuple[Value, ...] = (), delta_root: Value | None = None) -> Grade:
     target = _resolve(root, node)
     ctx = Context(root, target)
+    ctx.hidden, ctx.delta_root = hidden, delta_root
     if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
         raise TypeError(f"grade: answer must be a number or a str (a number or a formula), got "
                         f"{type(answer).__name__} {answer!r}")
@@ -194,8 +160,21 @@ def _grade(root: Value, node: Value | str, answer: object, aliases: Mapping[str,
         return _unreadable(ctx, answer[:40] + "…", say("unreadable_number", answer=answer[:40] + "…",
                                                        reason=say("reason_too_long", limit=MAX_ANSWER_LENGTH)))
     if isinstance(answer, str) and answer.strip() and read_number(answer) is None:
+        typed = read_constant(answer, list(ctx.by_name) + list(aliases or {}), aliases)
+        if typed is not None:  # a number in another form: (−0.0906), −9.06×10^-2, −906/10000
+            return _grade_typed(target_of(ctx), answer.strip(), typed)
         return _grade_formula(ctx, answer.strip(), aliases)
     return grade_number(target_of(ctx), answer)
+
+
+def read_constant(text: str, names: Iterable[str] = (), aliases: Mapping[str, str] | None = None) -> Typed | None:
+    """``text`` as a number when it is a formula without names (its precision as written,
+    ``typed.typed_constant``); None when it is not (a formula with names, or unreadable)."""
+    try:
+        parsed = parse_formula(text, [n for n in names if n not in (aliases or {})], aliases)
+    except FormulaError:
+        return None
+    return typed_constant(parsed, text)
 
 
 @dataclass(frozen=True)
@@ -233,7 +212,7 @@ def grade_number(target: Target, answer: object) -> Grade:
         text = answer.strip()
         if not text:
             return _unreadable(target, answer, say("unreadable_empty"))
-        typed = read_number(text)
+        typed = read_number(text) or read_constant(text)
         if typed is None:
             return _unreadable(target, text, say("unreadable_number", answer=text[:40],
                                                   reason=say("reason_not_a_number")))
@@ -251,6 +230,11 @@ def grade_number(target: Target, answer: object) -> Grade:
 
 def _grade_typed(target: Target, answer: str, typed: Typed) -> Grade:
     lhs, expected = target.lhs, target.expected
+    exact = [c for c in target.candidates() if math.isclose(typed.value, c.value, rel_tol=1e-12, abs_tol=1e-300)] \
+        if fits(typed, expected) and typed.digits < MIN_DIGITS else []
+    if exact and not math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
+        # An exact classic mistake beats the rounding excuse: 2 for 2.2 when the dropped factor gives exactly 2.
+        return _result(target, answer, typed.value, _first_per_mistake(exact, target), None)
     if fits(typed, expected):
         if typed.digits >= MIN_DIGITS or math.isclose(typed.value, expected, rel_tol=1e-12, abs_tol=1e-300):
             return Grade(True, (), expected, "correct", answer, lhs, typed.value,
@@ -296,14 +280,43 @@ def _result(target: Target, answer: str, value: float | None, diagnoses: list[Di
 
 # --- formulas -----------------------------------------------------------------------------------
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
+def grade_formula_value(target: Target, root: Value, answer: str, hidden: Iterable[Value] = ()) -> Grade:
+    """A formula graded by its value, for a quantity that is not one gradient (a next step's
+    contribution): evaluated on root's graph (δ(v) = ∂root/∂v), then graded as that exact number,
+    so that a formula and the number it gives get the same diagnosis; δ of a hidden gradient
+    restates the question."""
+    ctx = Context(root, root)
+    try:
+        parsed = parse_formula(answer, list(ctx.by_name))
+        value = parsed.evaluate(values_of(ctx))
+    except (FormulaError, KeyError, ValueError, ArithmeticError) as error:
+        return _unreadable(target, answer, say("unreadable_number", answer=answer[:40], reason=str(error)), "formula")
+    asked = {ctx.label(n) for n in hidden}
+    restated = sorted(n for n in parsed.names() if n.startswith("δ(") and n[2:-1] in asked)
+    if restated:
+        return replace(_result(target, answer, value, [], None, _restates(answer, tuple(restated), target.lhs, "")),
+                       kind="formula")
+    if not math.isfinite(value):
+        return _unreadable(target, answer, say("not_finite", answer=answer), "formula")
+    graded = _grade_typed(target, answer, Typed(value, EXACT_DECIMALS, 17))
+    if graded.status == "correct":
+        graded = replace(graded, message=say("correct_formula", lhs=target.lhs, expected=num(target.expected, 10)))
+    return replace(graded, kind="formula")
+
+
+def _restates(answer: str, deltas: tuple[str, ...], lhs: str, own: str) -> str:
+    """Why an answer that restates the question earns nothing: δ of the gradient asked for
+    (``own``), or of a gradient the exercise hides."""
+    if own in deltas:
+        return say("restates", answer=answer, deltas=own, lhs=lhs)
+    return say("restates.hidden", answer=answer, deltas=", ".join(deltas))
 
 
 def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None) -> Grade:
     lhs = ctx.lhs()
     try:
-        verdict = check_formula(ctx.root, ctx.node, formula, aliases=aliases)
+        verdict = check_formula(ctx.root, ctx.node, formula, aliases=aliases, hidden=ctx.hidden,
+                                delta_root=ctx.delta_root)
     except FormulaError as error:
         return _unreadable(ctx, formula, say("unreadable_number", answer=formula, reason=str(error)), "formula")
     if verdict.ok:
@@ -318,43 +331,93 @@ def _grade_formula(ctx: Context, formula: str, aliases: Mapping[str, str] | None
             found[mistake] = Diagnosis(mistake, say(key, **{**base, **params}), say(fix, **{**base, **params}))
 
     value = verdict.formula_value
-    # 1. the derivation of another node
-    # When every term of the formula is exactly one of the node's own paths, a coincidence with
-    # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
-    own_paths = bool(verdict.matched_paths) and not verdict.off_factors
-    other_node = False
-    for name in () if own_paths else verdict.same_as:
-        other_node = True
-        _name_other(ctx, name, add)
-    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
     templates = {"sign_flipped": ("sign_flipped.formula", "fix.sign"),
-                 "neighbour_factor": ("neighbour_factor.formula", "fix.neighbour"),
+                 "neighbour_factor": (neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour"),
                  "swapped_weight_index": ("swapped_weight_index.formula", "fix.other_node")}
-    # A formula that is exactly another node's derivation needs no repair to be explained.
-    for repair in () if own_paths or other_node else _repairs(ctx, verdict.parsed):
+    work = Work(MAX_REPAIR_WORK)
+
+    def apply(repair: Repair) -> bool:
+        """Name the slips a repair undoes; True when it makes the formula another node's derivation."""
         for mistake in repair.mistakes:
             add(mistake, *templates[mistake], written=repair.written, right=repair.right)
         if repair.partial:
             add("missed_path", "missed_path.repaired", "fix.missed_path", count=str(ctx.path_count()),
                 sum=sum_text(p.value for p in ctx.paths()) or say("paths.count", count=ctx.path_count()))
         if repair.other is not None:
-            other_node = True
             _name_other(ctx, repair.other, add, repaired=True)
+        return repair.other is not None
+
+    if verdict.restates:  # δ of the gradient asked for: no derivation, whatever its value...
+        for repair in repairs(ctx, verdict.parsed, work):  # ...unless it is a neighbour's name mistyped
+            if "sign_flipped" not in repair.mistakes:
+                apply(repair)
+        if not found:
+            return _result(target_of(ctx), formula, value, [], verdict, _restates(formula, verdict.restates, lhs,
+                                                                               f"δ({ctx.label(ctx.node)})"))
+        return _result(target_of(ctx), formula, value, list(found.values()), verdict)
+    # 0. half of the last step, read from the formula's structure: the gradient from above alone
+    # (the local derivative into the node left out), or the local derivative alone
+    half = _half_step(ctx, verdict)
+    if half is not None:
+        add(half[0], half[1], half[2], **half[3])
+    # 1. the derivation of another node
+    # When every term of the formula is exactly one of the node's own paths, a coincidence with
+    # another node's gradient (δ(net h1) is also the h1 path to b_1) is not a second reading.
+    own_paths = bool(verdict.matched_paths) and not verdict.off_factors or half is not None
+    if own_paths and half is None and value != 0 and close(value, -ctx.expected):  # the whole sign, once
+        add("sign_flipped", "sign_flipped.formula", "fix.sign", written=verdict.parsed.text(),
+            right=negated(verdict.parsed).text())
+    other_node = half is not None
+    for name in () if own_paths else verdict.same_as:
+        other_node = True
+        _name_other(ctx, name, add)
+    # 2. one repair (a sign, a neighbour's name) makes it right or another node's derivation
+    # A formula that is exactly another node's derivation needs no repair to be explained.
+    repaired_right = False  # one slip undone makes it right: the unrepaired structure names nothing more
+    for repair in () if own_paths or other_node else repairs(ctx, verdict.parsed, work):
+        other_node = apply(repair) or other_node
+        repaired_right = repair.other is None and not repair.partial
     # 3. the checker's structure: missing paths, factors that are off
-    if not other_node:
+    if not other_node and half is None and not repaired_right:
         if verdict.missing_paths and verdict.matched_paths:
             add("missed_path", "missed_path.formula", "fix.missed_path", count=str(ctx.path_count()),
                 matched=str(len(verdict.matched_paths)),
                 missing=", ".join(say("paths.item", index=p.index, route=p.route()) for p in verdict.missing_paths),
                 sum=sum_text(p.value for p in (verdict.paths or ())))
         for off in verdict.off_factors:
-            _classify_off_factor(ctx, verdict, off, add)
-    # 4. the formula's value is one of the catalogue's numbers (the mistakes not named above)
-    for c in candidates_in(ctx):
-        if c.mistake != "rounded_intermediates" and _close(value, c.value) and c.mistake not in found:
+            _classify_off_factor(ctx, verdict, off, add, work)
+    # 4. the formula's value is one of the catalogue's numbers, when its structure named no mistake
+    # (a mistake is named only if the answer contains it: one slip is not two mistakes)
+    for c in () if found else candidates_in(ctx):
+        if c.mistake != "rounded_intermediates" and close(value, c.value) and c.mistake not in found:
             found[c.mistake] = _diagnose(c, target_of(ctx))
     wrong = say("wrong_formula", value=num(value, 10), lhs=lhs, expected=num(ctx.expected, 10))
     return _result(target_of(ctx), formula, value, list(found.values()), verdict, wrong + "\n" + verdict.text())
+
+
+def _half_step(ctx: Context, verdict: Verdict) -> tuple[str, str, str, dict[str, str]] | None:
+    """(mistake, sentence key, fix key, values…) when the formula is one path's product with only the
+    last step's local derivative left out (the gradient from above alone) or with only it kept."""
+    if len(verdict.off_factors) != 1 or verdict.missing_paths or len(verdict.paths or ()) != 1:
+        return None
+    off = verdict.off_factors[0]
+    if off.formula_text:  # a factor written wrong, not left out
+        return None
+    path = (verdict.paths or ())[0]
+    u = consumer(ctx)
+    last = len(path.factors) - 1
+    chains = off.path_text.split(" · ")
+    idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
+    if u is None or last < 1 or path.factors[last].upper is not u:
+        return None
+    values = {"upper": ctx.label(u), "lower": ctx.label(ctx.node), "delta": factor(ctx.grads.get(u, 0.0)),
+              "local": factor(path.factors[last].value), "value": num(ctx.grads.get(u, 0.0)),
+              "local_value": num(path.factors[last].value)}
+    if idx == [last]:
+        return "wrong_node", "wrong_node.upstream", "fix.step", values
+    if idx == [i for i in range(last) if not is_one(path.factors[i].symbol)]:  # (factors 1 are never written)
+        return "upstream_dropped", "upstream_dropped", "fix.step", values
+    return None
 
 
 def _name_other(ctx: Context, name: str, add: _Adder, repaired: bool = False) -> None:
@@ -371,9 +434,15 @@ class _Adder(Protocol):  # the signature of add() in _grade_formula, for the hel
     def __call__(self, mistake: str, key: str, fix: str = "fix.generic", **params: str) -> None: ...
 
 
-def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder) -> None:
+def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _Adder, work: Work) -> None:
     path = next((p for p in verdict.paths or () if p.index == off.path), None)
     if path is None:
+        return
+    if not off.formula_text and off.path_text and _constant_factors(ctx, path, off):
+        # a constant factor left out (a regulariser's λ, the inner 3 of sin(3b)): a dropped factor, not a missed path
+        key = "loss_factor_dropped" if ctx.facts.is_loss else "loss_factor_dropped.plain"
+        add("loss_factor_dropped", key, "fix.loss_factor" if ctx.facts.is_loss else "fix.generic",
+            factors=off.path_symbolic)
         return
     chains = off.path_text.split(" · ") if off.path_text else []
     idx = [i for i, f in enumerate(path.factors) if f.chain() in chains]
@@ -388,17 +457,17 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
             slips = {"sigma_instead_of_derivative": a, "z_times_sigma": z * a,
                      "derivative_at_activation": sig_a * (1 - sig_a)}
             for mistake, wrong in slips.items():
-                if _close(fv, wrong):
-                    add(mistake, mistake, "fix.sigmoid", where=label(up), z=label(low), a=label(up),
+                if close(fv, wrong):
+                    add(mistake, mistake, "fix.sigmoid", where=ctx.label(up), z=ctx.label(low), a=ctx.label(up),
                         local=num(up.local_grads[0]))
             return
         if idx[-1] == len(path.factors) - 1 and any(e[0] is up for e in input_edges(ctx)):
             x = next(e[2] for e in input_edges(ctx) if e[0] is up)
-            add("wrong_input_factor", "wrong_input_factor", "fix.input", z=label(up), x=label(x),
+            add("wrong_input_factor", "wrong_input_factor", "fix.input", z=ctx.label(up), x=ctx.label(x),
                 written=off.formula_text, local=num(x.data))
             return
     if idx and idx[0] == 0 and off.formula_text:
-        if _close(fv, -pv) or _sign_repairs_to(off.formula_text, ctx, pv):
+        if close(fv, -pv) or sign_repairs_to(off.formula_text, ctx, pv, work):
             add("sign_flipped", "sign_flipped.formula", "fix.sign", written=off.formula_text, right=off.path_symbolic)
             return
     # a neighbour's gradient or local derivative in place of the path's
@@ -406,167 +475,20 @@ def _classify_off_factor(ctx: Context, verdict: Verdict, off: OffFactor, add: _A
         for v in (f.upper, f.lower):
             for u in ctx.neighbours(v):
                 options = [ctx.grads.get(u, 0.0)] + list(u.local_grads)
-                if any(_close(fv, o) for o in options if o != 0):
-                    add("neighbour_factor", "neighbour_factor.formula", "fix.neighbour", written=off.formula_text,
+                if any(close(fv, o) for o in options if o != 0):
+                    add("neighbour_factor", neighbour_key(ctx, "neighbour_factor.formula"), "fix.neighbour",
+                        written=off.formula_text,
                         right=off.path_symbolic)
                     return
 
 
-def _values(ctx: Context) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for name, nodes in ctx.by_name.items():
-        if len(nodes) == 1:
-            values[name] = nodes[0].data
-            values[f"δ({name})"] = ctx.grads.get(nodes[0], 0.0)
-    return values
-
-
-def _sign_repairs_to(text: str, ctx: Context, target: float) -> bool:
-    try:
-        sym = parse_formula(text, list(ctx.by_name))
-    except FormulaError:
-        return False
-    values = _values(ctx)
-    for variant in _sign_variants(sym):
-        try:
-            if _close(variant.evaluate(values), target):
-                return True
-        except (ArithmeticError, ValueError, KeyError):
-            continue
-    return False
-
-
-# --- repairs: the formula with one slip undone --------------------------------------------------
-
-Positioned = tuple[tuple[int, ...], Sym]
-
-
-def _walk(sym: Sym) -> Iterator[Positioned]:
-    stack: list[Positioned] = [((), sym)]
-    while stack:
-        where, s = stack.pop()
-        yield where, s
-        stack.extend((where + (i,), a) for i, a in enumerate(s.args))
-
-
-def _replace(sym: Sym, where: tuple[int, ...], new: Sym) -> Sym:
-    if not where:
-        return new
-    args = list(sym.args)
-    args[where[0]] = _replace(args[where[0]], where[1:], new)
-    return Sym(sym.kind, tuple(args), sym.value)
-
-
-def _sign_variants(sym: Sym) -> Iterator[Sym]:
-    yield Sym("neg", (sym,))
-    for where, s in _walk(sym):
-        if s.kind == "neg":
-            yield _replace(sym, where, s.args[0])
-        elif s.kind in ("add", "sub"):
-            yield _replace(sym, where, Sym("sub" if s.kind == "add" else "add", s.args, s.value))
-        elif s.kind == "num" and isinstance(s.value, float) and s.value < 0:
-            yield _replace(sym, where, Sym.num(-s.value))
-
-
-def _rename(sym: Sym, mapping: Mapping[str, str]) -> Sym:
-    for where, s in list(_walk(sym)):
-        if s.kind == "var" and s.value in mapping:
-            sym = _replace(sym, where, Sym.var(mapping[s.value]))  # type: ignore[index]
-    return sym
-
-
-def _rename_variants(ctx: Context, sym: Sym) -> Iterator[tuple[Sym, str, str]]:
-    """(formula with one base name replaced everywhere by a neighbour's, old base, new base)."""
-    used = sorted({split_sample(n[2:-1] if n.startswith("δ(") and n.endswith(")") else n)[0] for n in sym.names()})
-    bases = sorted({split_sample(n)[0] for n in ctx.by_name})
-    for base in used:
-        for other in (b for b in bases if are_neighbours(base, b)):
-            renamed = _rename_base(ctx, sym, base, other)
-            if renamed is not None:
-                yield renamed, base, other
-
-
-@dataclass(frozen=True)
-class Repair:
-    """A slip undone: the mistakes it names, what was written and what is right, and what the
-    repaired formula then equals (another node's gradient, or a sum over only some paths)."""
-
-    mistakes: tuple[str, ...]
-    written: str
-    right: str
-    other: str | None = None
-    partial: bool = False
-
-
-def _single_repairs(ctx: Context, parsed: Sym) -> list[tuple[Sym, str, str, str]]:
-    """(repaired formula, mistake id, written, right) for every single slip undone."""
-    out = [(v, "sign_flipped", parsed.text(), v.text()) for v in _sign_variants(parsed)]
-    for variant, old, new in _rename_variants(ctx, parsed):
-        weights = ctx.is_weight(ctx.named(old)) and ctx.is_weight(ctx.named(new))
-        mistake = "swapped_weight_index" if weights and swapped_index(old) == new else "neighbour_factor"
-        out.append((variant, mistake, old, new))
-    return out
-
-
-def _repairs(ctx: Context, parsed: Sym) -> list[Repair]:
-    """The first single (else double) repair that makes the formula right, another node's
-    gradient, or a sum over some of the paths."""
-    values = _values(ctx)
-    targets: list[tuple[float, str | None, bool]] = [(ctx.expected, None, False)]
-    for name, nodes in ctx.by_name.items():
-        if len(nodes) == 1 and nodes[0] is not ctx.node and nodes[0] is not ctx.root:
-            g = ctx.grads.get(nodes[0], 0.0)
-            if g != 0:
-                targets.append((g, name, False))
-    paths = ctx.paths()
-    if 1 < len(paths) <= 8:
-        for size in range(1, len(paths)):
-            for group in combinations(paths, size):
-                targets.append((math.fsum(p.value for p in group), None, True))
-
-    def hit(sym: Sym) -> tuple[str | None, bool] | None:
-        try:
-            v = sym.evaluate(values)
-        except (ArithmeticError, ValueError, KeyError):
-            return None
-        if not math.isfinite(v):
-            return None
-        return next(((other, partial) for t, other, partial in targets if _close(v, t)), None)
-
-    if hit(parsed) is not None:  # already another node's gradient or some paths: only a full repair counts
-        targets = targets[:1]
-    single = _single_repairs(ctx, parsed)
-    renames = [r for r in single if r[1] != "sign_flipped"][:MAX_DOUBLE_REPAIRS]
-    doubles = []
-    for (v1, m1, w1, r1), (v2, m2, w2, r2) in combinations(renames, 2):
-        if w1 != w2:
-            both = _rename_base(ctx, v1, w2, r2)
-            if both is not None:
-                doubles.append((both, tuple(dict.fromkeys((m1, m2))), f"{w1}, {w2}", f"{r1}, {r2}"))
-    # The best reading first: a repair that makes the formula right, then one that makes it
-    # another node's gradient or a sum over some paths; one slip before two.
-    best: tuple[int, Repair] | None = None
-    for rank_offset, repairs in ((0, [(v, (m,), w, r) for v, m, w, r in single]), (1, doubles)):
-        for variant, mistakes, written, right in repairs:
-            found = hit(variant)
-            if found is None:
-                continue
-            rank = rank_offset + (0 if found == (None, False) else 2)
-            if best is None or rank < best[0]:
-                best = (rank, Repair(mistakes, written, right, *found))
-    return [best[1]] if best is not None else []
-
-
-def _rename_base(ctx: Context, sym: Sym, old: str, new: str) -> Sym | None:
-    """``sym`` with every name whose base is ``old`` renamed to base ``new`` (None if one is missing)."""
-    mapping: dict[str, str] = {}
-    for name in sym.names():
-        delta = name.startswith("δ(") and name.endswith(")")
-        inner = name[2:-1] if delta else name
-        base, tag = split_sample(inner)
-        if base != old:
-            continue
-        if new + tag not in ctx.by_name:
-            return None
-        mapping[name] = f"δ({new}{tag})" if delta else new + tag
-    return _rename(sym, mapping) if mapping else None
+def _constant_factors(ctx: Context, path: ChainPath, off: OffFactor) -> bool:
+    """Whether the path factors an off-factor lacks are constants: numbers, or leaves that do not depend on node."""
+    chains = off.path_text.split(" · ")
+    symbols = [f.symbol for f in path.factors if f.chain() in chains]
+    for sym in symbols:
+        for name in sym.names():
+            nodes = ctx.by_name.get(name, [])
+            if len(nodes) != 1 or nodes[0].op is not None or nodes[0] is ctx.node:
+                return False
+    return bool(symbols)

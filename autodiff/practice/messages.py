@@ -73,6 +73,20 @@ MESSAGES: dict[str, str] = {
     "wrong_node": N_("This is the derivation of {other} (∂{root}/∂{other} = {value}), not of {node}."),
     "upstream_dropped": N_("You gave the local derivative ∂{upper}/∂{node} alone: the contribution is it times the "
                          "gradient δ({upper}) that arrived from above."),
+    "wrong_node.upstream": N_("This is δ({upper}) = ∂{root}/∂{upper} = {value}, the gradient that arrives at {upper} "
+                            "from above, alone: it still needs the local derivative ∂{upper}/∂{node} = {local_value}."),
+    "restates": N_("{answer} restates the question: {deltas} is {lhs} itself, the gradient to find, so it earns "
+                   "nothing. Write it with the factors of the paths (the local derivatives and the gradients above)."),
+    "restates.hidden": N_("{answer} uses {deltas}, a gradient this exercise asks you to find, so it earns nothing. "
+                          "Write it with the factors of the paths (the local derivatives and the gradients given)."),
+    "loss_factor_dropped.plain": N_("You dropped {factors} of {root}: its derivative keeps every constant factor."),
+    "sign_flipped.plain": N_("The sign is flipped: your answer is −∂{root}/∂{node}."),
+    "neighbour_factor.upstream.plain": N_("You used δ({other}) where the path needs δ({here}): a factor taken from a "
+                                        "node with a similar name."),
+    "neighbour_factor.local.plain": N_("You used the local derivative of {other} where the path goes through {here}: "
+                                     "a factor taken from a node with a similar name."),
+    "neighbour_factor.formula.plain": N_("Your formula uses {written} where the path needs {right}: a factor taken "
+                                       "from a node with a similar name."),
     "sign_flipped.step": N_("The sign is flipped: your answer is −{lhs}."),
     # --- the right step after a named mistake --------------------------------------------
     "fix.missed_path": N_("Add every path: {lhs} = {sum} = {expected}."),

@@ -54,7 +54,8 @@ def test_drawing_shows_its_symbol_and_edge_formula():
     y.name = "y"
     source = draw(y, edge_symbols=True).source
     assert "<softplus>" in source and "<³>" in source  # the symbol in each operation's node
-    assert "σ(x)" in source and "3softplus(x)²" in source  # each edge's rule, printed from the one rule
+    assert "σ(x)" in source and "3q₁²" in source  # each edge's rule, printed from the one rule
+    assert "<I>q₁</I>" in source  # softplus(x), unnamed, is drawn with the label the derivations use
 
 
 def test_explain_prints_the_rule_in_text_and_latex():
@@ -63,8 +64,8 @@ def test_explain_prints_the_rule_in_text_and_latex():
     y.name = "y"
     e = explain(y, x)
     assert e.value == pytest.approx(grad(y, x), rel=1e-15)
-    assert "softplus(x)" in e.text() and "σ(x)" in e.text()
-    assert r"\operatorname{softplus}\left(x\right)" in e.latex()
+    assert "where q₁ = softplus(x)" in e.text() and "σ(x)" in e.text()  # the unnamed node, by its automatic name
+    assert r"q_{1} = \operatorname{softplus}\left(x\right)" in e.latex()
 
 
 def test_animation_frames_and_page(tmp_path):
@@ -170,7 +171,8 @@ def test_the_readme_example_runs_as_written():
     code += "\nsource = draw(y, edge_symbols=True).source\nassert '<softplus>' in source and 'σ(x)<BR/>= 0.6225' in source\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)  # a fresh registry
     assert result.returncode == 0, result.stderr
-    assert "= (softplus(x) + x·σ(x))" in result.stdout and "= 1.28530664978103" in result.stdout
+    assert "where q₁ = softplus(x)" in result.stdout and "= x·σ(x)" in result.stdout
+    assert "= 1.28530664978103" in result.stdout
 
 
 # --- formulas: the checker and the expression builder know the new functions and define_op's ----
@@ -264,7 +266,7 @@ def test_a_two_input_operation_is_drawn_explained_animated_and_pickled(tmp_path)
     z = logaddexp(a, b) * a
     z.name = "z"
     text = explain(z, b).text()
-    assert "exp(b − logaddexp(a, b))" in text
+    assert "exp(b − q₁)" in text and "where q₁ = logaddexp(a, b)" in text
     assert explain(z, b).value == pytest.approx(grad(z, b), rel=1e-15)
     assert r"\operatorname{logaddexp}\left(a, b\right)" in explain(z, b).latex()
     steps = frames(y)

@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autodiff import Value
+from autodiff import Value, dot
 from autodiff.checking import check_formula
 from autodiff.explanation import TooManyPathsError, explain
 from autodiff.formula import FormulaError, parse_formula
+from autodiff.labels import label_of
+from autodiff.roles import mark_built
 from tests.autodiff.strategies import checkable_cases
 
 # --- hand-built graphs (independent of nn) -------------------------------------------------------
@@ -26,17 +28,18 @@ GOLDEN_000 = {"W_1": -0.03820920831357194, "W_20": -0.2983869540954128, "b_1": -
 def graph_004():
     x1, x2, y_t = Value(0.35, "x1"), Value(0.9, "x2"), Value(0.5, "y_t")
     w = {n: Value(v, n) for n, v in dict(w11=0.1, w12=0.8, w21=0.4, w22=0.6, w31=0.3, w32=0.9).items()}
-    z1 = w["w11"] * x1 + w["w12"] * x2
-    z2 = w["w21"] * x1 + w["w22"] * x2
+    z1 = dot([w["w11"], w["w12"]], [x1, x2])  # one node per neuron, as the documents write z1
+    z2 = dot([w["w21"], w["w22"]], [x1, x2])
     z1.name, z2.name = "z1", "z2"
     A1, A2 = z1.sigmoid(), z2.sigmoid()
     A1.name, A2.name = "A1", "A2"
-    z3 = w["w31"] * A1 + w["w32"] * A2
+    z3 = dot([w["w31"], w["w32"]], [A1, A2])
     z3.name = "z3"
     A3 = z3.sigmoid()
     A3.name = "A3"
     E = 0.5 * (A3 - y_t) ** 2
     E.name = "E"
+    mark_built([E], [A3, y_t], loss=True)  # as nn's losses do: the loss is one step, ∂E/∂A3
     return E, w
 
 
@@ -47,17 +50,18 @@ def graph_000():
     b1, b2 = Value(0.1, "b_1"), Value(-0.2, "b_2")
     outs = []
     for j in (1, 2, 3):
-        net = W[f"W_{j}"] * a1 + W[f"W_{j + 3}"] * a2 + b1
+        net = dot([W[f"W_{j}"], W[f"W_{j + 3}"]], [a1, a2], b1)
         net.name = f"net h{j}"
         out = net.sigmoid()
         out.name = f"Out h{j}"
         outs.append(out)
-    net_o = W["W_20"] * outs[0] + W["W_21"] * outs[1] + W["W_22"] * outs[2] + b2
+    net_o = dot([W["W_20"], W["W_21"], W["W_22"]], outs, b2)
     net_o.name = "net o1"
     y = net_o.sigmoid()
     y.name = "y"
     loss = -(t * y.log() + (1 - t) * (1 - y).log())
     loss.name = "Loss"
+    mark_built([loss], [y, t], loss=True)
     return loss, {**W, "b_1": b1, "b_2": b2}
 
 
@@ -290,7 +294,7 @@ def test_refused_input_names_token_and_position(formula, token, position):
         check_formula(E, "w11", formula)
     assert caught.value.token == token
     assert caught.value.position == position
-    assert f"position {position}" in str(caught.value)
+    assert f"position {position + 1}" in str(caught.value)  # the message counts from 1, the field from 0
 
 
 def test_parser_names_with_spaces_longest_match_and_aliases():
@@ -347,7 +351,8 @@ def test_explain_equals_backward_on_random_dags(case, rnd: random.Random):
             p = explain(out, x)
             assert p.value == pytest.approx(x.grad, rel=1e-12, abs=1e-300)
             assert abs(p.path_sum - x.grad) <= tolerance
-            vals = {n.name: n.data for n in nodes + [out] if n.name is not None}
+            labels = label_of(out)  # the formulas write every node by its one label (a name, or q₁)
+            vals = {labels(n): n.data for n in labels.order if labels(n) is not None}
             for path in p.paths:
                 for f in path.factors:
                     assert math.isclose(f.symbol.evaluate(vals), f.value, rel_tol=1e-9, abs_tol=1e-9)
@@ -376,3 +381,4 @@ def test_deep_chains_are_explained_without_recursion(named):
         e = explain(y, x, form=form)
         assert e.value == x.grad
         assert "∂y/∂x" in e.text() and e.latex() and e.markdown()
+        assert not e.definitions  # 3000 automatic names on the way: no "where q₁ = …" list of them

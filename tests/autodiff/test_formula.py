@@ -21,7 +21,8 @@ from autodiff.checking import Verdict
 from autodiff.formatting import latex_name
 from autodiff.formula import FormulaError, parse_formula
 from autodiff.formula import MAX_FORMULA_LENGTH
-from autodiff.symbolic import flatten, rename
+from autodiff.roles import mark_built
+from autodiff.terms import flatten, rename
 from nn.reference import build
 from tests.autodiff.strategies import formula_texts
 
@@ -157,6 +158,7 @@ def test_a_step_of_512_symbolic_terms_is_explained():
         c, d = Value(1.0 + k / 10, name=f"c{k}"), Value(0.5 - k / 20, name=f"d{k}")
         y = y * c + y * d
     y.name = "y"
+    mark_built([y], [z, *(n for n in topological_order(y) if n.is_leaf)])  # one step, as a library function's
     y.backward()
     with within():
         for form in ("paths", "delta"):
@@ -191,15 +193,12 @@ def test_sym_methods_are_iterative_on_a_deep_expression():
 
 @pytest.mark.parametrize("formula, position", [
     ("(x1-1)^0.5", 6),  # a negative base to a fractional power: no real value
-    ("2²", 1),
     ("①", 0),
     ("1..2", 2),
     ("1.2.3", 3),
     ("log(x1-x1)", 0),
     ("1/(x1-x1)", 1),
     ("(0*x1)^-1", 6),
-    ("x1 + exp(1000)", 5),  # too large for a float
-    ("x1 + 10^400", 7),
 ])
 def test_bad_formulas_are_formula_errors_with_a_position(formula, position):
     y, x1 = small_graph()
@@ -217,10 +216,11 @@ def test_odd_but_readable_formulas_get_a_verdict(formula):
     assert isinstance(verdict, Verdict)
 
 
-def test_superscripts_say_how_to_write_a_power():
+def test_superscripts_are_powers_as_the_tools_print_them_and_a_lone_one_says_how_to_write_it():
     y, x1 = small_graph()
-    with pytest.raises(FormulaError, match=r"x1\^2"):
-        check_formula(y, x1, "x1²")
+    assert check_formula(y, x1, "x1²").formula_value == x1.data ** 2  # explain prints x², so the checker reads it
+    with pytest.raises(FormulaError, match=r"x\^2"):
+        check_formula(y, x1, "²")
 
 
 # --- item 14: LaTeX names keep their characters once ---------------------------------------------

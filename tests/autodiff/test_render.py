@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 import autodiff
 from autodiff import Value, topological_order
 from autodiff import ops
+from autodiff.labels import label_of
+from autodiff.roles import mark_built
 from autodiff.render import (
     DEFAULT_MAX_NODES,
     GraphTooLargeError,
@@ -159,22 +161,39 @@ def test_edge_symbols_come_from_the_operation_table() -> None:
     assert label == [f"A·z = {autodiff.render.format_number(a.local_grads[0])}"]
 
 
-def test_unnamed_nodes_appear_in_formulas_as_short_expressions_or_not_at_all() -> None:
+def test_unnamed_nodes_appear_in_formulas_by_their_automatic_names() -> None:
+    a, t = Value(0.7, name="a"), Value(0.5, name="t")
+    d = a - t
+    sq = d**2
+    e = sq * 0.5
+    root = e + a
+    svg = render(draw(root, edge_symbols=True))
+    ids = node_ids(root)
+    labels = label_of(root)
+    assert [labels(n) for n in (d, sq, e, root)] == ["q₁", "q₂", "q₃", "q₄"]  # in the order they were made
+    into_square = [e_[2] for e_ in svg.edges if e_[0] == f"{ids[d]}->{ids[sq]}_op"]
+    assert into_square == [f"2q₁ = {autodiff.render.format_number(sq.local_grads[0])}"]
+    assert svg.nodes[ids[d]].startswith("q₁ data 0.2")  # the drawing shows the label the derivation uses
+
+
+def test_a_loss_s_inner_nodes_appear_as_short_expressions_or_not_at_all() -> None:
     a, t = Value(0.7, name="a"), Value(0.5, name="t")
     d = a - t
     sq = d**2
     e = sq * 0.5
     s = a
-    for k in range(8):  # a long unnamed chain: too long to write, so its edges show numbers only
+    for k in range(8):  # a long chain inside a loss: too long to write, so its edges show numbers only
         s = s * Value(1.0 + k, name=f"w{k}")
     long_sq = s**2
     root = e + long_sq
+    mark_built([root], [a, t, *(n for n in topological_order(root) if n.name and n.name.startswith("w"))], loss=True)
     svg = render(draw(root, edge_symbols=True))
     ids = node_ids(root)
     into_square = [e_[2] for e_ in svg.edges if e_[0] == f"{ids[d]}->{ids[sq]}_op"]
     assert into_square == [f"2(a − t) = {autodiff.render.format_number(sq.local_grads[0])}"]
     into_long = [e_[2] for e_ in svg.edges if e_[0] == f"{ids[s]}->{ids[long_sq]}_op"]
     assert into_long == [autodiff.render.format_number(long_sq.local_grads[0])]
+    assert label_of(root)(root) == "Loss" and label_of(root)(d) is None
 
 
 # --- the reference networks -------------------------------------------------------------------------
@@ -257,7 +276,7 @@ def test_highlight_colours_exactly_the_paths_to_a_node() -> None:
     coloured = [title for title, stroke, _ in svg.edges if stroke == HIGHLIGHT]
     assert len(svg.edges) == 9 and len(coloured) == 8
     assert f"{ids[b.parents[1]]}->{ids[b]}_op" not in coloured  # the constant 2 leads nowhere near a
-    assert svg.title.startswith("4 paths from the output back to 'a'")
+    assert svg.title.startswith("4 paths from 'q₃' back to 'a'")  # d, unnamed, is called by its label
     assert HIGHLIGHT in svg.node_colours[ids[a]] and HIGHLIGHT not in svg.node_colours[ids[b.parents[1]]]
 
 
@@ -480,8 +499,8 @@ def test_infinite_and_nan_values_render_with_formulas_on() -> None:
 
 def test_edge_formula_works_on_its_own() -> None:
     a = Value(2.0, name="a")
-    s = a.sigmoid()  # unnamed: written as its expression
-    assert autodiff.render.edge_formula(s, 0).text() == "σ(a)(1 − σ(a))"
+    s = a.sigmoid()  # unnamed: written by its automatic name
+    assert autodiff.render.edge_formula(s, 0).text() == "q₁(1 − q₁)"
     assert autodiff.render.edge_formula(a, 0) is None
 
 

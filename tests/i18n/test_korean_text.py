@@ -135,8 +135,8 @@ def test_a_drawings_title_lines_in_korean(losses):
 
 
 @pytest.mark.parametrize("formula, korean", [
-    ("(y-t)*(W_20", "와야 할 것은 ')'인데 나온 것은 식의 끝이다 ({n}번째 글자):"),
-    ("foo*2", "알 수 없는 이름 'foo': 이 그래프의 노드도, 별칭도, 함수도 아니다 ({n}번째 글자):"),
+    ("(y-t)*(W_20", "와야 할 것은 ')'인데 나온 것은 식의 끝이다 (12번째 글자):"),  # counted from 1, as people count
+    ("foo*2", "알 수 없는 이름 'foo': 이 그래프의 노드도, 별칭도, 함수도 아니다 (1번째 글자):"),
     ("", "식이 비어 있다"),
 ])
 def test_a_formula_that_cannot_be_read_is_explained_in_korean_at_the_same_position(losses, formula, korean):
@@ -149,12 +149,13 @@ def test_a_formula_that_cannot_be_read_is_explained_in_korean_at_the_same_positi
         check_formula(loss, "b_1", formula)
     with using_language("ko"), pytest.raises(FormulaError) as caught:
         check_formula(loss, "b_1", formula)
-    named = re.search(r"at position (\d+):", str(english.value))
-    assert korean.format(n=named.group(1) if named else "") in str(caught.value)
+    assert korean in str(caught.value)
     assert caught.value.position == english.value.position
     assert hangul(str(english.value)) == 0
-    if named:  # the caret stands under the character named, in both languages
-        assert str(caught.value).splitlines()[-1] == str(english.value).splitlines()[-1]
+    named = re.search(r"\((\d+)번째 글자\)", str(caught.value))
+    if named:  # 'N번째 글자' is the N-th character: the caret stands under it, in both languages
+        caret = str(caught.value).splitlines()[-1]
+        assert caret == str(english.value).splitlines()[-1] and caret.index("^") - 4 == int(named.group(1)) - 1
 
 
 def test_positions_in_korean_count_from_1(capsys):

@@ -210,6 +210,10 @@ def test_check_formula_4_follows_one_of_three_paths(client: Client) -> None:
     assert c["paths_accounted"] == [1] and c["paths_missed"] == [2, 3]
     assert any("net h1·σ(net h1)" in f for f in c["off_factors"])
     assert [p["index"] for p in c["paths"]] == [1, 2, 3]
+    # The edge whose factor is off (∂Out h1/∂net h1, from the checker's per-edge diagnosis) is the one to mark.
+    (off,) = c["off"]
+    edge = f"e-{node_id(g, 'Out h1')}-"  # the edges into Out h1 (from net h1)
+    assert off["path"] == 1 and off["edges"] and all(e.startswith(edge) for e in off["edges"]), off
 
     right = "(y-t)*(W_20*Out h1*(1-Out h1) + W_21*Out h2*(1-Out h2) + W_22*Out h3*(1-Out h3))"
     c = client.post("/api/check", {"graph": g["graph"], "node": "b_1", "formula": right}).json
@@ -439,6 +443,21 @@ def test_a_typed_expression(client: Client) -> None:
     assert [n["grad"] for n in same["nodes"]] == [1.0, 2.0]  # a + a: both edges count
 
 
+def test_a_typed_expression_s_unnamed_steps_have_one_label_everywhere(client: Client) -> None:
+    # CS231n's (x + y)·z at (−2, 5, −4): ∂f/∂x = z = −4, through q₁ = x + y, which the node list names too
+    g = client.post("/api/graph", {"expression": "(x + y) * z", "values": "x=-2, y=5, z=-4"}).json
+    labels = {n["id"]: n["label"] for n in g["nodes"]}
+    assert sorted(label for label in labels.values() if label) == ["f", "q₁", "x", "y", "z"]
+    q1 = next(i for i, label in labels.items() if label == "q₁")
+    assert "q₁" in g["svg"]  # the drawing shows the same label
+    e = client.get(f"/api/explain?graph={g['graph']}&node=x&form=paths").json
+    assert e["value"] == -4.0 and e["paths"][0]["labels"] == ["f", "q₁", "x"] and q1 in e["paths"][0]["nodes"]
+    assert client.post("/api/check", {"graph": g["graph"], "node": "x", "formula": "z"}).json["ok"]
+    assert client.post("/api/check", {"graph": g["graph"], "node": "q1", "formula": "z"}).json["ok"]
+    named = client.post("/api/graph", {"expression": "q = x + y; f = q * z", "values": "x=-2, y=5, z=-4"}).json
+    assert sorted(n["label"] for n in named["nodes"] if n["label"]) == ["f", "q", "x", "y", "z"]
+
+
 def test_a_malformed_expression_says_where(client: Client) -> None:
     r = client.post("/api/graph", {"expression": "tanh(x1*w1 + )", "values": "x1=2, w1=-3"})
     assert r.status == 400 and r.json["position"] == 13 and r.json["field"] == "expression"
@@ -446,7 +465,9 @@ def test_a_malformed_expression_says_where(client: Client) -> None:
     r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2, w1=abc"})
     assert r.status == 400 and r.json["position"] == 6 and r.json["field"] == "values"
     r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2"})
-    assert r.status == 400 and "'w1'" in r.json["message"] and r.json["position"] == 3
+    assert r.status == 400 and "no value given for w1" in r.json["message"] and r.json["position"] == 3
+    r = client.post("/api/graph", {"expression": "x1*w1", "values": "x1=2, w1=1, b=3"})
+    assert r.status == 400 and r.json["field"] == "values" and "'b'" in r.json["message"]
     r = client.post("/api/graph", {"expression": "__import__('os').system('true')", "values": {}})
     assert r.status == 400  # read by the parser, never evaluated
     r = client.post("/api/graph", {"expression": "x" * 3000, "values": {}})

@@ -123,7 +123,7 @@ def test_formula_4_follows_one_of_three_paths(page: Page) -> None:
     # a formula that cannot be read: the error and its position, and the page keeps working
     page.fill("#formula", "(y-t)*(W_20")
     page.wait_for_selector("#verdict[data-position='11']", timeout=20000)
-    assert "at position 12" in page.text_content("#verdict")  # (the 12th character: counted from 1)
+    assert "at position 12" in page.text_content("#verdict")  # the text counts from 1, data-position from 0
     page.fill("#formula", "(y-t)*(W_20*Out h1*(1-Out h1) + W_21*Out h2*(1-Out h2) + W_22*Out h3*(1-Out h3))")
     page.wait_for_selector("#verdict[data-ok=true]", timeout=20000)
     assert page.get_attribute("#verdict", "data-missed") == ""
@@ -314,7 +314,7 @@ def test_a_malformed_expression_shows_where_and_the_page_keeps_working(page: Pag
     page.click("#expr-load")
     page.wait_for_selector("#expr-error[data-position='13']", timeout=20000)
     error = page.text_content("#expr-error")
-    assert "')'" in error and "^ position 14" in error  # (the 14th character: counted from 1)
+    assert "')'" in error and "^ position 14" in error
     assert page.get_attribute("#expr", "aria-invalid") == "true"
     assert page.evaluate("() => document.activeElement.id") == "expr"  # the cursor is put at the error
     assert page.evaluate("() => document.getElementById('expr').selectionStart") == 13

@@ -115,7 +115,7 @@ def test_an_unreadable_answer_is_a_verdict_not_an_error(client: Client) -> None:
         assert g["status"] == "unreadable" and g["correct"] is False and g["mistakes"] == []
         assert g["text"]  # a message the learner reads
     g = grade(client, {"graph": gid, "exercise": first, "answer": "1+*2"})
-    assert "position 2" in g["text"]
+    assert "position 3" in g["text"]  # counted from 1 in the text
 
 
 def test_practice_on_an_expression_and_after_a_value_changes(client: Client) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from autodiff.practice.exercises import NetworkSpec, _model
+from autodiff.practice.random_networks import NetworkSpec, _model
 
 tenths = st.integers(-9, 9).filter(bool).map(lambda k: k / 10)
 inputs = st.integers(-10, 20).filter(bool).map(lambda k: k / 10)

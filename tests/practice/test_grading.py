@@ -8,8 +8,9 @@ import pytest
 from autodiff import Value
 from autodiff.practice import MISTAKES, Grade, grade
 from autodiff.practice.catalogue import are_neighbours, candidates, swapped_index
-from autodiff.practice.exercises import KINDS, from_case, from_graph, from_seed, make_exercises, random_network
-from autodiff.practice.grading import fits, read_number
+from autodiff.practice.exercises import KINDS, from_case, from_graph, from_seed, make_exercises
+from autodiff.practice.random_networks import random_network
+from autodiff.typed import fits, read_number
 from nn.reference import build
 
 
@@ -154,6 +155,14 @@ def test_a_gradient_exercise_prefers_a_node_with_several_paths():
         assert "missed_path" in e.tests, case
 
 
+def local_formula(u, v):
+    """∂u/∂v written in node names, from the derivation's own factors for the edge."""
+    from autodiff.paths import read_graph
+    graph = read_graph(u, v)
+    (path,) = graph.paths()
+    return "*".join(f"({f.symbol.text()})" for f in path.factors)
+
+
 def test_next_step_and_local_exercises_recognise_their_own_mistakes():
     es = from_case("004", kinds=["next_step", "local"])
     es.root.backward()
@@ -163,7 +172,14 @@ def test_next_step_and_local_exercises_recognise_their_own_mistakes():
     assert step.grade(f"{u.grad * d:.6g}").correct
     assert step.grade(f"{d:.6g}").mistakes == ("upstream_dropped",)
     assert step.grade(f"{-u.grad * d:.6g}").mistakes == ("sign_flipped",)
-    assert step.grade("δ(A1)").status == "unreadable"  # a step takes a number
+    # A formula is read and graded as the number it gives (issue 22): δ(u)·∂u/∂v written out is right,
+    # δ(u) alone forgets the local derivative, and δ(v) restates the question (the answer is part of it).
+    local_text = local_formula(u, v)
+    assert step.grade(f"δ({u.name})*{local_text}").correct
+    alone = step.grade(f"δ({u.name})")
+    assert alone.mistakes == ("wrong_node",) and alone.kind == "formula" and f"δ({u.name})" in alone.text()
+    restated = step.grade(f"δ({v.name})")
+    assert restated.status == "wrong" and not restated.mistakes and "earns nothing" in restated.text()
     a, z = local.nodes
     assert local.grade(f"{a.data:.6g}").mistakes == ("sigma_instead_of_derivative",)
     assert local.grade(f"{a.local_grads[0]:.6g}").correct

@@ -13,7 +13,7 @@
   function formulaLabel() {
     var n = state.selected && state.nodes[state.selected];
     var root = state.graph ? (state.graph.root_name || tr("the output")) : "";
-    $("formula-lhs").textContent = n ? "∂" + root + "/∂" + (n.name !== null ? n.name : n.id) + " =" :
+    $("formula-lhs").textContent = n ? "∂" + root + "/∂" + (n.label ? n.label : n.id) + " =" :
       tr("Pick a node to check a formula for its gradient");
     $("check-box").dataset.node = n ? n.id : "";
   }
@@ -64,8 +64,8 @@
       if (c.error) {
         $("formula").setAttribute("aria-invalid", "true");
         v.appendChild(el("p", { "class": "wrong" }, [typeof c.error.position === "number" ?
-          tr("Cannot read the formula: {message} (at position {position})",  /* counted from 1, as the caret shows */
-             { message: c.error.message, position: c.error.position + 1 }) :
+          tr("Cannot read the formula: {message} (at position {position})",
+             { message: c.error.message, position: c.error.position + 1 }) :  /* the text counts from 1 */
           tr("Cannot read the formula: {message}", c.error)]));
         if (typeof c.error.position === "number") {
           v.appendChild(el("div", { "class": "caret" }, [formula + "\n" + " ".repeat(c.error.position) + "^"]));

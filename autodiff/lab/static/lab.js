@@ -173,7 +173,7 @@
       if (!node || /_op$/.test(g.id)) { g.addEventListener("click", function () { select(id); }); return; }
       g.setAttribute("tabindex", "-1");
       g.setAttribute("role", "button");
-      g.setAttribute("aria-label", (node.name ? node.name : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
+      g.setAttribute("aria-label", (node.label ? node.label : node.op ? tr("unnamed {op}", { op: node.op }) : tr("constant")) +
         ", data " + node.data_text + ", grad " + node.grad_text);
       g.addEventListener("click", function () { select(id); });
       g.addEventListener("keydown", function (e) {
@@ -185,9 +185,10 @@
     select_.textContent = "";
     select_.appendChild(el("option", { value: "" }, [tr("(choose a node)")]));
     var named = payload.nodes.filter(function (n) { return n.name !== null; });
-    var unnamed = payload.nodes.filter(function (n) { return n.name === null; });
-    named.concat(unnamed).forEach(function (n) {
-      var label = n.name !== null ? n.name : tr("{id}: {what} = {value}", { id: n.id, value: n.data_text,
+    var labelled = payload.nodes.filter(function (n) { return n.name === null && n.label; });  /* q₁, as drawn */
+    var unlabelled = payload.nodes.filter(function (n) { return n.name === null && !n.label; });
+    named.concat(labelled, unlabelled).forEach(function (n) {
+      var label = n.label ? n.label : tr("{id}: {what} = {value}", { id: n.id, value: n.data_text,
         what: n.op ? tr("unnamed {op}", { op: n.op }) : tr("constant") });
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
