@@ -5,17 +5,16 @@
     y = x * x * x
     y.backward()          # x.grad == 27.0
 
-The engine core is ``engine.py`` (Value, backward, grad, no_grad) with every operation and its
-local derivatives defined once in ``ops.py``; ``dot`` (one node per neuron) is in ``dotnode.py``,
-the graph orders in ``traversal.py`` and ``gc_paused`` in ``collector.py``. The tools built on that one table:
+The engine is ``engine.py`` (Value, apply, backward_order and chain_rule, backward, grad,
+no_grad), read top to bottom, with every operation and its local derivatives defined once in
+``ops.py``; ``dot``'s input checks are in ``dotnode.py``, ``topological_order`` in ``traversal.py``
+and ``gc_paused`` in ``collector.py``. The tools built on that one table:
 ``draw`` (Graphviz pictures), ``explain``/``check_formula`` (chain-rule derivations) and
 ``animate`` (a step-by-step backward pass as a self-contained web page).
 """
 
-from .engine import Value, grad, zero_grad
-from .gradmode import enable_grad, is_recording, no_grad
-from .reals import as_real, is_real
-from .traversal import backward_order, topological_order
+from .engine import Value, as_real, backward_order, enable_grad, grad, is_real, is_recording, no_grad, zero_grad
+from .traversal import topological_order
 from .dotnode import dot
 from .collector import gc_paused
 from .copying import copy_graph  # (importing it also registers how Values pickle and deep-copy)

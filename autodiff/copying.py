@@ -17,8 +17,7 @@ from __future__ import annotations
 import copyreg
 from typing import Any, Sequence
 
-from .dotnode import ManyInputValue, many_input_node
-from .engine import Value, _node
+from .engine import Value
 from .ops import Op
 from .roles import carry_role, role
 from .traversal import topological_order
@@ -49,14 +48,8 @@ def _leaf(data: float, grad: float, name: str | None) -> Value:
 def _rebuild(leaves: Sequence[Value], records: Sequence[_Record]) -> Value:
     nodes = list(leaves)
     for data, grad, name, op, parents, local, *marked in records:  # (records saved before roles had 6 fields)
-        inputs = tuple(nodes[i] for i in parents)
-        if op.arity is None:
-            node: Value = many_input_node(data, op, inputs, tuple(local))
-        else:
-            a, b = (inputs + (None, None))[:2]
-            da, db = (tuple(local) + (0.0, 0.0))[:2]
-            node = _node(data, op, a, b, da, db)
-        node.grad, node.name = grad, name
+        node = Value(data, name, op, tuple(nodes[i] for i in parents), tuple(local))
+        node.grad = grad
         if marked and marked[0] is not None:
             node._role = marked[0]
         nodes.append(node)
@@ -67,18 +60,11 @@ def copy_graph(root: Value) -> tuple[Value, dict[Value, Value]]:
     """A copy of root's graph (every node new, in the same order) and the map from each node to its copy."""
     copies: dict[Value, Value] = {}
     for n in reversed(topological_order(root)):  # in the order the nodes were made
-        if n.op is None:
-            new = Value(n.data, n.name)
-        elif n.op.arity is None:
-            new = many_input_node(n.data, n.op, tuple(copies[p] for p in n.parents), n.local_grads)
-        else:
-            new = _node(n.data, n.op, n._a and copies[n._a], n._b and copies[n._b], n._da, n._db)
+        new = Value(n.data, n.name, n.op, tuple(copies[p] for p in n.parents), n.local_grads)
         new.grad = n.grad
-        new.name = n.name
         carry_role(n, new)
         copies[n] = new
     return copies[root], copies
 
 
 copyreg.pickle(Value, _reduce)
-copyreg.pickle(ManyInputValue, _reduce)

@@ -26,10 +26,9 @@ import re
 from typing import Any, Callable, overload
 
 from . import ops, symbolic
-from .engine import Value, _binary, _unary, _unary_method
+from .engine import Value, apply, as_real, is_real
 from .formula import DELTA_NAMES, FUNCTIONS
 from .ops import Op
-from .reals import as_real, is_real
 from .symbolic import Sym
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -39,18 +38,17 @@ _RESERVED = {"pow", "step", "sign", "delta", "call"}  # names the engine, Sym or
 class Operation:
     """A one-input operation made by ``define_op``: ``op(x)`` makes its node from a Value or a number."""
 
-    __slots__ = ("op", "_method")
+    __slots__ = ("op",)
 
     def __init__(self, op: Op) -> None:
         self.op = op
-        self._method = _unary(op)  # the same fast path as the built-in methods (Value.exp, ...)
 
     @property
     def name(self) -> str:
         return self.op.name
 
     def __call__(self, x: Value | float) -> Value:
-        return self._method(_operand(x, self.op.name))
+        return apply(self.op, (_operand(x, self.op.name),))
 
     def __repr__(self) -> str:
         return f"<operation {self.op.name!r} ({self.op.symbol}), made with define_op>"
@@ -59,18 +57,17 @@ class Operation:
 class BinaryOperation:
     """A two-input operation made by ``define_op``: ``op(a, b)`` makes its node from Values or numbers."""
 
-    __slots__ = ("op", "_method")
+    __slots__ = ("op",)
 
     def __init__(self, op: Op) -> None:
         self.op = op
-        self._method = _binary(op)[0]  # the same fast path as the built-in operators (a * b, ...)
 
     @property
     def name(self) -> str:
         return self.op.name
 
     def __call__(self, a: Value | float, b: Value | float) -> Value:
-        return self._method(_operand(a, self.op.name), _operand(b, self.op.name))
+        return apply(self.op, (_operand(a, self.op.name), _operand(b, self.op.name)))
 
     def __repr__(self) -> str:
         return f"<operation {self.op.name!r} ({self.op.symbol}) of two inputs, made with define_op>"
@@ -171,10 +168,6 @@ def define_op(
         return tuple(result)
 
     op = Op(name, symbol or name, n, checked_forward, checked_derivative)
-    if name in ops.USER_OPS:
-        # Ops compare by name, so caches keyed by the old one would answer for the new one.
-        ops.constant_derivatives.cache_clear()
-        _unary_method.cache_clear()
     operation = Operation(op) if n == 1 else BinaryOperation(op)
     symbolic.define_function(name, checked_forward)
     ops.USER_OPS[name] = operation

@@ -37,6 +37,8 @@ from .terms import is_one as _is_one, latex_with_names as _latex_sym, product_te
 __all__ = ["explain", "Explanation", "Factor", "ChainPath", "DeltaStep", "TooManyPathsError", "FORMS"]
 
 FORMS = ("paths", "delta")
+DISPLAY_BLOCK_LIMIT = 3000
+"""The most characters of LaTeX in one display block of ``Explanation._repr_latex_`` (MathJax 2 stops at 5 K)."""
 
 
 class TooManyPathsError(ValueError):
@@ -238,8 +240,21 @@ class Explanation:
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + self._where(lang, latex=True) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
-        """Jupyter: the derivation as display math (it reads better typeset than as a Markdown table)."""
-        return f"$$\n{self.latex()}\n$$"
+        """Jupyter: the derivation as display math (it reads better typeset than as a Markdown table).
+
+        A long derivation is cut between its rows into several blocks of at most ``DISPLAY_BLOCK_LIMIT``
+        characters: MathJax 2 (nbconvert's HTML) refuses a formula over 5 K and shows its source instead.
+        """
+        latex = self.latex()
+        begin, end, separator = "\\begin{aligned}\n", "\n\\end{aligned}", " \\\\\n"
+        if len(latex) <= DISPLAY_BLOCK_LIMIT or not (latex.startswith(begin) and latex.endswith(end)):
+            return f"$$\n{latex}\n$$"
+        blocks: list[list[str]] = [[]]
+        for row in latex[len(begin):-len(end)].split(separator):
+            if blocks[-1] and sum(len(r) + len(separator) for r in blocks[-1]) + len(row) > DISPLAY_BLOCK_LIMIT:
+                blocks.append([])
+            blocks[-1].append(row)
+        return "\n\n".join(f"$$\n{begin}{separator.join(rows)}{end}\n$$" for rows in blocks)
 
     def __repr__(self) -> str:
         return one_line(f"Explanation({self.lhs()} = {self.value!r}, form={self.form!r}, paths={self.path_count})")

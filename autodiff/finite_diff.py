@@ -6,9 +6,7 @@ from typing import Callable, Sequence, TypeVar, Union
 
 import math
 
-from .engine import Value, grad
-from .gradmode import enable_grad, no_grad
-from .reals import as_real as _as_real, is_real
+from .engine import Value, as_real as _as_real, enable_grad, grad, is_real, no_grad
 
 Number = Union[int, float]
 _T = TypeVar("_T")

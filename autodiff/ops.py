@@ -72,22 +72,6 @@ class Op:
         return getattr(operands[0], self.name)()  # exp, log, tanh, sigmoid, relu, ...: methods of the same name
 
 
-@lru_cache(maxsize=None)
-def constant_derivatives(op: Op) -> tuple[float, ...]:
-    """The local derivatives of an operation whose rule ignores its inputs (add, sub, neg), else ().
-
-    Found by running the rule once on symbols: if every result is a plain number, nodes of this
-    operation can share it instead of calling the rule each time.
-    """
-    if op.arity is None:
-        return ()
-    inputs = [Sym.var(f"input{i}") for i in range(op.arity)]
-    results = [Sym.lift(d) for d in op.derivative(*inputs, Sym.var("output"))]
-    if all(d.kind == "num" for d in results):
-        return tuple(float(d.value) for d in results)  # type: ignore[arg-type]
-    return ()
-
-
 # --- helpers that let one derivative rule serve floats, Values and symbols -------------
 
 def _is_number(x: Any) -> bool:
@@ -290,7 +274,7 @@ LOG = Op("log", "log", 1, _log, lambda x, out: (1 / x,))
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda x, out: (1 - out**2,))
 SIGMOID = Op("sigmoid", "σ", 1, _sigmoid, lambda x, out: (out * (1 - out),))
 RELU = Op("relu", "relu", 1, _relu, lambda x, out: (step(x),))
-DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see engine.dot
+DOT = Op("dot", "Σ", None, _dot, _dot_derivative)  # a neuron's pre-activation as one node; see dotnode.dot
 SIN = Op("sin", "sin", 1, _sin, lambda x, out: (cos(x),))
 COS = Op("cos", "cos", 1, _cos, lambda x, out: (-sin(x),))
 SQRT = Op("sqrt", "√", 1, _sqrt, lambda x, out: (over(1, 2 * out),))  # 1/(2√x): inf at 0, as in PyTorch

@@ -27,10 +27,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .engine import Value
+from .engine import Value, backward_order, chain_rule
 from .labels import Labels
 from .roles import is_inner
-from .traversal import backward_order, topological_order
+from .traversal import topological_order
 from .formatting import latex_name, number_in_product
 from .symbolic import Sym
 from .terms import Term, flatten, is_one, plus_terms, product_text, terms_sym, times_terms
@@ -149,10 +149,10 @@ class NamedGraph:
         # Gradients in exactly the order backward() uses, plus the sum of |path products|.
         grads: dict[Value, float] = {root: 1.0}
         bound: dict[Value, float] = {root: 1.0}
-        for n in backward_order(root):
+        for n, parents, local_grads in chain_rule(backward_order(root)):
             g = grads[n]
             b = bound[n]
-            for p, d in zip(n.parents, n.local_grads):
+            for p, d in zip(parents, local_grads):
                 grads[p] = grads.get(p, 0.0) + d * g
                 bound[p] = bound.get(p, 0.0) + abs(d) * b
         self.grads, self.bounds = grads, bound

@@ -30,7 +30,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import graphviz
 
 from .display import fit_svg_to_width, svg_as_html
-from .engine import Value, topological_order
+from .engine import Value
+from .traversal import topological_order
 from .formatting import format_number as _format
 from .i18n import N_, resolve_language, translate, translate_plural
 from .labels import Labels

@@ -16,7 +16,7 @@ except ImportError as missing:  # fail, never skip: a skipped test checks nothin
     raise ImportError("the benchmark test needs micrograd: run `bash .ci/setup --tests`, "
                       "or pip install -e '.[bench]'") from missing
 
-from autodiff.engine import gc_paused  # noqa: E402
+from autodiff import gc_paused  # noqa: E402
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
 

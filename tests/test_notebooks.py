@@ -1,5 +1,10 @@
 """Every notebook in examples/notebooks/ runs on a real kernel, and its key cells show what they should.
 
+The notebooks are a course: each says what the learner will be able to do at its end, and has at
+least three exercise cells (``answer = None`` then ``check(key, answer)``) that show the question
+from ``autodiff.practice.notebook`` while unanswered; the exercises themselves are graded and tested
+in-process in tests/practice/test_notebook.py.
+
 Each key cell carries a tag (cell metadata ``tags``); the tests find it by that tag and check the
 kinds of output it produced (``text/latex`` for an explanation, ``text/markdown`` for a verdict
 or a reference case, ``image/svg+xml`` for a graph, ``text/html`` for an animation, ``image/png``
@@ -22,6 +27,8 @@ from nbclient import NotebookClient
 
 from autodiff import Value, check_formula, explain
 from autodiff.animation import frames
+from autodiff.explanation import DISPLAY_BLOCK_LIMIT
+from autodiff.practice.notebook import EXERCISES, after_one_step, check, sigmoid_neuron
 from autodiff.formula import FormulaError
 from autodiff.formatting import final_number
 from autodiff.render import format_number
@@ -44,9 +51,10 @@ def executed(name: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """
     if name not in _executed:
         notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-        workdir = tmp_path_factory.mktemp(Path(name).stem)  # the animations' pages are written here
+        workdir = tmp_path_factory.mktemp(Path(name).stem)  # the kernel's working folder
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(workdir)}}).execute()
+        notebook.metadata["left_behind"] = sorted(p.name for p in workdir.iterdir())
         _executed[name] = notebook
     return _executed[name]
 
@@ -130,6 +138,75 @@ def test_every_notebook_runs_without_an_error(path: Path, tmp_path_factory: pyte
             assert c.execution_count is not None
 
 
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_running_a_notebook_leaves_no_file_beside_it(path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert executed(path.name, tmp_path_factory).metadata["left_behind"] == []
+
+
+def code_cells(notebook: Any) -> list[Any]:
+    return [c for c in notebook.cells if c.cell_type == "code"]
+
+
+def exercise_cells(notebook: Any) -> list[Any]:
+    return [c for c in code_cells(notebook) if any(t.startswith("exercise-") for t in c.metadata.get("tags", []))]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_a_notebook_states_its_goal_and_has_three_exercises(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    markdown = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+    assert markdown[1].startswith("**At the end of this notebook you will be able to**")
+    assert markdown[-1].startswith("**What you can do now:**")
+    exercises = exercise_cells(notebook)
+    assert len(exercises) >= 3
+    keys = []
+    for c in exercises:
+        lines = c.source.splitlines()
+        assert lines[0].startswith("answer = None") or "answer = None" in c.source  # unanswered as committed
+        found = re.findall(r'check\("(\d\d\.\d)", answer', c.source)
+        keys += found
+    # Every exercise defined for this notebook is asked, in order.
+    assert keys == [k for k in EXERCISES if k.startswith(path.name[:2])]
+    assert sum(int("check_own(" in c.source) for c in code_cells(notebook)) == (1 if path.name.startswith("01") else 0)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_learner_code_has_no_conditional_expressions(path: Path) -> None:
+    """No ``x if cond else y`` in a cell: a learner reads each line as one plain step."""
+    for c in code_cells(nbformat.read(path, as_version=4)):
+        source = "\n".join(ln for ln in c.source.splitlines() if not ln.startswith("%"))
+        assert not [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.IfExp)], c.source[:80]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_an_unanswered_exercise_shows_its_question(path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    notebook = executed(path.name, tmp_path_factory)
+    for c in exercise_cells(notebook):
+        (out,) = c.outputs
+        shown = out.data["text/markdown"]
+        match = re.search(r'check\("(\d\d\.\d)", answer(, hint=True)?\)', c.source)
+        if match is None:  # the learner's own expression
+            assert shown.startswith("**Your own expression: type your answer.**")
+            continue
+        assert shown == check(match.group(1), None, hint=bool(match.group(2))).markdown()
+        assert shown.startswith("**Exercise ") and "Replace `None`" in shown
+
+
+def test_a_long_derivation_is_displayed_in_blocks_mathjax_accepts() -> None:
+    loss = reference.build("001").loss()
+    long = explain(loss, "w1_11", form="delta")
+    assert len(long.latex()) > 5000  # over MathJax 2's limit as one formula
+    shown = long._repr_latex_()
+    blocks = re.findall(r"\$\$\n(.*?)\n\$\$", shown, flags=re.S)
+    assert len(blocks) >= 2 and all(len(b) <= DISPLAY_BLOCK_LIMIT + 40 for b in blocks)
+    assert all(b.startswith("\\begin{aligned}") and b.endswith("\\end{aligned}") for b in blocks)
+    # The rows are all there, in order: joining the blocks gives the derivation back.
+    rows = [r for b in blocks for r in b[len("\\begin{aligned}\n"):-len("\n\\end{aligned}")].split(" \\\\\n")]
+    assert "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}" == long.latex()
+    short = explain(loss, "w3_11")
+    assert short._repr_latex_() == f"$$\n{short.latex()}\n$$"
+
+
 # --- 01: a Value and the chain rule ----------------------------------------------------------------
 
 def test_value_notebook_shows_the_gradients_backward_computes(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -137,7 +214,11 @@ def test_value_notebook_shows_the_gradients_backward_computes(tmp_path_factory: 
     x = Value(3.0, name="x")
     y = x * x * x
     y.backward()
-    assert float(result(nb, "cube-grad")["text/plain"]) == x.grad
+    assert float(result(nb, "cube-grad")["text/plain"]) == x.grad == 27.0
+    assert float(result(nb, "cube-twice")["text/plain"]) == 2 * x.grad  # a second pass adds up
+    assert float(result(nb, "cube-zeroed")["text/plain"]) == x.grad
+    assert float(result(nb, "forward")["text/plain"]) == -8.0
+    assert float(result(nb, "chain-step")["text/plain"]) == 6.0  # f·1·b, worked by hand
 
     a, b, c, f = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c"), Value(-2.0, name="f")
     e = a * b
@@ -214,6 +295,21 @@ def test_neuron_notebook_gradients_graph_explanation_verdicts_and_player(
     assert player_steps(page) == len(frames(o))
     assert "neuron.html" in player["text/plain"]
 
+    # The sigmoid neuron of the exercises, as the package defines it, and the notebook's numbers.
+    L = sigmoid_neuron()
+    L.backward()
+    nodes = {n.name: n for n in explain_nodes(L)}
+    a = nodes["a"]
+    shown_grads = ast.literal_eval(result(nb, "sigmoid-grads")["text/plain"])
+    assert shown_grads == {"∂a/∂z": a.data * (1 - a.data), "∂L/∂w1": nodes["w1"].grad, "∂L/∂b": nodes["b"].grad}
+    assert ast.literal_eval(result(nb, "sigmoid-neuron")["text/plain"]) == \
+        {"z": nodes["z"].data, "a": a.data, "L": L.data}
+
+
+def explain_nodes(root: Value) -> list[Value]:
+    from autodiff import topological_order
+    return [n for n in topological_order(root) if n.name]
+
 
 # --- 03-07: the five reference documents ---------------------------------------------------------------
 
@@ -225,6 +321,12 @@ def test_document_notebook(seed: str, tmp_path_factory: pytest.TempPathFactory) 
     loss.backward()
     grads = {name: p.grad for name, p in case.model.named_parameters()}
 
+    # Before backward(): the network, and every named node's forward value.
+    assert "No backward pass yet" in result(nb, "network")["text/markdown"]
+    from autodiff import topological_order
+    values = ast.literal_eval(result(nb, "values")["text/plain"])
+    assert values == {n.name: n.data for n in topological_order(case.loss()) if n.name}
+
     # The case: its summary and a table with every parameter's gradient from backward().
     summary = result(nb, "case")["text/markdown"]
     assert case.title.split(":")[0] in summary and f"{len(grads)} parameters" in summary
@@ -234,16 +336,15 @@ def test_document_notebook(seed: str, tmp_path_factory: pytest.TempPathFactory) 
         assert_close(float(rows[name][1]), grad)
         assert rows[name][3] == "✓"
 
-    # The walkthrough: every hand formula and golden number agrees with backward().
-    walk = printed(nb, "walkthrough")
-    assert "formula ✓" in walk and "formula ✗" not in walk and "golden ✗" not in walk
-
     # One derivation, as math, ending in the gradient from backward().
     latex = result(nb, "explanation")["text/latex"]
     target = {"000": "b_1", "001": "w1_11", "002": "w2_11", "003": "w2_11", "004": "w11"}[seed]
-    expected = explain(loss, target, form="delta")
+    form = "delta" if seed == "001" else "paths"  # 001's six paths read better factored
+    expected = explain(loss, target, form=form)
     assert expected.value == grads[target]
+    assert latex == expected._repr_latex_()
     assert latex.startswith("$$") and "\\partial" in latex
+    assert "SEEDS" not in "".join(c.source for c in nb.cells) + printed(nb, "checks")
 
     # The checker on the document's formulas as written: one verdict each, as the checker says here.
     # (A formula the checker cannot read, such as 004's y_k for y_t, is printed as REFUSED.)
@@ -275,6 +376,11 @@ def test_document_notebook(seed: str, tmp_path_factory: pytest.TempPathFactory) 
 def test_training_notebook_plots_loss_and_boundary(tmp_path_factory: pytest.TempPathFactory,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     nb = executed("08_training_xor_and_moons.ipynb", tmp_path_factory)
+    # One step by hand lands where the exercises' graph after one step is.
+    stepped = {n.name: n.data for n in explain_nodes(after_one_step()) if n.name in ("w", "b")}
+    assert ast.literal_eval(result(nb, "one-step")["text/plain"]) == (stepped["w"], stepped["b"])
+    first, last, (w, b) = ast.literal_eval(result(nb, "loop")["text/plain"])
+    assert last < 1e-3 * first and abs(w - 2) < 0.05 and abs(b + 1) < 0.05  # toward t = 2x − 1
     xor, moons = fit("xor", quiet=True), fit("moons", quiet=True)
     assert ast.literal_eval(result(nb, "accuracy")["text/plain"]) == {"xor": xor.accuracy, "moons": moons.accuracy}
     assert ast.literal_eval(result(nb, "final-losses")["text/plain"]) == (xor.losses[-1], moons.losses[-1])

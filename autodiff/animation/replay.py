@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Iterator, Mapping
 
 from ..display import one_line
-from ..engine import Value
+from ..engine import Value, backward_order, chain_rule
 from ..i18n import resolve_language
 from ..labels import Labels
 from ..render import edge_formula, format_number
 from ..symbolic import Sym
-from ..traversal import backward_order, topological_order
+from ..traversal import topological_order
 from . import captions
 
 __all__ = ["Frame", "GradsSoFar", "frames", "format_value", "local_formula"]
@@ -164,9 +164,9 @@ def frames(root: Value, *, precision: int = 4, lang: str | None = None) -> list[
     received: dict[Value, int] = {}
     out = [Frame(0, total, root, 1.0, grads=GradsSoFar(history, 0), precision=precision, lang=language,
                  labels=labels)]
-    for node in backward_order(root):  # the engine's own order, edge by edge
+    for node, parents, local_grads in chain_rule(backward_order(root)):  # the engine's own walk, edge by edge
         upstream = grads[node]
-        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        for i, (parent, local) in enumerate(zip(parents, local_grads)):
             assert upstream is not None  # every node that uses `node` came before it
             contribution = local * upstream
             before = grads[parent]

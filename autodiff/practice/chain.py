@@ -1,6 +1,6 @@
 """The chain rule re-run on a graph with one learner's mistake injected.
 
-``gradients(root, ...)`` walks the graph in ``backward_order`` exactly as ``backward()`` does,
+``gradients(root, ...)`` walks the graph with the engine's ``chain_rule``, exactly as ``backward()`` does,
 but reads every local derivative through the options below, so that a mistake becomes a
 change in the computation rather than a hard-coded number:
 
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..engine import Value
-from ..traversal import backward_order, topological_order
+from ..engine import Value, backward_order, chain_rule
+from ..traversal import topological_order
 
 Edge = tuple[Value, int]
 
@@ -134,7 +134,6 @@ def gradients(
     if found is not None:
         return found
     order = plan.order
-    parents = plan.parents
     locals_ = plan.local_derivatives(decimals, round_locals)
     overrides = dict(local or {})
     overridden = {n for n, _ in overrides}
@@ -149,12 +148,11 @@ def gradients(
             grads[root] = 1.0  # micrograd sets the output's grad to 1 at each pass
         else:
             grads[root] = grads.get(root, 0.0) + 1.0 if root.op is None else 1.0
-        for n in order:
+        for n, ps, ds in chain_rule(order, locals_.__getitem__):  # the engine's walk, with these local derivatives
             g = correct.get(swaps[n], 0.0) if n in swaps else grads.get(n, 0.0)
-            ds = locals_[n]
             if n in overridden:
                 ds = tuple(overrides.get((n, k), d) for k, d in enumerate(ds))
-            for p, d in zip(parents[n], ds):
+            for p, d in zip(ps, ds):
                 if assign:
                     grads[p] = d * g
                 else:

@@ -23,7 +23,8 @@ from typing import Any, Sequence
 
 from ..engine import Value
 from ..explanation import explain
-from ..traversal import backward_order, topological_order
+from ..engine import backward_order
+from ..traversal import topological_order
 from .catalogue import MISTAKES, Candidate, Context, Facts, labeller, candidates_in, factor, label, num
 from .chain import gradients
 from ..typed import read_number

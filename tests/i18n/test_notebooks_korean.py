@@ -47,6 +47,16 @@ def shown(notebook: Any, tag: str) -> str:
     return "\n".join(parts)
 
 
+def rich_kinds(notebook: Any, tag: str) -> list[tuple[str, list[str]]]:
+    """The cell's outputs other than printed text: their type and MIME types, in order."""
+    return [(o.output_type, sorted(o.get("data", {}))) for o in cell(notebook, tag).outputs if o.output_type != "stream"]
+
+
+def streams_used(notebook: Any, tag: str) -> set[str]:
+    """Which streams (stdout, stderr) the cell printed to, however the kernel split the text."""
+    return {o.name for o in cell(notebook, tag).outputs if o.output_type == "stream" and o.text}
+
+
 def page_of(notebook: Any) -> str:
     player = result(notebook, "animation")["text/html"]
     return html.unescape(re.search(r'srcdoc="([^"]*)"', player).group(1))  # type: ignore[union-attr]
@@ -66,16 +76,11 @@ def test_every_english_notebook_has_a_korean_one_with_the_same_cells() -> None:
                 assert hangul(c.source) > 0, (korean_path.name, c.source[:60])
         assert sum(c.cell_type == "markdown" for c in korean.cells) == \
             sum(c.cell_type == "markdown" for c in english.cells) + 1  # the note on the language
-
-
-def rich_kinds(notebook: Any, tag: str) -> list[tuple[str, list[str]]]:
-    """The cell's outputs other than printed text: their type and MIME types, in order."""
-    return [(o.output_type, sorted(o.get("data", {}))) for o in cell(notebook, tag).outputs if o.output_type != "stream"]
-
-
-def streams_used(notebook: Any, tag: str) -> set[str]:
-    """Which streams (stdout, stderr) the cell printed to, however the kernel split the text."""
-    return {o.name for o in cell(notebook, tag).outputs if o.output_type == "stream" and o.text}
+        markdown = [c.source for c in korean.cells if c.cell_type == "markdown"]
+        assert markdown[1].startswith("**이 노트북을 마치면**") and markdown[-1].startswith("**이제 할 수 있는 것:**")
+        for tag in tags(english):  # the same code, apart from comments and the words it prints
+            if tag.startswith("exercise-"):
+                assert cell(korean, tag).source.split("#")[0] == cell(english, tag).source.split("#")[0]
 
 
 @pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.name)
@@ -107,7 +112,9 @@ def test_a_document_notebook_in_korean_words(seed: str, tmp_path_factory: pytest
     case = result(korean, "case")["text/markdown"]
     count = re.search(r"(\d+) parameters", result(english, "case")["text/markdown"]).group(1)  # type: ignore[union-attr]
     assert f"매개변수 {count}개" in case and "| 매개변수 | 기울기 (backward) | golden.json | 일치 |" in case
-    assert hangul(printed(korean, "walkthrough")) > 100 and hangul(printed(english, "walkthrough")) == 0
+    for tag in [t for t in tags(english) if t.startswith("exercise-")]:
+        (shown,) = [o.data["text/markdown"] for o in cell(korean, tag).outputs]
+        assert re.match(r"\*\*연습 \d: 답을 입력하세요\.\*\* ", shown) and "`None` 자리에" in shown, shown
 
     ko_latex, en_latex = result(korean, "explanation")["text/latex"], result(english, "explanation")["text/latex"]
     assert ko_latex.count(r"\text{경로 ") == en_latex.count(r"\text{path ")
