@@ -13,6 +13,10 @@ checked by the tests against the argparse the tests run on) and fills the values
 whole Korean templates; a message it does not know (another Python's rewording, a tool's own)
 passes through unchanged.
 
+Help text wraps by display width, not by characters: a Hangul syllable (any East Asian wide or
+full-width character) takes two columns of a terminal, so Korean help fits the width argparse
+chose (``COLUMNS``) as English help does (``display_width``, ``wrap``).
+
 ``help_language(argv)`` reads ``--lang`` from a command line before it is parsed, so that a
 tool's ``--help`` is already in the language asked for.
 """
@@ -23,11 +27,13 @@ import argparse
 import re
 import string
 import sys
+import unicodedata
 from typing import Any, Iterable, NoReturn, Sequence
 
 from .i18n import N_, SOURCE_LANGUAGE, LanguageError, resolve_language, translate, using_language
 
-__all__ = ["ArgumentParser", "HelpFormatter", "translate_error", "help_language", "ERROR_TEMPLATES"]
+__all__ = ["ArgumentParser", "HelpFormatter", "translate_error", "help_language", "ERROR_TEMPLATES",
+           "display_width", "wrap"]
 
 _USAGE = N_("usage: ")
 _HEADINGS = frozenset({N_("positional arguments"), N_("options"), N_("subcommands"),
@@ -100,12 +106,59 @@ def translate_error(message: str, lang: str | None = None) -> str:
     return _translate_message(message, language)
 
 
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide or full-width character (Hangul), else one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text``'s words (whitespace collapsed) in lines at most ``width`` columns wide, filled greedily.
+
+    A word wider than ``width`` is cut between characters, as ``textwrap`` cuts a long word.
+    """
+    width = max(width, 2)  # (room for one wide character)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = display_width(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        line, used = "", 0
+        while size > width:  # a word longer than a line: cut it
+            cut, taken = "", 0
+            for c in word:
+                if taken + display_width(c) > width:
+                    break
+                cut, taken = cut + c, taken + display_width(c)
+            lines.append(cut)
+            word = word[len(cut):]
+            size = display_width(word)
+        line, used = word, size
+    if line:
+        lines.append(line)
+    return lines
+
+
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's help formatter with its own words (usage prefix, group titles, -h/--version help) translated.
 
     The words are looked up as the help is written, in the language in force then (``ArgumentParser``
-    writes its help inside ``using_language(parser.lang)``).
+    writes its help inside ``using_language(parser.lang)``). Help and descriptions wrap by display
+    width (``wrap``); text all of one column per character wraps exactly as argparse wraps it.
     """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if display_width(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if display_width(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
@@ -125,7 +178,7 @@ def _translating(formatter: type[argparse.HelpFormatter]) -> type[argparse.HelpF
     """``formatter`` with ``HelpFormatter``'s translations (e.g. for ``RawDescriptionHelpFormatter``)."""
     if issubclass(formatter, HelpFormatter):
         return formatter
-    return type(f"Translated{formatter.__name__}", (HelpFormatter, formatter), {})
+    return type(f"Translated{formatter.__name__}", (formatter, HelpFormatter), {})
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 __all__ = ["main", "build_parser", "InputError", "TOOLS"]
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_WRONG = 0, 1, 2, 3
+DRAW_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
+"""The files ``draw -o`` writes (``render.save``'s suffixes; a test keeps the two in step)."""
+_EXPRESSION_COMMANDS = ("draw", "explain", "check")
+GRAPHVIZ_HINT = N_("Install Graphviz, which provides the `dot` program: `sudo apt-get install graphviz` "
+                   "(Debian/Ubuntu), `brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, "
+                   "or see https://graphviz.org/download/ (the Python package `graphviz` alone is not enough).")
 
 TOOLS: dict[str, tuple[str, str, str]] = {
     # subcommand: (its package, the module with main(argv) -> int, one-line help)
@@ -47,6 +53,17 @@ TOOLS: dict[str, tuple[str, str, str]] = {
 
 class InputError(Exception):
     """Input the command cannot use (an expression, a value, a name, a file): exit code 1."""
+
+
+class _Once(argparse.Action):
+    """An option that may be given once: a second ``--values`` is a usage error, not a silent replacement."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(translate("{option} is given twice: write every value in one {option}, separated by "
+                                   "commas, as in {option} x=2,w=-3", option=option_string))
+        setattr(namespace, self.dest, values)
 
 
 def _version() -> str:
@@ -87,7 +104,7 @@ def build_parser() -> ArgumentParser:
         """The arguments every expression command takes: EXPR, --values and --name."""
         command.add_argument("expression", metavar="EXPR",
                              help=translate("an expression in the formula syntax, e.g. 'tanh(x1*w1 + x2*w2 + b)'"))
-        command.add_argument("--values", required=True, metavar="NAME=NUMBER,...",
+        command.add_argument("--values", required=True, metavar="NAME=NUMBER,...", action=_Once,
                              help=translate("values for the expression's leaves, e.g. 'x1=2,w1=-3,x2=0,w2=1,b=6.88'"))
         command.add_argument("--name", default=None,
                              help=translate("the name of the result, as derivations write it (default: f, unless "
@@ -196,20 +213,18 @@ def _import_nn_demo() -> Callable[[Path], None]:
         where = getattr(nn, "__file__", None)
         ours = Path(__file__).resolve().parents[1]
         if where is not None and Path(where).resolve().parents[1 if Path(where).name == "__init__.py" else 0] != ours:
-            raise InputError(
-                f"'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
+            raise InputError(translate(
+                "'import nn' found {where}, which is not this package's nn (expected under {ours}): a file or "
                 "folder named nn in the current directory or on sys.path shadows it. Rename yours "
-                "(e.g. to my_nn.py) and remove the __pycache__ beside it.") from None
-        raise InputError(f"demo: cannot import nn.course.demo: {error}") from None
+                "(e.g. to my_nn.py) and remove the __pycache__ beside it.", where=where, ours=ours)) from None
+        raise InputError(translate("cannot import nn.course.demo: {error}", error=error)) from None
     return run
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from .render import INSTALL_HINT
-
     if shutil.which("dot") is None:  # refused before anything is printed or written, not halfway
-        raise InputError(f"the demo draws and animates graphs with Graphviz's `dot` program, which was not found. "
-                         f"{INSTALL_HINT}")
+        raise InputError(translate("the demo draws and animates graphs with Graphviz's `dot` program, which was not "
+                                   "found.") + " " + translate(GRAPHVIZ_HINT))
     run = _import_nn_demo()
     run(args.out)
     return EXIT_OK
@@ -221,7 +236,7 @@ def _build(args: argparse.Namespace) -> Value:
     """The expression's result, named ``--name`` (default f, unless the expression names it), with backward() run.
 
     Bad text or values are an ``InputError``: a missing value, a value nothing uses, a name taken twice."""
-    from .expression import build_expression, parse_values
+    from .expression import ValuesError, build_expression, parse_values
 
     name = args.name if args.name is not None else "f"
     try:
@@ -229,10 +244,16 @@ def _build(args: argparse.Namespace) -> Value:
         root = build_expression(args.expression, values)
         if root.op is not None and root.name is None:  # (a single leaf, or a named last step, keeps its name)
             if name in {n.name for n in _order(root)}:
-                raise InputError(f"the result's name {name!r} is also a leaf's or a step's; choose another with --name")
+                raise InputError(translate("the result's name {name} is also a leaf's or a step's; choose another "
+                                           "with --name", name=repr(name)))
             root.name = name
         elif args.name is not None and root.name != args.name:
-            raise InputError(f"the expression names its result {root.name!r}; --name {args.name!r} would rename it")
+            raise InputError(translate("the expression names its result {name}; --name {option} would rename it",
+                                       name=repr(root.name), option=repr(args.name)))
+    except ValuesError as error:  # (its position counts from 1 here, as a formula's does)
+        raise InputError(translate("--values: entry {count} {entry} (character {position}): {problem}",
+                                   count=error.count, entry=repr(error.entry), position=error.position + 1,
+                                   problem=error.problem)) from None
     except (ValueError, TypeError) as error:  # FormulaError is a ValueError
         raise InputError(str(error)) from None
     root.backward()
@@ -253,20 +274,32 @@ def _node(root: Value, name: str) -> Value:
         return resolve_node(root, name, "the expression")[1]
     except ValueError:
         names = sorted({node.name for node in _order(root) if node.name})
-        raise InputError(f"the expression has no node named {name!r}; its names are {', '.join(names)}") from None
+        raise InputError(translate("the expression has no node named {name}; its names are {names}", name=repr(name),
+                                   names=", ".join(names))) from None
 
 
 def _run_draw(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError, save
 
+    output: Path = args.output
+    if output.suffix.lower() not in DRAW_SUFFIXES:
+        raise InputError(translate("unknown file type {suffix} in {path}; use .svg, .png, .pdf or .dot",
+                                   suffix=repr(output.suffix), path=repr(str(output))))
+    if not output.parent.is_dir():  # a typo in a folder name is not a new tree of folders
+        raise InputError(translate("there is no folder {folder}; create it first or write elsewhere",
+                                   folder=repr(str(output.parent))))
     root = _build(args)
     highlight = None if args.highlight is None else _node(root, args.highlight)
     try:
-        path = save(root, args.output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
-    except (GraphvizNotFoundError, ValueError) as error:
+        path = save(root, output, edge_symbols=not args.no_edge_formulas, highlight=highlight)
+    except GraphvizNotFoundError:
+        raise InputError(translate("drawing a {suffix} file needs Graphviz's `dot` program, which was not found.",
+                                   suffix=output.suffix) + " " + translate(GRAPHVIZ_HINT)) from None
+    except ValueError as error:
         raise InputError(str(error)) from None
     except OSError as error:
-        raise InputError(f"cannot write {str(args.output)!r}: {error.strerror or error}") from None
+        raise InputError(translate("cannot write {path}: {reason}", path=repr(str(output)),
+                                   reason=error.strerror or str(error))) from None
     print(path)
     return EXIT_OK
 
@@ -303,7 +336,7 @@ def _run_matrices(args: argparse.Namespace) -> int:
 
     typed = [args.sizes, args.inputs, args.targets]
     if (args.case is None) == all(t is None for t in typed) or (args.case is None and None in typed):
-        raise InputError("give --case SEED, or a typed network with --sizes, --inputs and --targets")
+        raise InputError(translate("give --case SEED, or a typed network with --sizes, --inputs and --targets"))
     try:
         if args.case is not None:
             shown = case_matrices(args.case, args.variant)
@@ -314,13 +347,14 @@ def _run_matrices(args: argparse.Namespace) -> int:
             from nn.matrix_check import check_matrix_formula, check_matrix_shape, companion_003
 
             if (args.formula is None) == (args.shape is None):
-                raise InputError("--check needs --formula or --shape (one of them)")
+                raise InputError(translate("--check needs --formula or --shape (one of them)"))
             if args.shape is not None:
                 form = companion_003() if args.case is not None and args.case[:3] == "003" else shown.form
                 try:
                     rows, cols = (int(x) for x in args.shape.replace("(", "").replace(")", "").split(","))
                 except ValueError:
-                    raise InputError(f"--shape must be ROWS,COLS such as 2,1, got {args.shape!r}") from None
+                    raise InputError(translate("--shape must be ROWS,COLS such as 2,1, got {shape}",
+                                               shape=repr(args.shape))) from None
                 verdict = check_matrix_shape(form, args.check, (rows, cols))
             else:
                 verdict = check_matrix_formula(shown.form, args.check, args.formula)
@@ -375,7 +409,15 @@ def _main(argv: list[str]) -> int:
     module = _tool(argv)
     if module is not None:  # a tool parses its own options (argparse would take '--help' for ours)
         return _delegate(module)(argparse.Namespace(args=argv[1:]))
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) in _EXPRESSION_COMMANDS and not any(e.startswith("--") for e in extra):
+            # e.g. explain x + b: the shell split an unquoted expression
+            parser.error(translate("unrecognized arguments: {arguments}; an expression with spaces must be in quotes, "
+                                   "as in \"{example}\"", arguments=" ".join(extra),
+                                   example=" ".join([args.expression, *extra])))
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")  # (argparse's words; error() translates them)
     try:
         code: int = args.run(args)
     except InputError as error:

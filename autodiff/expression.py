@@ -7,8 +7,9 @@ same leaf twice), each number an unnamed constant, and each function call the ``
 of that name. Nothing recurses and nothing is evaluated as Python.
 
 ``parse_values("x1=2, w1=-3.5")`` reads the leaf values from text: ``name=number`` entries
-separated by commas, semicolons or new lines; an error names the bad entry and its position.
-Used by the lab and the command line.
+separated by commas, semicolons or new lines; an error (``ValuesError``) names the bad entry and
+its position. Used by the lab and the command line. What an error says is wrong with the text is
+in the learner's language (``autodiff.i18n``), as the formula reader's errors are.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Callable, Mapping, Sequence
 from .engine import Value
 from .i18n import translate
 from .ops import USER_OPS, find
+from .formatting import format_number
 from .formula import (DELTA_NAMES, FUNCTIONS, MAX_FORMULA_LENGTH, OPERATOR_CHARACTERS, FormulaError, UnknownNameError,
                       parse_formula)
 from .symbolic import Sym
@@ -53,6 +55,19 @@ _METHODS: dict[str, Callable[[Value], Value]] = {
 }
 
 
+class ValuesError(ValueError):
+    """``parse_values``'s error: the bad entry (``count``: which one, from 1; ``entry``: its text), where it
+    starts in the text (``position``, the 0-based index; the message counts from 1) and what is wrong with it (``problem``, in the learner's language;
+    ``reason`` says it with the entry, as the lab shows it beside the box)."""
+
+    field = "values"
+
+    def __init__(self, where: str, count: int, entry: str, position: int, problem: str):
+        self.count, self.entry, self.position, self.problem = count, entry, position, problem
+        self.reason = translate("entry {count} {entry}: {problem}", count=count, entry=repr(entry), problem=problem)
+        super().__init__(f"{where}: entry {count} {entry!r} at position {position + 1}: {problem}")
+
+
 def check_leaf_name(name: object, where: str) -> str:
     """``name`` folded with NFKC (``ｘ`` → ``x``) if it can name a leaf of an expression, else a clear error.
 
@@ -71,16 +86,18 @@ def check_leaf_name(name: object, where: str) -> str:
                          f"U+{ord(hidden):04X} {unicodedata.name(hidden, 'without a name')}; type the name without it")
     name = unicodedata.normalize("NFKC", name)
     if not name or name != name.strip():
-        what = "empty" if not name else "surrounded by spaces"
-        raise ValueError(f"{where}: the leaf name {name!r} is {what}")
+        problem = (translate("the leaf name {name} is empty", name=repr(name)) if not name else
+                   translate("the leaf name {name} is surrounded by spaces", name=repr(name)))
+        raise ValueError(f"{where}: {problem}")
     bad = next((c for c in name if c in _NAME_FORBIDDEN), None)
     if bad is not None:
-        raise ValueError(f"{where}: the leaf name {name!r} contains {bad!r}, which a formula reads as an operator "
-                         f"or separator")
+        raise ValueError(f"{where}: " + translate("the leaf name {name} contains {character}, which a formula reads "
+                                                  "as an operator or separator", name=repr(name), character=repr(bad)))
     if name[0].isdigit() or name[0] == ".":
-        raise ValueError(f"{where}: the leaf name {name!r} starts with a digit or '.', so it reads as a number")
+        raise ValueError(f"{where}: " + translate("the leaf name {name} starts with a digit or '.', so it reads as a "
+                                                  "number", name=repr(name)))
     if name in FUNCTIONS or name in DELTA_NAMES:
-        raise ValueError(f"{where}: the leaf name {name!r} is the name of a function")
+        raise ValueError(f"{where}: " + translate("the leaf name {name} is the name of a function", name=repr(name)))
     return name
 
 
@@ -92,16 +109,6 @@ class UnusedValueError(ValueError):
     def __init__(self, message: str, names: Sequence[str]):
         super().__init__(message)
         self.names = tuple(names)
-
-
-class ValuesError(ValueError):
-    """Values text ``parse_values`` cannot read; ``position`` is the 0-based index of the entry (the message counts from 1)."""
-
-    field = "values"
-
-    def __init__(self, message: str, position: int):
-        super().__init__(message)
-        self.position = position
 
 
 @dataclass(frozen=True)
@@ -273,8 +280,27 @@ def _build(root: Sym, leaves: Mapping[str, Value], text: str, offset: int = 0) -
             shown = sym.text()
             shown = shown if len(shown) <= 60 else shown[:59] + "…"
             position = None if sym.position is None else offset + sym.position
-            raise FormulaError(f"build_expression: {shown} cannot be computed: {error}", text, position) from None
+            raise FormulaError(translate("{expression} cannot be computed: {reason}", expression=shown,
+                                         reason=_undefined(sym, args, error)), text, position) from None
     return built[id(root)]
+
+
+def _undefined(sym: Sym, args: list[Value], error: Exception) -> str:
+    """Why a step cannot be computed, with its numbers: ``log(0) is not a real number``, ``1/0: division by zero``."""
+    numbers_ = [format_number(a.data) for a in args]
+    if sym.kind == "call":
+        step = f"{sym.value}({', '.join(numbers_)})"
+    elif sym.kind == "pow":
+        step = f"({numbers_[0]})^({numbers_[1] if len(numbers_) > 1 else sym.args[1].text()})"
+    elif sym.kind == "div":
+        step = f"{numbers_[0]}/{numbers_[1]}"
+    else:
+        step = sym.text()
+    if isinstance(error, ZeroDivisionError) or "by zero" in str(error) or (sym.kind == "div" and args[1].data == 0):
+        return translate("{step}: division by zero", step=step)
+    if isinstance(error, OverflowError):
+        return translate("{step} is too large for a float", step=step)
+    return translate("{step} is not a real number", step=step)
 
 
 def _apply(sym: Sym, args: list[Value]) -> Value:
@@ -310,7 +336,7 @@ def parse_values(text: str) -> dict[str, float]:
     if not isinstance(text, str):
         raise TypeError(f"{where}: text must be a str, got {type(text).__name__}")
     if len(text) > MAX_VALUES_LENGTH:
-        raise ValueError(f"{where}: the text is longer than {MAX_VALUES_LENGTH} characters")
+        raise ValueError(f"{where}: " + translate("the text is longer than {limit} characters", limit=MAX_VALUES_LENGTH))
     out: dict[str, float] = {}
     count = 0
     for match in re.finditer(r"[^,;\n]+", text):
@@ -320,25 +346,29 @@ def parse_values(text: str) -> dict[str, float]:
         count += 1
         start = match.start() + len(entry) - len(entry.lstrip())
 
-        def fail(problem: str) -> ValueError:
-            return ValuesError(f"{where}: entry {count} {entry.strip()!r} at position {start + 1}: {problem}", start)
+        def fail(problem: str) -> ValuesError:
+            return ValuesError(where, count, entry.strip(), start, problem)
 
         name, eq, number = entry.partition("=")
         if not eq:
-            raise fail("expected name=number")
+            raise fail(translate("expected name=number"))
         name, number = name.strip(), number.strip()
         try:
             name = check_leaf_name(name, where)
         except ValueError as error:
             raise fail(str(error).removeprefix(f"{where}: ")) from None
         if name in out:
-            raise fail(f"{name!r} is given twice")
+            raise fail(translate("{name} is given twice", name=repr(name)))
         if not _NUMBER.fullmatch(number):
-            raise fail(f"{number!r} is not a number" if number else "the number is missing")
+            if "=" in number and _NUMBER.fullmatch(number.split()[0] if number.split() else ""):  # x=2 w=-3
+                raise fail(translate("two values in one entry: separate them with commas, as in {example}",
+                                     example=repr(",".join(entry.split()))))
+            raise fail(translate("{number} is not a number", number=repr(number)) if number
+                       else translate("the number is missing"))
         value = float(number.replace("−", "-"))
         if not math.isfinite(value):
-            raise fail(f"{number!r} is too large for a float")
+            raise fail(translate("{number} is too large for a float", number=repr(number)))
         out[name] = value
         if len(out) > MAX_LEAVES:
-            raise fail(f"more than {MAX_LEAVES} values")
+            raise fail(translate("more than {limit} values", limit=MAX_LEAVES))
     return out

@@ -59,6 +59,9 @@ INSTALL_HINT = (
     "Building the DOT text (`graph.source`, or saving to .dot) works without it."
 )
 
+NEURON_LABEL = N_("neuron {name}")
+"""The label of a network's neuron in a drawing (``Module.clusters`` names them ``"neuron h1"``)."""
+
 # Colours (a colour-blind-safe pair: orange for highlighted paths, blue for the current step).
 _HIGHLIGHT = "#e6550d"
 _HIGHLIGHT_FILL = "#fee6ce"
@@ -311,15 +314,19 @@ def _value_label(
 
 
 def _resolve_clusters(
-    clusters: Mapping[str, Sequence[Value]] | None, model: Any, root: Value, in_graph: set[Value]
+    clusters: Mapping[str, Sequence[Value]] | None, model: Any, root: Value, in_graph: set[Value],
+    lang: str | None = None,
 ) -> list[tuple[str, list[Value]]]:
-    """The clusters to draw, in order, each with the graph nodes that are in it alone."""
+    """The clusters to draw, in order, each with the graph nodes that are in it alone.
+
+    A model's ``"neuron h1"`` labels are written in ``lang`` (``NEURON_LABEL``); the caller's own labels as given."""
     if clusters is not None and model is not None:
         raise ValueError("draw: pass either clusters= or model=, not both")
     if model is not None:
         if not callable(getattr(model, "clusters", None)):
             raise TypeError(f"draw: model must have a clusters(root) method, got {type(model).__name__}")
-        clusters = model.clusters(root)
+        clusters = {translate(NEURON_LABEL, lang, name=str(label)[7:]) if str(label).startswith("neuron ") else label:
+                    members for label, members in model.clusters(root).items()}
     if clusters is None:
         return []
     if not isinstance(clusters, Mapping):
@@ -411,7 +418,7 @@ def draw(
         symbols=_symbols(order, labels) if edge_symbols and edge_derivatives else {},
         notes=_checked_notes(edge_notes, in_graph),
     )
-    cluster_list = _resolve_clusters(clusters, model, root, in_graph)
+    cluster_list = _resolve_clusters(clusters, model, root, in_graph, lang)
     titles = [(_highlight_title(root, highlight, order, labels, lang), _HIGHLIGHT)] if highlight is not None else []
     if show_grad and grads is None and all(node.grad == 0 for node in order):
         titles.append((translate(NO_BACKWARD_YET, lang), _UNKNOWN))

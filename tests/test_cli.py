@@ -178,7 +178,7 @@ def test_draw_writes_the_drawing_of_the_graph_after_backward(tmp_path: Path) -> 
     (("explain", "x*f", "--values", "x=2,f=1", "--wrt", "x"), "also a leaf's or a step's; choose another with --name"),
     (("check", "x*w", "--values", "x=2,w=1", "--wrt", "w", "--formula", "x+("), "at position 4"),
     (("draw", "x*w", "--values", "x=2,w=1", "-o", "g.txt"), "unknown file type '.txt'"),
-    (("draw", "x*w", "--values", "x=2,w=1", "-o", "no/such/folder/../../../g.svg/x.svg"), "cannot write"),
+    (("draw", "x*w", "--values", "x=2,w=1", "-o", "no/such/folder/../../../g.svg/x.svg"), "there is no folder"),
 ])
 def test_bad_input_exits_1_with_the_message_on_stderr(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
     (tmp_path / "g.svg").write_text("a file where a folder is needed")

@@ -21,6 +21,7 @@ from ..checking import check_formula
 from ..engine import Value
 from ..explanation import Explanation, TooManyPathsError, explain
 from ..formula import MAX_FORMULA_LENGTH, FormulaError
+from ..i18n import translate
 from ..labels import label_of
 from ..paths import ChainPath, read_graph
 from ..render import GraphTooLargeError, RenderError, edge_formula, format_number, graph_symbols
@@ -161,7 +162,7 @@ def check_payload(graph: LabGraph, node_ref: object, formula: object) -> dict[st
     if not formula.strip():
         return {**base, "ok": False, "value": None, "expected": number(node.grad), "text": "", "paths_accounted": [],
                 "paths_missed": [], "off_factors": [], "off": [], "paths": [],
-                "error": {"message": "type a formula", "position": 0}}
+                "error": {"message": translate("type a formula"), "position": 0}}
     try:
         verdict = check_formula(graph.root, node, formula, max_paths=MAX_PATHS)
     except FormulaError as error:

@@ -394,6 +394,9 @@ def expression_graph(text: object, values: object) -> LabGraph:
     return lab_graph(root, N_("Your expression: {expression}"), title_values={"expression": text.strip()})
 
 
+_FIELDS = {"expression": N_("expression"), "values": N_("values")}  # the boxes' names, before an error
+
+
 def _with_position(make: Callable[[], Any], what: str) -> Any:
     """Run a parser; its error becomes a 400 that says where (``position``) the text cannot be read."""
     try:
@@ -407,5 +410,6 @@ def _with_position(make: Callable[[], Any], what: str) -> Any:
             found = re.search(r"at position (\d+)", reason)
             position = int(found.group(1)) if found else None
         field_name = getattr(error, "field", what)  # a value nothing uses is the values box's error
-        raise LabError(f"{field_name}: {reason}", 400, position=position, field=field_name) from None
+        raise LabError(f"{lookup(_FIELDS.get(field_name, field_name))}: {reason}", 400, position=position,
+                       field=field_name) from None
 

@@ -90,18 +90,21 @@ def _network_spec(spec: object) -> dict[str, Any]:
     sizes = spec.get("sizes", [2, 1])
     lim = NETWORK_LIMITS
     if not isinstance(samples, list) or not samples or not all(isinstance(s, list) and s for s in samples):
-        raise LabError("network: inputs must be a non-empty list of samples, each a non-empty list of numbers")
+        raise LabError(translate("network: inputs must be a non-empty list of samples, each a non-empty list of numbers"))
     if len(samples) > lim["samples"]:
-        raise LabError(f"network: at most {lim['samples']} samples, got {len(samples)}", 413)
+        raise LabError(translate("network: at most {limit} samples, got {count}", limit=lim["samples"], count=len(samples)),
+                       413)
     nin = len(samples[0])
     if nin > lim["inputs"] or any(len(s) != nin for s in samples):
-        raise LabError(f"network: every sample needs the same number of inputs, at most {lim['inputs']}")
+        raise LabError(translate("network: every sample needs the same number of inputs, at most {limit}",
+                                 limit=lim["inputs"]))
     if not isinstance(sizes, list) or not sizes or len(sizes) > lim["layers"] or not all(
             isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= lim["width"] for n in sizes):
-        raise LabError(f"network: sizes must be 1 to {lim['layers']} layer sizes, each 1 to {lim['width']}")
+        raise LabError(translate("network: sizes must be 1 to {layers} layer sizes, each 1 to {width}",
+                                 layers=lim["layers"], width=lim["width"]))
     if not isinstance(targets, list) or len(targets) != len(samples) or not all(
             isinstance(t, list) and len(t) == sizes[-1] for t in targets):
-        raise LabError(f"network: targets must hold one list of {sizes[-1]} numbers per sample")
+        raise LabError(translate("network: targets must hold one list of {count} numbers per sample", count=sizes[-1]))
     activations = spec.get("activations", ["sigmoid"] * len(sizes))
     if not isinstance(activations, list) or any(a not in ACTIVATIONS for a in activations):
         raise LabError(translate("network: activations must list one of {names} per layer",
@@ -111,16 +114,16 @@ def _network_spec(spec: object) -> dict[str, Any]:
                                  "layer", layers=len(sizes), count=len(activations)), field="activations")
     bias = spec.get("bias", "on")
     if bias not in ("on", "off", "shared"):
-        raise LabError("network: bias must be 'on', 'off' or 'shared'")
+        raise LabError(translate("network: bias must be 'on', 'off' or 'shared'"))
     loss_name = spec.get("loss", "mse")
     if loss_name not in LOSSES:
-        raise LabError(f"network: loss must be one of {', '.join(LOSSES)}")
+        raise LabError(translate("network: loss must be one of {names}", names=", ".join(LOSSES)))
     seed = spec.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
-        raise LabError("network: seed must be a non-negative int")
+        raise LabError(translate("network: seed must be a whole number from 0 to {limit}", limit=2**31 - 1))
     xs = [[_number(x, "an input") for x in s] for s in samples]
     ts = [[_number(t, "a target") for t in row] for row in targets]
     if loss_name == "bce" and any(not 0 <= t <= 1 for row in ts for t in row):
-        raise LabError("network: binary cross-entropy needs targets between 0 and 1")
+        raise LabError(translate("network: binary cross-entropy needs targets between 0 and 1"))
     return {"inputs": xs, "targets": ts, "sizes": list(sizes), "activations": list(activations), "bias": bias,
             "loss": loss_name, "seed": seed}

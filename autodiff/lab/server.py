@@ -26,7 +26,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from ..animation import STEP_STYLE, STEPS_JS
-from ..i18n import LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, using_language
+from ..i18n import (LanguageError, autonym, available_languages, lookup, page_messages, resolve_language, translate,
+                    using_language)
 from ..render import GraphTooLargeError
 from . import api, matrices, practice
 from .graphs import GraphStore, LabError, LabGraph, case_graph, case_list, expression_graph
@@ -393,7 +394,7 @@ def _step(lab: LabServer, args: dict[str, Any]) -> tuple[int, Any]:
     graph = _graph_of(lab, args)
     lr = api.value_field(args, "lr")
     if not 0 < lr <= 100:
-        raise LabError(f"lr must be a learning rate above 0 and at most 100, got {lr!r}")
+        raise LabError(translate("the learning rate must be above 0 and at most 100, got {lr}", lr=repr(lr)))
     with graph.lock:
         graph.descend(lr)
         return 200, api.graph_payload(graph)

@@ -16,6 +16,9 @@ from ..i18n import LanguageError, available_languages, resolve_language, transla
 from .exercises import KINDS, ExerciseSet, from_case, from_seed
 from .session import run_session
 
+MAX_COUNT = 1000
+"""The most exercises ``--count`` asks for."""
+
 
 def parser() -> ArgumentParser:
     """The options, with their help in the language in force (``main`` reads ``--lang`` first for it)."""
@@ -43,7 +46,7 @@ def exercise_set(case: str | None, seed: int | None, kinds: Sequence[str], count
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0, or 2 for bad arguments)."""
+    """Run the command line; returns the exit status (0; 1 when the worksheet cannot be written; 2 for bad arguments)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     with using_language(help_language(argv)):
         p = parser()
@@ -54,8 +57,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
     if bad or not kinds:
         p.error(translate("--kinds: unknown kind(s) {kinds}; choose among {choices}", p.lang,
                           kinds=", ".join(bad) or translate("(none)", p.lang), choices=", ".join(KINDS)))
-    if args.count is not None and args.count < 1:
-        p.error(translate("--count must be at least 1, got {count}", p.lang, count=args.count))
+    if args.count is not None and not 1 <= args.count <= MAX_COUNT:
+        p.error(translate("--count must be from 1 to {limit}, got {count}", p.lang, limit=MAX_COUNT, count=args.count))
     if args.worksheet is not None and args.worksheet.suffix not in (".md", ".tex"):
         p.error(translate("--worksheet: the file must end in .md or .tex, got {path}", p.lang,
                           path=repr(str(args.worksheet))))
@@ -73,7 +76,11 @@ def _run(args: argparse.Namespace, kinds: Sequence[str], stdin: TextIO | None, o
         from . import worksheet
         path: Path = args.worksheet
         text = worksheet.latex(es) if path.suffix == ".tex" else worksheet.markdown(es)
-        path.write_text(text, encoding="utf-8")
+        try:
+            worksheet.write(path, text)
+        except worksheet.WorksheetError as error:
+            print(f"python -m autodiff.practice: {error}", file=sys.stderr)
+            return 1
         out.write(translate("wrote {path}", path=path) + "\n")
         return 0
     try:

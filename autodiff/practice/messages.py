@@ -136,10 +136,9 @@ MESSAGES: dict[str, str] = {
     "session.title": N_("Practice: {title}"),
     "session.howto": N_("Type a number (at least 3 significant digits) or a formula in the node names, then Enter. "
                       "Type q to stop."),
-    "session.exercise": N_("Exercise {number} of {total}:"),
+    "session.exercise": N_("Question {number} of {total}:"),
     "session.prompt": N_("your answer> "),
     "session.score": N_("Score: {right} right out of {asked} answered."),
-    "session.final": N_("Final score: {right} right out of {asked} answered ({total} questions)."),
     "session.bye": N_("End of input: the session is over."),
     "session.stopped": N_("Stopped."),
     "session.skip": N_("Unreadable answers do not count; try again or type q to stop."),

@@ -4,6 +4,9 @@
 (``python -m autodiff.practice``), a lab or a test can drive it. It handles a right answer, a
 wrong one (with its diagnosis), an unreadable one (a clear message, the question is asked
 again and not counted), ``q`` to stop, and the end of input (a clean stop with the final score).
+Questions are numbered through the whole set (a fill-in exercise asks one question per hidden
+gradient), so "Question 5 of 5" is the last and the final score counts the same questions. A
+fill-in exercise shows its graph as a table of nodes, and its prompt speaks of that table.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from .catalogue import num
+from .catalogue import label, num
 from .exercises import Exercise, ExerciseSet
-from ..i18n import using_language
+from ..i18n import N_, translate, translate_plural, using_language
 from .messages import say
 
 QUIT = ("q", "quit", "exit")
+_FILL = N_("The table lists the nodes of {root}'s graph in the middle of backward(): the gradients computed so far "
+           "are shown, the others are “?”. Fill in the gradient of {node}.")
 
 
 @dataclass
@@ -42,6 +47,12 @@ def _table(exercise: Exercise) -> list[str]:
     return lines
 
 
+def _final(score: Score) -> str:
+    return translate_plural("Final score: {right} right out of {asked} answered ({total} question).",
+                            "Final score: {right} right out of {asked} answered ({total} questions).", score.total,
+                            right=score.right, asked=score.asked, total=score.total)
+
+
 def run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO, lang: str | None = None) -> Score:
     """Ask every question of ``es`` on ``stdout``, read answers from ``stdin``; return the score.
 
@@ -63,15 +74,19 @@ def _run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO) -> Score:
         write(f"  {line}")
     write(say("session.howto"))
     shown_tables: set[int] = set()
-    for number, question in es.questions():
+    questions = es.questions()
+    for asked, (number, question) in enumerate(questions, start=1):
         write()
-        write(say("session.exercise", number=number, total=len(es.exercises)))
+        write(say("session.exercise", number=asked, total=len(questions)))
         exercise = question.exercise
-        if exercise.kind == "fill" and number not in shown_tables:
-            shown_tables.add(number)
-            for line in _table(exercise):
-                write(line)
-        write(question.prompt)
+        if exercise.kind == "fill":
+            if number not in shown_tables:
+                shown_tables.add(number)
+                for line in _table(exercise):
+                    write(line)
+            write(translate(_FILL, root=label(exercise.root), node=label(question.node)))
+        else:
+            write(question.prompt)
         while True:
             stdout.write(say("session.prompt"))
             stdout.flush()
@@ -79,12 +94,12 @@ def _run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO) -> Score:
             if not line:  # end of input
                 write()
                 write(say("session.bye"))
-                write(say("session.final", right=score.right, asked=score.asked, total=score.total))
+                write(_final(score))
                 return score
             answer = line.strip()
             if answer.lower() in QUIT:
                 write(say("session.stopped"))
-                write(say("session.final", right=score.right, asked=score.asked, total=score.total))
+                write(_final(score))
                 return score
             result = question.grade(answer)
             write(result.text())
@@ -97,5 +112,5 @@ def _run_session(es: ExerciseSet, stdin: TextIO, stdout: TextIO) -> Score:
             break
     score.finished = True
     write()
-    write(say("session.final", right=score.right, asked=score.asked, total=score.total))
+    write(_final(score))
     return score

@@ -4,19 +4,43 @@
 LaTeX document that ``pdflatex`` compiles: every Unicode symbol of the prompts is written as a
 LaTeX command). Derivations come from ``explain(...).markdown()`` / ``.latex()``; a fill-in
 exercise shows a table of the graph's nodes with the hidden gradients as "?" (and, in
-Markdown, the drawing as Graphviz DOT text).
+Markdown, the drawing as Graphviz DOT text; the LaTeX sheet's prompt speaks of the table alone).
+``write(path, text)`` writes a sheet, refusing a missing folder with a ``WorksheetError`` whose
+message is in the learner's language.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..formatting import latex_escape
 from ..traversal import topological_order
-from .catalogue import num
+from .catalogue import label, num
 from .exercises import Exercise, ExerciseSet
-from ..i18n import using_language
+from ..i18n import N_, translate, using_language
 from .messages import say
 
 PAGE_BREAK_MARKDOWN = '<div style="page-break-before: always"></div>'
+_FILL_TABLE = N_("The table lists the nodes of {root}'s graph in the middle of backward(): the gradients computed "
+                 "so far are shown, the others are “?”. Fill in the gradients of {nodes}.")
+
+
+class WorksheetError(OSError):
+    """A worksheet that cannot be written (a missing folder, no permission): the message says which and why."""
+
+
+def write(path: str | Path, text: str) -> Path:
+    """Write ``text`` (a sheet from ``markdown`` or ``latex``) to ``path``, creating no folders."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise WorksheetError(translate("there is no folder {folder}; create it first or write elsewhere",
+                                       folder=repr(str(path.parent))))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise WorksheetError(translate("cannot write {path}: {reason}", path=repr(str(path)),
+                                       reason=error.strerror or str(error))) from None
+    return path
 
 
 def _node_rows(exercise: Exercise) -> list[tuple[str, str, str]]:
@@ -113,7 +137,9 @@ def _latex(es: ExerciseSet) -> str:
         out += [latex_text(f"{say('sheet.values')}: " + ", ".join(es.description[2:]) + "."), ""]
     out += [rf"\subsection*{{{latex_text(say('sheet.exercises'))}}}", r"\begin{enumerate}"]
     for e in es.exercises:
-        out.append(rf"\item {latex_text(e.prompt())}")
+        prompt = e.prompt() if e.kind != "fill" else translate(
+            _FILL_TABLE, root=label(e.root), nodes=", ".join(label(n) for n in e.nodes))
+        out.append(rf"\item {latex_text(prompt)}")
         if e.kind == "fill":
             head = " & ".join(latex_text(say(k)) for k in ("sheet.table_head_node", "sheet.table_head_value",
                                                           "sheet.table_head_grad"))

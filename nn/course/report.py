@@ -3,6 +3,8 @@
 A hand formula is written once, as an ``autodiff.Sym`` expression over the graph's node
 names; the same expression gives the printed text and, evaluated on the forward values,
 the number. The gradient it is compared with always comes from ``backward()``.
+``describe_model`` says what a network is made of in the learner's language (its ``repr`` is code,
+and stays as it is).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from autodiff import Value
-from autodiff.i18n import N_, lookup, translate
+from autodiff.i18n import N_, lookup, translate, translate_plural
 from nn import named_nodes
 from nn.reference import ReferenceCase, build
 
@@ -132,6 +134,34 @@ def gradient_table(
     return table(headers, rows)
 
 
+_ACTIVATIONS = {"sigmoid": N_("sigmoid"), "tanh": N_("tanh"), "relu": N_("ReLU"), "linear": N_("linear")}
+
+
+def _bias_words(mode: str) -> str:
+    if mode.startswith("shared bias "):
+        return translate("one bias {name} shared by the layer", name=mode.removeprefix("shared bias "))
+    words = {"with bias": N_("a bias per unit"), "no bias": N_("no bias"), "mixed biases": N_("mixed biases")}
+    return lookup(words[mode]) if mode in words else mode
+
+
+def describe_model(model: Any) -> str:
+    """``2 inputs → hidden layer: 3 sigmoid units (…) → output layer: 1 sigmoid unit (…)``, in the learner's language."""
+    parts = [translate_plural("{count} input", "{count} inputs", model.nin, count=model.nin)]
+    for k, layer in enumerate(model.layers, start=1):
+        acts = sorted({n.activation for n in layer.units})
+        activation = "/".join(lookup(_ACTIVATIONS[a]) if a in _ACTIVATIONS else a for a in acts)
+        count, bias = len(layer.units), _bias_words(layer.bias_mode())
+        if k < len(model.layers):
+            parts.append(translate_plural("hidden layer: {count} {activation} unit ({bias})",
+                                          "hidden layer: {count} {activation} units ({bias})", count,
+                                          count=count, activation=activation, bias=bias))
+        else:
+            parts.append(translate_plural("output layer: {count} {activation} unit ({bias})",
+                                          "output layer: {count} {activation} units ({bias})", count,
+                                          count=count, activation=activation, bias=bias))
+    return " → ".join(parts)
+
+
 def open_case(
     seed: str,
     loss_formula: str,
@@ -145,6 +175,7 @@ def open_case(
     case = build(seed)
     print(heading(lookup(case.title)))
     print(translate("model: {model}", model=f"{case.model!r}{describe(case)}"))
+    print(f"       {describe_model(case.model)}")
     loss = case.loss()
     loss.backward()
     print("\n" + translate("{loss} = {value}   {check} with golden.json", loss=loss_formula, value=repr(loss.data),

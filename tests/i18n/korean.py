@@ -41,3 +41,19 @@ def python(*args: str, lang: str) -> str:
 def run_example(script: str, lang: str, *args: str) -> str:
     """What ``examples/SCRIPT ARGS`` prints in ``lang`` (see ``python``)."""
     return python(str(ROOT / "examples" / script), *args, lang=lang)
+
+
+# English prose: words that are never a node name, a symbol or code in what the tools print.
+_ENGLISH_WORDS = re.compile(
+    r"\b(?:the|of|and|with|is|are|was|from|for|to|at|by|not|no|has|have|must|cannot|can|this|that|which|"
+    r"values|points|parameters|accuracy|final|epoch|plots|entry|position|character|expression|named|unknown|"
+    r"file|type|given|twice|computed|number|leaf|name|questions?|exercise|score|answered|right|wrong|"
+    r"neuron|inputs?|hidden|layer|output|units?|bias|found|expected|folder|exist|error|usage|options)\b", re.I)
+# What may stay English in Korean output: reprs, quotations, code and commands, paths and URLs.
+_NOT_PROSE = re.compile(r"MLP\([^()]*(?:\([^()]*\)[^()]*)*\)|'[^']*'|“[^”]*”|\"[^\"]*\"|`[^`]*`|\w+://\S*|"
+                        r"(?:/[\w.\-*]+)+|--[\w-]+(?:\s+[A-Z_=.,]+)?|\b[A-Z][A-Z_=.,]{2,}\b|\w+\(\)")
+
+
+def english_prose(text: str) -> list[str]:
+    """The lines of ``text`` that still hold an English sentence (reprs, quotations, code, paths set aside)."""
+    return [line for line in text.splitlines() if _ENGLISH_WORDS.search(_NOT_PROSE.sub(" ", line))]

@@ -68,9 +68,11 @@ def test_the_version_option_is_described_in_korean(capsys):
 
 def test_the_lab_and_practice_describe_their_options_in_korean(capsys):
     _, lab, _ = run(capsys, "lab", ["--lang", "ko", "--help"])
+    lab = " ".join(lab.split())  # (help wraps at the terminal's width)
     assert "브라우저에서 여는 역전파 실험실." in lab and "URL만 출력하고 브라우저는 열지 않는다" in lab
-    assert "예제(neuron, twice, diamond)를 연다" in lab
+    assert "열 그래프: 문서의 신경망 000 ... 004, 또는 예제 neuron, twice, diamond" in lab
     _, practice, _ = run(capsys, "practice", ["--lang", "ko", "--help"])
+    practice = " ".join(practice.split())
     assert "역전파 연습" in practice and "문제와 진단의 언어 (en, ko;" in practice
 
 
@@ -98,7 +100,7 @@ KOREAN_ERRORS = [
      "python -m autodiff.practice: 오류: 인자 --case: 잘못된 선택: '007' (고를 수 있는 값: '000', '001', '002', '003', '004')"),
     ("practice", ["--case", "000", "--seed", "3"], "python -m autodiff.practice: 오류: 인자 --seed: 함께 쓸 수 없는 인자: --case"),
     ("practice", ["--kinds", "guessing"], "python -m autodiff.practice: 오류: --kinds: 알 수 없는 문제 종류: guessing."),
-    ("practice", ["--count", "0"], "python -m autodiff.practice: 오류: --count는 1 이상이어야 한다. 받은 값: 0"),
+    ("practice", ["--count", "0"], "python -m autodiff.practice: 오류: --count는 1부터 1000까지이다. 받은 값: 0"),
     ("practice", ["--worksheet", "sheet.txt"], "python -m autodiff.practice: 오류: --worksheet: 파일 이름은 .md 또는 .tex로 끝나야 한다. 받은 이름: 'sheet.txt'"),
 ]
 
@@ -252,3 +254,46 @@ def test_python_310s_title_for_the_options_is_translated_too():
         formatter.add_text("--x")
         formatter.end_section()
         assert formatter.format_help() == "옵션:\n  --x\n"
+
+
+HELPS = [(tool, argv) for tool, argv, _ in [
+    ("cli", [], 0), ("cli", ["demo"], 0), ("cli", ["draw"], 0), ("cli", ["explain"], 0), ("cli", ["check"], 0),
+    ("lab", [], 0), ("practice", [], 0)]]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(("tool", "argv"), HELPS)
+def test_every_help_line_fits_80_columns_counting_hangul_as_two(capsys, monkeypatch, lang, tool, argv):
+    from autodiff.argparsing import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run(capsys, tool, ["--lang", lang, *argv, "--help"] if tool == "cli" else [*argv, "--help", "--lang", lang])
+    widths = [display_width(line) for line in out.splitlines()]
+    assert max(widths) <= 80, out
+    assert max(widths) > 60  # (the help did fill its lines)
+    if lang == "ko":
+        assert hangul(out) > 20
+        from .korean import english_prose
+
+        left = english_prose(out)  # (the lab's example graphs are named in code: neuron, twice, diamond)
+        assert left == [] or (tool == "lab" and all("neuron, twice" in line for line in left)), left
+
+
+def test_display_width_counts_wide_characters_twice_and_wrap_fills_by_it():
+    from autodiff.argparsing import display_width, wrap
+
+    assert display_width("abc") == 3 and display_width("기울기") == 6 and display_width("x=기울기!") == 9
+    lines = wrap("경로가 3개 있다. 기울기는 경로들의 합이다.", 12)
+    assert lines == ["경로가 3개", "있다.", "기울기는", "경로들의", "합이다."]
+    assert all(display_width(line) <= 12 for line in lines)
+    assert wrap("가나다라마바사", 6) == ["가나다", "라마바", "사"]  # a word wider than the line is cut
+    assert wrap("", 10) == []
+
+
+def test_english_help_wraps_exactly_as_argparse_wraps_it(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    text = "a long sentence of plain words " * 6
+    ours, plain = ArgumentParser(prog="p", description=text, lang="en"), argparse.ArgumentParser(prog="p", description=text)
+    ours.add_argument("--x", help=text)
+    plain.add_argument("--x", help=text)
+    assert ours.format_help() == plain.format_help()

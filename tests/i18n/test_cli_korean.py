@@ -10,7 +10,7 @@ import pytest
 
 from autodiff.cli import main
 
-from .korean import decimals, hangul
+from .korean import decimals, english_prose, hangul
 
 EXPR = ["tanh(x1*w1 + x2*w2 + b)", "--values", "x1=2,w1=-3,x2=0,w2=1,b=6.8813735870195432", "--name", "o"]
 
@@ -58,7 +58,7 @@ def test_an_unknown_language_is_a_usage_error(capsys):
 def test_the_practice_tool_in_korean(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("0.5\n"))
     code, out, _ = run(capsys, ["--lang", "ko", "practice", "--case", "004", "--count", "1"])
-    assert code == 0 and out.startswith("연습: 004: 편향 없는") and "최종 점수: 답한 1문제 중 0문제 정답" in out
+    assert code == 0 and out.startswith("연습: 004: 편향 없는") and "최종 점수: 1문제에 답해 0문제를 맞혔다 (전체 1문제)." in out
 
 
 def test_the_lab_opens_in_the_language_asked_for():
@@ -73,3 +73,56 @@ def test_the_lab_opens_in_the_language_asked_for():
                 lab.terminate()
         assert url.startswith("http://127.0.0.1:")
         assert (expected in url) if expected else "lang=" not in url
+
+
+KOREAN_ERRORS = [  # (command line, exit code, a Korean phrase of the message)
+    (["explain", "x*w", "--values", "x=2 w=-3", "--wrt", "x"], 1, "값은 쉼표로 구분하세요. 예: 'x=2,w=-3'"),
+    (["explain", "x*w", "--values", "x=2", "--values", "w=3", "--wrt", "x"], 2, "--values 옵션이 두 번 있다"),
+    (["explain", "x", "+", "b", "--values", "x=2", "--wrt", "x"], 2, '따옴표로 감싸세요. 예: "x + b"'),
+    (["explain", "x*w", "--values", "x=2,w=3", "--wrt", "z"], 1, "식에 이름이 'z'인 노드가 없다"),
+    (["explain", "log(x)", "--values", "x=0", "--wrt", "x"], 1, "log(0)의 값은 실수가 아니다"),
+    (["explain", "x/w", "--values", "x=1,w=0", "--wrt", "x"], 1, "1/0: 0으로 나눌 수 없다"),
+    (["explain", "x*w", "--values", "x=2,w=1e999", "--wrt", "x"], 1, "'1e999': float로 나타내기에 너무 크다"),
+    (["explain", "x*w", "--values", "x=2,2w=1", "--wrt", "x"], 1, "숫자나 '.'으로 시작해서 수로 읽힌다"),
+    (["explain", "x*w", "--values", "x=2,w=3", "--name", "x", "--wrt", "x"], 1, "--name으로 다른 이름을 고르세요"),
+    (["draw", "x*w", "--values", "x=2,w=3", "-o", "g.xyz"], 1, "알 수 없는 파일 형식 '.xyz'"),
+    (["check", "x*w", "--values", "x=2,w=3", "--wrt", "x", "--formula", "w*"], 1, "나온 것은 식의 끝이다"),
+]
+
+
+@pytest.mark.parametrize("argv, code, phrase", KOREAN_ERRORS)
+def test_command_line_errors_in_korean_have_no_english_sentence(capsys, argv, code, phrase):
+    got, out, err = -1, "", ""
+    try:
+        got, out, err = run(capsys, ["--lang", "ko", *argv])
+    except SystemExit as exited:  # argparse's usage errors
+        got, err = int(exited.code), capsys.readouterr().err
+    assert got == code and phrase in err, err
+    assert english_prose(err) == [] and hangul(err) > 5
+
+
+def test_draw_refuses_a_missing_folder_but_render_save_and_the_demo_create_theirs(capsys, tmp_path):
+    from autodiff import Value, render
+
+    missing = tmp_path / "typo" / "deeper" / "g.dot"
+    code, _, err = run(capsys, ["--lang", "ko", "draw", "x*w", "--values", "x=2,w=3", "-o", str(missing)])
+    assert code == 1 and "그런 폴더가 없다" in err and not (tmp_path / "typo").exists()
+    code, out, _ = run(capsys, ["draw", "x*w", "--values", "x=2,w=3", "-o", str(tmp_path / "g.dot")])
+    assert code == 0 and (tmp_path / "g.dot").exists()
+    x = Value(2.0, name="x")
+    assert render.save(x * x, missing).exists()  # the Python API keeps creating folders
+    from autodiff.cli import DRAW_SUFFIXES
+
+    for suffix in DRAW_SUFFIXES:  # the command line's list is render.save's: .dot and .gv need no Graphviz
+        if suffix in (".dot", ".gv"):
+            assert render.save(x * x, tmp_path / f"s{suffix}").exists()
+    with pytest.raises(ValueError, match="unknown file type"):
+        render.save(x * x, tmp_path / "s.xyz")
+
+
+def test_a_shell_split_expression_gets_the_hint_in_english_too(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", "en", "explain", "x", "+", "b", "--values", "x=2", "--wrt", "x"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert 'unrecognized arguments: + b; an expression with spaces must be in quotes, as in "x + b"' in err

@@ -107,3 +107,30 @@ def test_the_practice_tab_in_korean(page: Page) -> None:
     page.wait_for_function("() => document.getElementById('practice-counter').textContent.startsWith('Question 1 of')",
                            timeout=20000)
     assert hangul(page.text_content("#practice-prompt")) == 0 and page.text_content("#tab-practice") == "Practice"
+
+
+def test_the_labs_own_errors_and_words_in_korean(server: LabServer) -> None:
+    from .korean import english_prose
+
+    client = Client(server)
+    network = {"inputs": [[1, 2]], "targets": [[1]], "sizes": [9, 1]}
+    answers = [
+        client.post("/api/graph", {"network": network, "lang": "ko"}),
+        client.post("/api/graph", {"network": {**network, "sizes": [2, 1], "loss": "bce", "targets": [[3]]},
+                                   "lang": "ko"}),
+        client.post("/api/graph", {"expression": "x*", "values": "x=1", "lang": "ko"}),
+        client.post("/api/graph", {"expression": "x*w", "values": "x=1 w=2", "lang": "ko"}),
+    ]
+    gid = client.post("/api/graph", {"case": "000", "lang": "ko"}).json["graph"]
+    answers.append(client.post("/api/step", {"graph": gid, "lr": 1000, "lang": "ko"}))
+    messages = [a.json["message"] for a in answers]
+    assert all(a.status >= 400 for a in answers), messages
+    assert messages[0].startswith("신경망: 층은 1개부터") and "이진 교차 엔트로피의 목표값" in messages[1]
+    assert messages[2].startswith("식: ") and messages[3].startswith("값: ") and "쉼표로 구분하세요" in messages[3]
+    assert messages[4] == "학습률은 0보다 크고 100 이하이다. 받은 값: 1000.0"
+    assert english_prose("\n".join(messages)) == []
+    empty = client.post("/api/check", {"graph": gid, "node": "b_1", "formula": " ", "lang": "ko"}).json
+    assert empty["error"]["message"] == "식을 입력하세요"
+    words = client.get("/api/messages?lang=ko").json["messages"]
+    assert words["autodiff lab"] == "autodiff 실험실" and words["{id}: {what} = {value}"] == "{id}: {what} = {value}"
+    assert words["unnamed {op}"] == "이름 없는 {op}"

@@ -14,7 +14,7 @@ from autodiff.practice.worksheet import latex, markdown
 from nn.reference import build
 
 from ..practice.test_documents import WRONG
-from .korean import decimals, hangul
+from .korean import decimals, english_prose, hangul
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,47 @@ def test_worksheets_in_korean_have_the_english_numbers():
     korean_tex = latex(es, lang="ko")
     assert "역전파 연습" in korean_tex and r"\usepackage{kotex}" in korean_tex and hangul(korean_tex) > 100
     assert decimals(korean_tex) == decimals(latex(es, lang="en")) and "kotex" not in latex(es, lang="en")
+
+
+def test_a_whole_korean_session_has_no_english_sentence_and_counts_its_questions():
+    """Every kind, a fill-in exercise with two hidden gradients: questions 1..5 of 5, a table-speaking prompt."""
+    es = from_case("004")
+    count = len(es.questions())
+    assert count > len(es.exercises)  # (a fill-in exercise asks more than one question)
+    for lang in ("ko", "en"):
+        out = io.StringIO()
+        assert main(["--case", "004", "--lang", lang], io.StringIO("0.5\n" * count), out) == 0
+        text = out.getvalue()
+        headers = [line for line in text.splitlines() if line.startswith(("문제 ", "Question "))]
+        assert len(headers) == count and headers[-1].endswith(f"{count} / {count}:" if lang == "ko"
+                                                               else f"{count} of {count}:")
+        if lang == "ko":
+            assert english_prose(text) == [] and f"(전체 {count}문제)." in text
+            assert "표는 backward()가 진행 중인 E의 계산 그래프의 노드들이다" in text and "그림은" not in text
+        else:
+            assert f"({count} questions)." in text and "The table lists the nodes of E's graph" in text
+    one = io.StringIO()
+    main(["--case", "004", "--count", "1", "--kinds", "gradient", "--lang", "en"], io.StringIO("0.5\n"), one)
+    assert one.getvalue().rstrip().endswith("(1 question).")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--count", "1001"], "--count는 1부터 1000까지이다. 받은 값: 1001"),
+    (["--count", "0"], "--count는 1부터 1000까지이다. 받은 값: 0"),
+])
+def test_count_is_at_most_1000(capsys, argv, message):
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--lang", "ko"], io.StringIO(""), io.StringIO())
+    assert stop.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_worksheet_that_cannot_be_written_is_a_message_not_a_traceback(capsys, tmp_path):
+    out = io.StringIO()
+    assert main(["--worksheet", str(tmp_path / "missing" / "sheet.md"), "--lang", "ko"], io.StringIO(""), out) == 1
+    err = capsys.readouterr().err
+    assert "그런 폴더가 없다" in err and "Traceback" not in err and not (tmp_path / "missing").exists()
+    (tmp_path / "sheet.md").mkdir()  # a folder where the file should go
+    assert main(["--worksheet", str(tmp_path / "sheet.md"), "--lang", "ko"], io.StringIO(""), out) == 1
+    assert "파일에 쓸 수 없다" in capsys.readouterr().err
+    assert main(["--worksheet", str(tmp_path / "ok.tex")], io.StringIO(""), out) == 0
+    assert "The table lists the nodes" in (tmp_path / "ok.tex").read_text(encoding="utf-8")

@@ -71,7 +71,7 @@ def test_main_in_korean_names_the_plots_in_korean(capsys, tmp_path):
 def test_without_matplotlib_the_korean_message_says_how_to_install_it(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # makes the import fail
     toy.main(("xor",), plots=tmp_path, lang="ko")
-    assert "(그림 없음: 그림을 그리려면 matplotlib이 필요하다: pip install 'autodiff-teach[plot]'" in capsys.readouterr().out
+    assert "(그림 없음: 그림을 그리려면 matplotlib 패키지가 필요하다: pip install 'autodiff-teach[plot]'" in capsys.readouterr().out
 
 
 # --- the plots ---------------------------------------------------------------------------------------

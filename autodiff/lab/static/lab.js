@@ -188,7 +188,8 @@
     var labelled = payload.nodes.filter(function (n) { return n.name === null && n.label; });  /* q₁, as drawn */
     var unlabelled = payload.nodes.filter(function (n) { return n.name === null && !n.label; });
     named.concat(labelled, unlabelled).forEach(function (n) {
-      var label = n.label ? n.label : n.id + ": " + (n.op || tr("constant")) + " = " + n.data_text;
+      var label = n.label ? n.label : tr("{id}: {what} = {value}", { id: n.id, value: n.data_text,
+        what: n.op ? tr("unnamed {op}", { op: n.op }) : tr("constant") });
       select_.appendChild(el("option", { value: n.id }, [label]));
     });
     $("step-counter").textContent = tr("not stepping");
