@@ -31,6 +31,7 @@ from autodiff.practice.grading import STATUSES, grade
 from autodiff.traversal import topological_order
 from tests.autodiff.strategies import expressions, input_values
 from tests.practice.strategies import network_specs
+from tests.teaching_graphs import micrograd_lecture
 
 _BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_grading.py"
 _spec = importlib.util.spec_from_file_location("bench_grading", _BENCH)
@@ -74,7 +75,7 @@ LONG = bench.long_answers()
 
 @pytest.mark.parametrize("title", sorted(LONG))
 def test_the_longest_answers_are_graded_without_recursion(title):
-    root = bench.micrograd_graph()
+    root = micrograd_lecture()
     answer = LONG[title]
     assert len(answer) <= bench.LIMIT
     # The formula reader descends once per parenthesis, at most 100 deep whatever the length
@@ -90,14 +91,14 @@ def test_the_longest_answers_are_graded_without_recursion(title):
 
 @pytest.mark.parametrize("title", ["sum of 1000 names", "sum of 500 products", "product of sums", "deltas"])
 def test_the_longest_formulas_are_checked_without_recursion(title):
-    root = bench.micrograd_graph()
+    root = micrograd_lecture()
     with hang_guard(50), shallow_stack():
         verdict = check_formula(root, "a", LONG[title])
     assert not verdict.ok and verdict.gradient == 6.0
 
 
 def test_a_long_sum_of_the_right_product_is_that_many_times_the_gradient():
-    root = bench.micrograd_graph()
+    root = micrograd_lecture()
     answer = LONG["sum of 500 products"]
     terms = answer.count("b*f")
     assert terms == 500
@@ -204,7 +205,7 @@ def test_a_gradient_with_its_own_edges_changed_equals_the_re_run(spec):
 
 
 def test_micrograd_lecture_numbers_through_the_shared_reading():
-    root = bench.micrograd_graph()
+    root = micrograd_lecture()
     facts = Facts(root)
     expected = {"a": 6.0, "b": -4.0, "c": -2.0, "e": -2.0, "d": -2.0, "f": 4.0}
     for name, value in expected.items():
