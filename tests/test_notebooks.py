@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autodiff import Value, check_formula, explain
+from autodiff import Value, check_formula, explain, topological_order
 from autodiff.animation import frames
 from autodiff.explanation import DISPLAY_BLOCK_LIMIT
 from autodiff.practice.notebook import EXERCISES, after_one_step, check, sigmoid_neuron
@@ -35,6 +35,7 @@ from autodiff.render import format_number
 from nn import reference
 from nn.course.documents import DOCUMENTS
 from nn.course.toy import fit
+from tests.teaching_graphs import micrograd_lecture
 
 pytestmark = pytest.mark.notebook
 
@@ -220,14 +221,9 @@ def test_value_notebook_shows_the_gradients_backward_computes(tmp_path_factory: 
     assert float(result(nb, "forward")["text/plain"]) == -8.0
     assert float(result(nb, "chain-step")["text/plain"]) == 6.0  # f·1·b, worked by hand
 
-    a, b, c, f = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c"), Value(-2.0, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    L = d * f
-    L.name = "L"
+    L = micrograd_lecture()
     L.backward()
+    a, b, c, d, e, f = (next(n for n in topological_order(L) if n.name == name) for name in "abcdef")
     shown = ast.literal_eval(result(nb, "grads")["text/plain"])
     assert shown == {"a": a.grad, "b": b.grad, "c": c.grad, "f": f.grad}
     assert ast.literal_eval(result(nb, "by-hand")["text/plain"]) == shown

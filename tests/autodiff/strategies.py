@@ -25,7 +25,7 @@ from typing import Sequence
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from autodiff import Value, dot, no_grad
+from autodiff import Value, dot, no_grad, topological_order
 
 # --- the operations a step can apply ------------------------------------------------------
 # name -> (arity, how to apply it to Values, kept inside its domain)
@@ -170,6 +170,21 @@ def checkable_cases(draw, ops: Sequence[str] = ALL_OPS, max_inputs: int = 3, max
     point = draw(input_values(expr.n_inputs))
     assume(is_checkable(expr, point))
     return expr, point
+
+
+@st.composite
+def partly_named_graphs(draw, max_steps: int = 8) -> tuple[Value, list[Value]]:
+    """(output, inputs) after ``backward()``: a checkable DAG whose operation nodes are named ``n<k>`` at random
+    (about 3 in 10), the rest left unnamed, as in micrograd-style code that names only some steps."""
+    expr, point = draw(checkable_cases(max_steps=max_steps))
+    rnd = draw(st.randoms(use_true_random=False))
+    xs = [Value(v, f"x{i}") for i, v in enumerate(point)]
+    out = expr(*xs)
+    for i, n in enumerate(topological_order(out)):
+        if n.op is not None and rnd.random() < 0.3:
+            n.name = f"n{i}"
+    out.backward()
+    return out, xs
 
 
 # --- smaller strategies ---------------------------------------------------------------------

@@ -11,11 +11,9 @@ from __future__ import annotations
 import copy
 import math
 import pickle
-import random
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import nn
 from autodiff import Value, check_formula, explain, topological_order
@@ -27,7 +25,7 @@ from autodiff.labels import label_of
 from autodiff.paths import count_paths
 from autodiff.render import draw, edge_formula, graph_symbols
 from autodiff.roles import INNER, LOSS, is_inner, is_loss, role
-from tests.autodiff.strategies import checkable_cases
+from tests.autodiff.strategies import checkable_cases, partly_named_graphs
 from tests.teaching_graphs import MICROGRAD_GRADS, micrograd_lecture as micrograd_by_hand
 
 
@@ -275,15 +273,9 @@ def distinct_paths(root: Value, node: Value) -> int:
 
 
 @settings(max_examples=60, deadline=None)
-@given(checkable_cases(max_steps=8), st.randoms(use_true_random=False))
-def test_paths_run_through_every_node_on_random_graphs(case, rnd: random.Random) -> None:
-    expr, point = case
-    xs = [Value(v, f"x{i}") for i, v in enumerate(point)]
-    out = expr(*xs)
-    for i, n in enumerate(topological_order(out)):
-        if n.op is not None and rnd.random() < 0.3:
-            n.name = f"n{i}"
-    out.backward()
+@given(partly_named_graphs(max_steps=8))
+def test_paths_run_through_every_node_on_random_graphs(graph: tuple[Value, list[Value]]) -> None:
+    out, xs = graph
     labels = label_of(out)
     shown = [labels(n) for n in topological_order(out) if labels(n) is not None]
     assert len(shown) == len(set(shown))  # unique

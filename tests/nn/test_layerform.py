@@ -42,7 +42,7 @@ def test_document_000_matches_golden_delta_w1_and_delta_w2():
 def test_document_002_matches_golden_matrix_form_in_its_w_ij_at_j_i_layout():
     g = load_golden()["002_cc8e1b83e131b83e"]
     form = case_layer_form("002")
-    # SEEDS.md: dE/dW^(2) in the layout [[w_11, w_21], [w_12, w_22]]
+    # golden.json (docs/documents.md): dE/dW^(2) in the layout [[w_11, w_21], [w_12, w_22]]
     expected_w2 = [[g["gradients"]["w2_11"], g["gradients"]["w2_21"]], [g["gradients"]["w2_12"], g["gradients"]["w2_22"]]]
     expected_w3 = [[g["gradients"]["w3_11"], g["gradients"]["w3_21"]], [g["gradients"]["w3_12"], g["gradients"]["w3_22"]]]
     for ours, theirs in ((form.layer(1).dW, expected_w2), (form.layer(2).dW, expected_w3)):
